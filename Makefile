@@ -1,0 +1,106 @@
+# btfwalk — every entry point:
+#   make             static + shared library and the btfwalk CLI (build/)
+#   make check       install what is missing, build, run every test; ends with "N passed, N failed"
+#   make demo        boot a 2-node guest, dump it, walk it, print counters beside the guest's own
+#   make bench       parse/lookup speed and memory against libbpf, as ratios
+#   make fuzz        run every libFuzzer target for FUZZ_SECONDS each
+#   make install     PREFIX=/usr/local DESTDIR= ; make uninstall
+#   make amalgamation  build/amalgamation/btfwalk.{c,h}
+#   make deps        install build/test/demo packages (apt-get as root, else print the command)
+
+VERSION := 0.1.0
+SOVERSION := 0
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+CFLAGS ?= -O2 -g
+BUILD ?= build
+SAN ?=
+
+WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wvla -Wformat=2 -Wundef -Wcast-align -Wwrite-strings
+ifneq ($(SAN),)
+CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=$(SAN) -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SAN)
+endif
+ALL_CFLAGS := $(WARN) -Iinclude -Ibtf -Iwalker $(CFLAGS)
+
+LIB_SRC := $(sort $(wildcard btf/*.c walker/*.c))
+CLI_SRC := $(sort $(wildcard walker/cli/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_PIC := $(LIB_SRC:%.c=$(BUILD)/pic/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+HEADERS := $(wildcard include/*.h include/btfwalk/*.h btf/*.h walker/*.h walker/cli/*.h)
+
+STATIC_LIB := $(BUILD)/libbtfwalk.a
+SHARED_LIB := $(BUILD)/libbtfwalk.so.$(VERSION)
+CLI := $(BUILD)/btfwalk
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
+
+.PHONY: all lib cli tests check demo bench fuzz install uninstall amalgamation deps clean
+all: lib cli
+lib: $(STATIC_LIB) $(SHARED_LIB)
+cli: $(CLI)
+tests: $(UNIT_BIN)
+
+$(BUILD)/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/pic/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DBW_SHARED -c $< -o $@
+
+$(STATIC_LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(SHARED_LIB): $(LIB_PIC)
+	$(CC) -shared -Wl,-soname,libbtfwalk.so.$(SOVERSION) $(LDFLAGS) -o $@ $^
+	ln -sf libbtfwalk.so.$(VERSION) $(BUILD)/libbtfwalk.so.$(SOVERSION)
+	ln -sf libbtfwalk.so.$(SOVERSION) $(BUILD)/libbtfwalk.so
+
+$(CLI): $(CLI_OBJ) $(STATIC_LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC_LIB)
+
+# Unit tests: one cmocka binary per tests/unit/test_*.c, linked with the other tests/unit/*.c
+# helpers and the static library. Fixture headers from fixtures/src are compiled natively so the
+# compiler's offsetof/sizeof are the expected values.
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_HELPERS) $(STATIC_LIB) $(wildcard tests/unit/*.h fixtures/src/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Itests/unit -Ifixtures/src -o $@ $< \
+		$(UNIT_HELPERS) $(STATIC_LIB) $(LDFLAGS) -lcmocka
+
+-include fixtures/fixtures.mk
+-include tests/e2e/e2e.mk
+-include tests/fuzz/fuzz.mk
+-include tests/bench/bench.mk
+-include tests/install.mk
+
+# ---- packages ----
+DEPS_PKGS := build-essential clang llvm libclang-rt-14-dev libfuzzer-14-dev libcmocka-dev \
+	libbpf-dev bpftool dwarves qemu-system-x86 qemu-utils busybox-static cpio zstd xz-utils \
+	python3 valgrind
+deps:
+	@missing=$$(for p in $(DEPS_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "deps: installing $$missing"; \
+		apt-get update -q >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null; \
+	else \
+		echo "deps: missing packages; run: sudo apt-get install -y $$missing"; exit 1; \
+	fi
+
+# ---- check: every test, one summary line ----
+# Fragments add to CHECK_DEPS what their check-*.sh scripts need built first.
+check: deps
+	$(MAKE) all tests $(CHECK_DEPS)
+	$(MAKE) BUILD=build-san SAN=address,undefined all tests
+	tests/run.sh
+
+clean:
+	rm -rf build build-san build-fuzz

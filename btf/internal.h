@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers shared by every part of the library (not installed). */
+#ifndef BTFWALK_INTERNAL_H
+#define BTFWALK_INTERNAL_H
+
+#include <stdarg.h>
+#include "btfwalk/common.h"
+
+#if defined(__GNUC__)
+#define BW_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define BW_PRINTF(a, b)
+#endif
+
+/* Fill err (if non-NULL) and return -code. */
+int bw_fail(struct bw_error *err, int code, const char *fmt, ...) BW_PRINTF(3, 4);
+
+/* Allocation through the caller's allocator (NULL: libc). bw_alloc_array checks n * size. */
+void *bw_alloc(const struct bw_allocator *a, size_t size);
+void *bw_zalloc(const struct bw_allocator *a, size_t size);
+void *bw_alloc_array(const struct bw_allocator *a, size_t n, size_t size);
+void *bw_realloc(const struct bw_allocator *a, void *ptr, size_t size);
+void bw_free(const struct bw_allocator *a, void *ptr);
+
+/* Overflow-checked arithmetic: return true on overflow. */
+static inline bool bw_add_overflow(uint64_t a, uint64_t b, uint64_t *out)
+{
+	*out = a + b;
+	return *out < a;
+}
+
+static inline bool bw_mul_overflow(uint64_t a, uint64_t b, uint64_t *out)
+{
+	if (a && b > UINT64_MAX / a)
+		return true;
+	*out = a * b;
+	return false;
+}
+
+#endif

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/* btfwalk command line: dispatches to the verb implementations. */
+#include <stdio.h>
+#include <string.h>
+#include "btfwalk.h"
+#include "cli.h"
+
+static void usage(FILE *out)
+{
+	fputs("usage: btfwalk btf dump [FILE]\n"
+	      "       btfwalk btf offsetof [--btf FILE] [--json] TYPE MEMBER_PATH\n"
+	      "       btfwalk btf sizeof [--btf FILE] [--json] TYPE\n"
+	      "       btfwalk info [--btf FILE] [--symbols FILE] DUMP...\n"
+	      "       btfwalk numa [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
+	      "       btfwalk read [--btf FILE] [--symbols FILE] DUMP... -- EXPR...\n"
+	      "       btfwalk --version\n"
+	      "FILE defaults to /sys/kernel/btf/vmlinux; '-' reads stdin.\n"
+	      "DUMP is PATH (raw or ELF core, from content) or PATH@PHYSADDR (one raw file of several).\n",
+	      out);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		puts("btfwalk " BTFWALK_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "btf"))
+		return cli_btf(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "info") || !strcmp(argv[1], "numa") || !strcmp(argv[1], "read"))
+		return cli_walk(argc - 1, argv + 1);
+	fprintf(stderr, "btfwalk: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}
