@@ -179,4 +179,4 @@ check: deps
 	tests/run.sh
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-gcc build-clang
