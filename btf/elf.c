@@ -5,14 +5,14 @@
 #define BW_ELF_SHN_XINDEX 0xffffu
 #define BW_ELF_SHT_NOBITS 8u
 
-struct elf_reader {
+struct btfelf_reader {
 	const uint8_t *data;
 	size_t len;
 	bool big_endian;
 	bool is64;
 };
 
-static uint64_t elf_rd(const struct elf_reader *r, size_t off, unsigned int width)
+static uint64_t btfelf_rd(const struct btfelf_reader *r, size_t off, unsigned int width)
 {
 	uint64_t v = 0;
 	unsigned int i;
@@ -26,13 +26,13 @@ static uint64_t elf_rd(const struct elf_reader *r, size_t off, unsigned int widt
 }
 
 /* Field of a header at base: the 64-bit layout's offset/width, or the 32-bit one's. */
-static uint64_t elf_field(const struct elf_reader *r, size_t base, size_t off64, unsigned int w64,
+static uint64_t btfelf_field(const struct btfelf_reader *r, size_t base, size_t off64, unsigned int w64,
 			  size_t off32, unsigned int w32)
 {
-	return r->is64 ? elf_rd(r, base + off64, w64) : elf_rd(r, base + off32, w32);
+	return r->is64 ? btfelf_rd(r, base + off64, w64) : btfelf_rd(r, base + off32, w32);
 }
 
-struct elf_shdr {
+struct btfelf_shdr {
 	uint32_t name;
 	uint32_t type;
 	uint64_t offset;
@@ -40,21 +40,21 @@ struct elf_shdr {
 	uint32_t link;
 };
 
-static void elf_shdr_read(const struct elf_reader *r, size_t at, struct elf_shdr *sh)
+static void btfelf_shdr_read(const struct btfelf_reader *r, size_t at, struct btfelf_shdr *sh)
 {
-	sh->name = (uint32_t)elf_rd(r, at, 4);
-	sh->type = (uint32_t)elf_rd(r, at + 4, 4);
-	sh->offset = elf_field(r, at, 24, 8, 16, 4);
-	sh->size = elf_field(r, at, 32, 8, 20, 4);
-	sh->link = (uint32_t)elf_field(r, at, 40, 4, 24, 4);
+	sh->name = (uint32_t)btfelf_rd(r, at, 4);
+	sh->type = (uint32_t)btfelf_rd(r, at + 4, 4);
+	sh->offset = btfelf_field(r, at, 24, 8, 16, 4);
+	sh->size = btfelf_field(r, at, 32, 8, 20, 4);
+	sh->link = (uint32_t)btfelf_field(r, at, 40, 4, 24, 4);
 }
 
 int bw_btfi_elf_find(const uint8_t *data, size_t len, size_t *off, size_t *size,
 		     uint32_t *ptr_size, struct bw_error *err)
 {
-	struct elf_reader r = { .data = data, .len = len };
+	struct btfelf_reader r = { .data = data, .len = len };
 	uint64_t shoff, shnum, shentsize, shstrndx, end, i;
-	struct elf_shdr strtab, sh;
+	struct btfelf_shdr strtab, sh;
 	size_t ehsize, want_entsize;
 
 	if (len < 16)
@@ -70,10 +70,10 @@ int bw_btfi_elf_find(const uint8_t *data, size_t len, size_t *off, size_t *size,
 	if (len < ehsize)
 		return bw_fail(err, BW_EFORMAT, "ELF: %zu bytes is too short for the ELF header",
 			       len);
-	shoff = elf_field(&r, 0, 40, 8, 32, 4);
-	shentsize = elf_field(&r, 0, 58, 2, 46, 2);
-	shnum = elf_field(&r, 0, 60, 2, 48, 2);
-	shstrndx = elf_field(&r, 0, 62, 2, 50, 2);
+	shoff = btfelf_field(&r, 0, 40, 8, 32, 4);
+	shentsize = btfelf_field(&r, 0, 58, 2, 46, 2);
+	shnum = btfelf_field(&r, 0, 60, 2, 48, 2);
+	shstrndx = btfelf_field(&r, 0, 62, 2, 50, 2);
 	if (!shoff)
 		return bw_fail(err, BW_ENOENT, "ELF: no section headers, so no .BTF section");
 	if (shentsize != want_entsize)
@@ -83,7 +83,7 @@ int bw_btfi_elf_find(const uint8_t *data, size_t len, size_t *off, size_t *size,
 		return bw_fail(err, BW_EFORMAT, "ELF: section headers at offset %llu outside the "
 			       "%zu-byte file", (unsigned long long)shoff, len);
 	/* Extended numbering: the real counts live in section header 0. */
-	elf_shdr_read(&r, (size_t)shoff, &sh);
+	btfelf_shdr_read(&r, (size_t)shoff, &sh);
 	if (shnum == 0)
 		shnum = sh.size;
 	if (shstrndx == BW_ELF_SHN_XINDEX)
@@ -96,7 +96,7 @@ int bw_btfi_elf_find(const uint8_t *data, size_t len, size_t *off, size_t *size,
 	if (shstrndx >= shnum)
 		return bw_fail(err, BW_EFORMAT, "ELF: e_shstrndx %llu out of %llu sections",
 			       (unsigned long long)shstrndx, (unsigned long long)shnum);
-	elf_shdr_read(&r, (size_t)(shoff + shstrndx * shentsize), &strtab);
+	btfelf_shdr_read(&r, (size_t)(shoff + shstrndx * shentsize), &strtab);
 	if (strtab.offset > len || strtab.size > len - strtab.offset)
 		return bw_fail(err, BW_EFORMAT, "ELF: section name table (section %llu) at offset "
 			       "%llu size %llu outside the file", (unsigned long long)shstrndx,
@@ -105,7 +105,7 @@ int bw_btfi_elf_find(const uint8_t *data, size_t len, size_t *off, size_t *size,
 		const char *name;
 		size_t left;
 
-		elf_shdr_read(&r, (size_t)(shoff + i * shentsize), &sh);
+		btfelf_shdr_read(&r, (size_t)(shoff + i * shentsize), &sh);
 		if (sh.name >= strtab.size)
 			continue;
 		name = (const char *)data + strtab.offset + sh.name;

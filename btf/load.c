@@ -13,7 +13,7 @@
  * Find the blob in data (raw or ELF), bring it to native byte order (a private copy unless
  * `writable` says data is ours already), validate and index it.
  */
-static int load_data(struct bw_btf *btf, uint8_t *writable, const uint8_t *data, size_t len,
+static int btfload_data(struct bw_btf *btf, uint8_t *writable, const uint8_t *data, size_t len,
 		     struct bw_error *err)
 {
 	size_t off = 0, size = len;
@@ -59,7 +59,7 @@ static int load_data(struct bw_btf *btf, uint8_t *writable, const uint8_t *data,
 	return bw_btfi_validate(btf, data, size, err);
 }
 
-static int load_new(const struct bw_btf_opts *opts, struct bw_btf **out, struct bw_error *err)
+static int btfload_new(const struct bw_btf_opts *opts, struct bw_btf **out, struct bw_error *err)
 {
 	const struct bw_allocator *a = opts ? opts->alloc : NULL;
 	struct bw_btf *btf;
@@ -89,10 +89,10 @@ int bw_btf_open_mem(const void *data, size_t len, const struct bw_btf_opts *opts
 
 	if (!data && len)
 		return bw_fail(err, BW_EINVAL, "BTF: NULL buffer");
-	ret = load_new(opts, &btf, err);
+	ret = btfload_new(opts, &btf, err);
 	if (ret)
 		return ret;
-	ret = load_data(btf, NULL, data, len, err);
+	ret = btfload_data(btf, NULL, data, len, err);
 	if (ret) {
 		bw_btf_close(btf);
 		return ret;
@@ -102,7 +102,7 @@ int bw_btf_open_mem(const void *data, size_t len, const struct bw_btf_opts *opts
 }
 
 /* Read all of fd (a pipe, or a file that cannot be mapped) into an allocated buffer. */
-static int load_read_fd(struct bw_btf *btf, int fd, const char *path, size_t hint, size_t *len,
+static int btfload_read_fd(struct bw_btf *btf, int fd, const char *path, size_t hint, size_t *len,
 			struct bw_error *err)
 {
 	size_t cap = hint ? hint + 1 : 1 << 16, used = 0;
@@ -160,7 +160,7 @@ int bw_btf_open_file(const char *path, const struct bw_btf_opts *opts, struct bw
 
 	if (!path)
 		return bw_fail(err, BW_EINVAL, "BTF: NULL path");
-	ret = load_new(opts, &btf, err);
+	ret = btfload_new(opts, &btf, err);
 	if (ret)
 		return ret;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -185,13 +185,13 @@ int bw_btf_open_file(const char *path, const struct bw_btf_opts *opts, struct bw
 	if (!btf->map) {
 		size_t hint = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size : 0;
 
-		ret = load_read_fd(btf, fd, path, hint, &len, err);
+		ret = btfload_read_fd(btf, fd, path, hint, &len, err);
 		if (ret)
 			goto fail_fd;
 	}
 	close(fd);
 	data = btf->map ? (const uint8_t *)btf->map : (const uint8_t *)btf->owned;
-	ret = load_data(btf, btf->owned, data, len, err);
+	ret = btfload_data(btf, btf->owned, data, len, err);
 	if (ret)
 		goto fail;
 	*out = btf;
