@@ -24,9 +24,27 @@ struct bw_mem_range {
 };
 
 /*
- * Open dump files. Each spec is "PATH" (format from content: ELF core, else raw with file offset =
- * physical address) or "PATH@PHYSADDR" (raw file whose first byte is at PHYSADDR; hex with 0x or
- * decimal). Files are mapped, never read whole. Overlapping ranges are BW_EFORMAT.
+ * Caps on what one dump may declare (BW_ELIMIT past them).
+ */
+#define BW_MEM_MAX_FILES 256	     /* specs given to one bw_mem_open */
+#define BW_MEM_MAX_RANGES (1u << 20) /* present ranges (PT_LOADs, raw files, callback ranges) */
+#define BW_MEM_MAX_NOTES (1u << 16)  /* ELF notes in one core file */
+#define BW_MEM_MAX_CPUS 8192	     /* CPUs with register notes */
+
+/*
+ * Open dump files. Each spec is "PATH" (format from content: ELF core when it starts with the ELF
+ * magic, else raw with file offset = physical address) or "PATH@PHYSADDR" (raw file whose first
+ * byte is at PHYSADDR; hex with 0x or decimal; a suffix after the last '@' that is not a number is
+ * part of the path). Files are mapped read-only, never read whole: opening is constant time in
+ * the size of the dump. Empty files are BW_EFORMAT.
+ *
+ * ELF cores (QEMU dump-guest-memory, kdump /proc/vmcore): 64-bit little-endian ET_CORE only
+ * (BW_ENOTSUP otherwise). Each PT_LOAD gives [p_paddr, p_paddr + p_filesz) backed by the file.
+ * When p_filesz < p_memsz the tail [p_filesz, p_memsz) is absent (BW_EFAULT), not zeros: dump
+ * filters (makedumpfile) use such tails for pages they dropped, and a dropped page read as zeros
+ * would be a silently wrong counter. A PT_LOAD wholly inside another PT_LOAD of the same core is
+ * the same memory described twice (kdump's kernel-text segment) and is ignored; any other overlap,
+ * within a file or between files, is BW_EFORMAT naming both ranges.
  */
 int bw_mem_open(const char *const *specs, size_t nspecs, const struct bw_allocator *alloc,
 		struct bw_mem **out, struct bw_error *err);
@@ -49,29 +67,61 @@ size_t bw_mem_ranges(const struct bw_mem *mem, struct bw_mem_range *out, size_t 
 /* ELF core notes: the VMCOREINFO note text (NULL, *len 0 when none). */
 const char *bw_mem_vmcoreinfo_note(const struct bw_mem *mem, size_t *len);
 
-/* Per-CPU registers from ELF core notes (QEMU's "QEMU" notes carry CR3/CR4). */
+/*
+ * Per-CPU registers from ELF core notes, CPU i from the i-th NT_PRSTATUS ("CORE") note and the
+ * i-th "QEMU" note (QEMUCPUState, which carries CR3/CR4). Returns the count (stores at most max).
+ */
 struct bw_cpu_regs {
 	uint64_t cr3, cr4;
 	uint64_t rip, rsp;
-	bool has_cr; /* cr3/cr4 are known */
+	bool has_cr; /* cr3/cr4 are known (a QEMU note) */
+	bool has_ip; /* rip/rsp are known (an x86-64 NT_PRSTATUS or QEMU note) */
 };
 size_t bw_mem_cpu_regs(const struct bw_mem *mem, struct bw_cpu_regs *out, size_t max);
+
+/*
+ * Find the kernel's VMCOREINFO text in memory, for dumps without the ELF note (raw images, QEMU
+ * dumps of guests without a vmcoreinfo device). The kernel keeps the text in a page of its own
+ * (vmcoreinfo_data) that starts with "OSRELEASE=", and a copy behind an ELF note header
+ * (vmcoreinfo_note); this checks the first bytes of every present page for either and copies the
+ * text (up to its NUL, at most size - 1 bytes) into buf, NUL-terminated. *paddr gets where the text
+ * starts. Reads only a few bytes per page, but touches every page: cost is linear in the dump.
+ * BW_ENOENT when no page qualifies.
+ */
+#define BW_MEM_PAGE_SIZE 4096u
+int bw_mem_find_vmcoreinfo(const struct bw_mem *mem, char *buf, size_t size, size_t *len,
+			   uint64_t *paddr, struct bw_error *err);
 
 /* ---- VMCOREINFO ---- */
 
 #define BW_VMCOREINFO_MAX_SIZE (1u << 20) /* bytes of text */
 #define BW_VMCOREINFO_MAX_KEYS 16384
+#define BW_VMCOREINFO_MAX_KEY_LEN 255 /* longer names are never found (typed getters) */
 
 struct bw_vmcoreinfo;
 
-/* Parse "KEY=VALUE\n" lines (the text need not be NUL-terminated). */
+/*
+ * Parse "KEY=VALUE\n" lines (the text need not be NUL-terminated; it ends at len or at the first
+ * NUL, as the kernel's NUL-padded page does). A trailing '\r' is dropped. Lines without '=' or
+ * with an empty key are garbage and skipped, so text found by scanning memory parses too; text
+ * with no KEY=VALUE line at all is BW_EFORMAT. When a key repeats, lookups return its first value
+ * (the kernel never repeats one); bw_vmcoreinfo_foreach still visits every line. Values are not
+ * checked until a typed getter reads them.
+ */
 int bw_vmcoreinfo_parse(const char *text, size_t len, const struct bw_allocator *alloc,
 			struct bw_vmcoreinfo **out, struct bw_error *err);
 void bw_vmcoreinfo_free(struct bw_vmcoreinfo *vi);
-/* Raw value of a full key ("OSRELEASE", "SYMBOL(node_data)", "OFFSET(zone.vm_stat)"); NULL. */
+/*
+ * Raw value of a full key ("OSRELEASE", "BUILD-ID", "SYMBOL(node_data)", "OFFSET(zone.vm_stat)");
+ * NULL when absent. OSRELEASE and BUILD-ID (hex text) are read this way.
+ */
 const char *bw_vmcoreinfo_get(const struct bw_vmcoreinfo *vi, const char *key);
-/* Typed getters: SYMBOL(name) hex, NUMBER(name) decimal, OFFSET(name)/SIZE(name)/LENGTH(name)
- * decimal, KERNELOFFSET hex. */
+/*
+ * Typed getters, by the name inside the parentheses: SYMBOL(name) hex (the kernel prints %lx, no
+ * 0x; an 0x prefix is accepted), NUMBER(name) signed decimal, OFFSET(name)/SIZE(name)/LENGTH(name)
+ * unsigned decimal. BW_ENOENT when the key is absent, BW_EFORMAT when its value is not a number of
+ * that form (empty, trailing garbage, out of range).
+ */
 int bw_vmcoreinfo_symbol(const struct bw_vmcoreinfo *vi, const char *name, uint64_t *out,
 			 struct bw_error *err);
 int bw_vmcoreinfo_number(const struct bw_vmcoreinfo *vi, const char *name, int64_t *out,
@@ -82,7 +132,12 @@ int bw_vmcoreinfo_size(const struct bw_vmcoreinfo *vi, const char *name, uint64_
 		       struct bw_error *err);
 int bw_vmcoreinfo_length(const struct bw_vmcoreinfo *vi, const char *name, uint64_t *out,
 			 struct bw_error *err);
-/* Visit every key/value in text order; stop when fn returns non-zero. */
+/* KERNELOFFSET (hex, the KASLR offset), PAGESIZE (decimal), CRASHTIME (signed decimal seconds). */
+int bw_vmcoreinfo_kerneloffset(const struct bw_vmcoreinfo *vi, uint64_t *out,
+			       struct bw_error *err);
+int bw_vmcoreinfo_pagesize(const struct bw_vmcoreinfo *vi, uint64_t *out, struct bw_error *err);
+int bw_vmcoreinfo_crashtime(const struct bw_vmcoreinfo *vi, int64_t *out, struct bw_error *err);
+/* Visit every key/value in text order; stop when fn returns non-zero (returned). */
 int bw_vmcoreinfo_foreach(const struct bw_vmcoreinfo *vi,
 			  int (*fn)(void *ctx, const char *key, const char *value), void *ctx);
 
