@@ -176,14 +176,23 @@ int bw_kallsyms_load(const struct bw_kallsyms_tables *tables, bw_vread_fn vread,
 
 /* ---- Address translation (x86-64) ---- */
 
-/* Reads 8-byte page-table entries from physical memory; returns 0 or non-zero when absent. */
+/* Reads 8-byte page-table entries from physical memory. */
 struct bw_pgtable {
 	const struct bw_mem *mem;
-	uint64_t root;	/* physical address of the top-level table (CR3 without flag bits) */
-	int levels;	/* 4 or 5 */
+	uint64_t root;	  /* physical address of the top-level table (CR3; flag bits ignored) */
+	int levels;	  /* 4 or 5 */
+	uint64_t me_mask; /* memory-encryption bit(s) to clear from every entry (AMD SME's C-bit,
+			   * VMCOREINFO NUMBER(sme_mask)); 0 when memory is not encrypted */
 };
 
-/* Translate vaddr; *page_size gets 4 KiB, 2 MiB or 1 GiB. BW_EFAULT names the level and entry. */
+/*
+ * Translate vaddr; *page_size gets 4 KiB, 2 MiB or 1 GiB. An entry's physical address is its bits
+ * 12..51 less me_mask (flags, NX, protection keys and the huge-page PAT bit are ignored).
+ * BW_EFAULT when vaddr is not canonical for the paging mode, or when an entry is not present or
+ * not in the dump: the message names the level (PML5/PML4/PDPT/PD/PT), the entry's physical
+ * address and value, and vaddr. A PS bit in a PML5/PML4 entry (reserved) is BW_EFAULT as well.
+ * BW_EINVAL for levels other than 4 and 5. The walk is at most 5 reads deep.
+ */
 int bw_pgtable_translate(const struct bw_pgtable *pt, uint64_t vaddr, uint64_t *paddr,
 			 uint64_t *page_size, struct bw_error *err);
 
