@@ -144,16 +144,37 @@ int bw_vmcoreinfo_foreach(const struct bw_vmcoreinfo *vi,
 /* ---- Symbols ---- */
 
 #define BW_SYMTAB_MAX_SYMBOLS (1u << 24)
+#define BW_SYMTAB_MAX_NAME_LEN 511 /* bytes of a name (the kernel's KSYM_NAME_LEN - 1) */
 
 struct bw_symtab;
 
-/* Parse System.map or /proc/kallsyms text: "ADDR TYPE NAME [module]" lines. */
+struct bw_symbol {
+	const char *name;
+	const char *module; /* NULL for the kernel itself */
+	uint64_t addr;
+	char type; /* nm-style: 'T' text, 'D' data, 'b' local bss... */
+};
+
+/*
+ * Parse System.map or /proc/kallsyms text: "ADDR TYPE NAME" or "ADDR TYPE NAME\t[module]" lines,
+ * ADDR hex, fields separated by spaces or tabs; a trailing '\r' and empty lines are allowed. The
+ * text ends at len or at a NUL. Any other line is BW_EFORMAT naming its line number (these files
+ * are machine-written: a bad line means a wrong file). A file whose addresses are all zero (the
+ * kernel's kptr_restrict hid them) is BW_EFORMAT too, as is one with no symbol.
+ */
 int bw_symtab_parse(const char *text, size_t len, const struct bw_allocator *alloc,
 		    struct bw_symtab **out, struct bw_error *err);
 void bw_symtab_free(struct bw_symtab *st);
+/*
+ * Address of name. Names repeat (static symbols, module copies): the kernel's own global symbol
+ * (upper-case type) wins, then the kernel's local one, then a module's; among equals the first in
+ * file order. BW_ENOENT names the symbol.
+ */
 int bw_symtab_lookup(const struct bw_symtab *st, const char *name, uint64_t *addr,
 		     struct bw_error *err);
 size_t bw_symtab_count(const struct bw_symtab *st);
+/* The index-th symbol in file (or kallsyms table) order; BW_ENOENT past the end. */
+int bw_symtab_get(const struct bw_symtab *st, size_t index, struct bw_symbol *out);
 
 /* ---- The kernel's own kallsyms tables ---- */
 
