@@ -189,8 +189,25 @@ struct bw_kallsyms_tables {
 };
 
 #define BW_KALLSYMS_MAX_SYMBOLS (1u << 22)
+#define BW_KALLSYMS_MAX_TOKEN_LEN 255 /* bytes of one token-table string */
 
-/* Decode the tables (both the pre-7.0 encoding and the one 7.0 introduced) into a symbol table. */
+/*
+ * Decode the tables into a symbol table (kallsyms order, which is address order; types as
+ * /proc/kallsyms shows them for the kernel itself). num_syms, names, token_table and token_index
+ * are required (BW_ENOENT names the missing one). Addresses come from:
+ *  - offsets with relative_base (before Linux 7.0): relative_base + (u32)offset; when any offset
+ *    is negative the table is the "absolute per-CPU" form (CONFIG_KALLSYMS_ABSOLUTE_PERCPU of
+ *    older x86-64 SMP kernels), where offset >= 0 is an absolute value and offset < 0 means
+ *    relative_base - 1 - offset;
+ *  - offsets without relative_base (7.0 dropped the symbol): place-relative, the address of
+ *    offsets[i] plus the signed offsets[i];
+ *  - addresses (kernels without CONFIG_KALLSYMS_BASE_RELATIVE): absolute 8-byte values.
+ * markers and seqs_of_names are not needed. Names use the one- or two-byte length prefix (6.1+
+ * "big" symbols). BW_EFORMAT for an empty or over-long (> BW_SYMTAB_MAX_NAME_LEN) name, a token
+ * without its NUL within BW_KALLSYMS_MAX_TOKEN_LEN, or addresses out of order (what a wrong
+ * encoding or garbage gives); BW_EFAULT naming the address when vread fails; BW_ELIMIT past
+ * BW_KALLSYMS_MAX_SYMBOLS.
+ */
 int bw_kallsyms_load(const struct bw_kallsyms_tables *tables, bw_vread_fn vread, void *ctx,
 		     const struct bw_allocator *alloc, struct bw_symtab **out,
 		     struct bw_error *err);
