@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Raw images, several raw files at their own bases, callback sources, VMCOREINFO scanning. */
+#define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -7,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include "btfwalk/mem.h"
 #include "image_builder.h"
@@ -248,6 +252,85 @@ static void test_find_vmcoreinfo(void **state)
 	imgb_phys_free(&phys);
 }
 
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * A 16 GiB raw image and a 16 GiB ELF core (sparse files): opening must not read them, so it
+ * takes well under a second however large the dump; a read at the far end returns what the test
+ * wrote there.
+ */
+static void test_huge_sparse_opens_instantly(void **state)
+{
+	const uint64_t size = 16ull << 30, tail = size - 4096;
+	char *dir = imgb_tmpdir(), raw[4200], core[4200];
+	uint8_t page[4096], got[16];
+	struct imgb_elf e;
+	struct bw_error err;
+	struct bw_mem *mem;
+	const char *spec;
+	uint8_t *img;
+	size_t len;
+	double t0, t1;
+	int fd;
+
+	(void)state;
+	fill(page, sizeof(page), tail);
+	snprintf(raw, sizeof(raw), "%s/huge.raw", dir);
+	fd = open(raw, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)size), 0);
+	assert_int_equal(pwrite(fd, page, sizeof(page), (off_t)tail), (ssize_t)sizeof(page));
+	close(fd);
+	spec = raw;
+	t0 = now();
+	assert_int_equal(bw_mem_open(&spec, 1, NULL, &mem, &err), 0);
+	t1 = now();
+	printf("# 16 GiB raw image opened in %.3f ms\n", (t1 - t0) * 1e3);
+	assert_true(t1 - t0 < 1.0);
+	assert_int_equal(bw_mem_read(mem, tail + 100, got, 16, &err), 0);
+	assert_memory_equal(got, page + 100, 16);
+	bw_mem_close(mem);
+
+	/* An ELF core whose one PT_LOAD (after the notes) covers 16 GiB at physical 4 GiB. */
+	imgb_elf_init(&e);
+	imgb_elf_note(&e, "VMCOREINFO", 0, "OSRELEASE=x\n", 12);
+	/* An empty PT_LOAD, then pointed at a sparse 16 GiB stretch of the file after the headers. */
+	imgb_elf_load(&e, 4ull << 30, page, 0, 0);
+	img = imgb_elf_build(&e, &len);
+	assert_true(len <= 4096);
+	imgb_put64(img + IMGB_ELF_PHOFF + IMGB_ELF_PHSIZE + 8, 4096);
+	imgb_put64(img + IMGB_ELF_PHOFF + IMGB_ELF_PHSIZE + 32, size);
+	imgb_put64(img + IMGB_ELF_PHOFF + IMGB_ELF_PHSIZE + 40, size);
+	snprintf(core, sizeof(core), "%s/huge.core", dir);
+	fd = open(core, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, img, len, 0), (ssize_t)len);
+	assert_int_equal(ftruncate(fd, (off_t)(4096 + size)), 0);
+	assert_int_equal(pwrite(fd, page, sizeof(page), (off_t)(4096 + tail)),
+			 (ssize_t)sizeof(page));
+	close(fd);
+	free(img);
+	spec = core;
+	t0 = now();
+	assert_int_equal(bw_mem_open(&spec, 1, NULL, &mem, &err), 0);
+	t1 = now();
+	printf("# 16 GiB ELF core opened in %.3f ms\n", (t1 - t0) * 1e3);
+	assert_true(t1 - t0 < 1.0);
+	assert_int_equal(bw_mem_read(mem, (4ull << 30) + tail + 100, got, 16, &err), 0);
+	assert_memory_equal(got, page + 100, 16);
+	assert_int_equal(bw_mem_read(mem, (4ull << 30) - 1, got, 1, &err), -BW_EFAULT);
+	bw_mem_close(mem);
+	unlink(raw);
+	unlink(core);
+	imgb_rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test(test_callback_source),
 		cmocka_unit_test(test_find_vmcoreinfo),
+		cmocka_unit_test(test_huge_sparse_opens_instantly),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
