@@ -38,8 +38,8 @@ static int keval_deref(struct keval *e, const struct bw_type *ptr, uint64_t *tar
 		return bw_fail(e->err, BW_EINVAL, "cannot dereference a void pointer");
 	ret = bw_kernel_read_uint(e->k, e->v.addr, 8, target, e->err);
 	if (ret)
-		return bw_fail(e->err, e->err->code, "reading pointer at 0x%llx: %s",
-			       (unsigned long long)e->v.addr, e->err->msg);
+		return bw_kernel_prefix(e->err, "reading pointer at 0x%llx",
+					(unsigned long long)e->v.addr);
 	if (!*target)
 		return bw_fail(e->err, BW_EFAULT, "NULL pointer (at 0x%llx)",
 			       (unsigned long long)e->v.addr);
@@ -79,7 +79,7 @@ static int keval_member(struct keval *e, const struct bw_expr_step *s)
 			       bw_kind_name(t.kind), s->name);
 	ret = bw_btf_member_find(e->k->btf, t.id, s->name, &loc, e->err);
 	if (ret)
-		return bw_fail(e->err, e->err->code, "%s %s has no member '%s'",
+		return bw_fail(e->err, BW_ENOENT, "%s %s has no member '%s'",
 			       t.kind == BW_KIND_STRUCT ? "struct" : "union",
 			       t.name[0] ? t.name : "(anon)", s->name);
 	e->v.type = loc.type;

@@ -4,6 +4,7 @@
 #define BTFWALK_KERNEL_INTERNAL_H
 
 #include "btfwalk/kernel.h"
+#include "internal.h"
 
 /* x86-64 layout constants the kernel does not publish in VMCOREINFO or BTF. */
 #define BW_X86_START_KERNEL_MAP 0xffffffff80000000ull
@@ -78,6 +79,8 @@ void bw_kernel_vars_init(struct bw_kernel *k);
 const struct bw_kernel_var *bw_kernel_var_find(const struct bw_kernel *k, const char *name);
 
 /* kernel_read.c: typed helpers */
+/* Prefix err->msg (err must not be NULL and must hold an error) with "FMT: "; returns -code. */
+int bw_kernel_prefix(struct bw_error *err, const char *fmt, ...) BW_PRINTF(2, 3);
 int bw_kernel_read_uint(const struct bw_kernel *k, uint64_t vaddr, uint64_t size, uint64_t *out,
 			struct bw_error *err);
 /* Find a named type of kind (STRUCT, UNION, ENUM or TYPEDEF) and resolve it. */

@@ -4,6 +4,7 @@
  * through page_offset_base, anything else through the page tables) and reads that may span
  * pages.
  */
+#include <stdio.h>
 #include <string.h>
 #include "internal.h"
 #include "kernel_internal.h"
@@ -104,4 +105,17 @@ int bw_kernel_type_named(const struct bw_kernel *k, const char *name, int kind, 
 	if (ret)
 		return ret;
 	return bw_btf_resolve(k->btf, *id, id, err);
+}
+
+int bw_kernel_prefix(struct bw_error *err, const char *fmt, ...)
+{
+	char old[BW_ERRMSG_MAX], prefix[BW_ERRMSG_MAX];
+	va_list ap;
+
+	memcpy(old, err->msg, sizeof(old));
+	old[sizeof(old) - 1] = '\0';
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	return bw_fail(err, err->code, "%s: %s", prefix, old);
 }

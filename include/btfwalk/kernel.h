@@ -19,6 +19,11 @@ extern "C" {
 #define BW_KERNEL_MAX_CPUS 8192	      /* nr_cpu_ids above this is BW_ELIMIT (x86 MAXSMP) */
 #define BW_KERNEL_MAX_SYMFILE (1u << 28) /* bytes of a System.map / kallsyms file */
 #define BW_KERNEL_BTF_SCAN (256u << 20) /* bytes of the kernel image scanned for BTF */
+/* Printing caps: nesting, array elements shown, scalars in all, bytes of one string. */
+#define BW_KERNEL_PRINT_MAX_DEPTH 8
+#define BW_KERNEL_PRINT_MAX_ELEMS 64
+#define BW_KERNEL_PRINT_MAX_VALUES 4096
+#define BW_KERNEL_PRINT_MAX_STRING 4096
 
 struct bw_kernel;
 
