@@ -40,7 +40,8 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 
-.PHONY: all lib cli tests check demo bench fuzz install uninstall amalgamation deps clean
+.PHONY: all lib cli tests check demo bench fuzz install uninstall amalgamation deps clean \
+	$(BUILD)/btfwalk.pc $(BUILD)/libbtfwalk.map
 all: lib cli
 lib: $(STATIC_LIB) $(SHARED_LIB)
 cli: $(CLI)
@@ -52,14 +53,20 @@ $(BUILD)/%.o: %.c $(HEADERS)
 
 $(BUILD)/pic/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DBW_SHARED -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
 
 $(STATIC_LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(SHARED_LIB): $(LIB_PIC)
-	$(CC) -shared -Wl,-soname,libbtfwalk.so.$(SOVERSION) $(LDFLAGS) -o $@ $^
+# Only bw_* names are exported from the shared library.
+$(BUILD)/libbtfwalk.map:
+	@mkdir -p $(dir $@)
+	printf '{\n\tglobal: bw_*;\n\tlocal: *;\n};\n' > $@
+
+$(SHARED_LIB): $(LIB_PIC) $(BUILD)/libbtfwalk.map
+	$(CC) -shared -Wl,-soname,libbtfwalk.so.$(SOVERSION) \
+		-Wl,--version-script=$(BUILD)/libbtfwalk.map $(LDFLAGS) -o $@ $(LIB_PIC)
 	ln -sf libbtfwalk.so.$(VERSION) $(BUILD)/libbtfwalk.so.$(SOVERSION)
 	ln -sf libbtfwalk.so.$(SOVERSION) $(BUILD)/libbtfwalk.so
 
@@ -78,7 +85,76 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_HELPERS) $(STATIC_LIB) $(wildcard tests/
 -include tests/e2e/e2e.mk
 -include tests/fuzz/fuzz.mk
 -include tests/bench/bench.mk
--include tests/install.mk
+
+# ---- demo, bench, fuzz: the scripts and rules live beside their tests ----
+demo: deps all
+	tests/e2e/demo.sh
+
+fuzz: fuzz-all
+
+# ---- install ----
+LIBDIR ?= $(PREFIX)/lib
+INCDIR ?= $(PREFIX)/include
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+PCDIR ?= $(LIBDIR)/pkgconfig
+
+$(BUILD)/btfwalk.pc:
+	@mkdir -p $(dir $@)
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCDIR)' '' \
+		'Name: btfwalk' 'Description: Read a Linux kernel'"'"'s state from a memory dump using BTF' \
+		'Version: $(VERSION)' 'Libs: -L$${libdir} -lbtfwalk' 'Cflags: -I$${includedir}' > $@
+
+install: all $(BUILD)/btfwalk.pc
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)/btfwalk $(DESTDIR)$(BINDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PCDIR)
+	install -m 644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf libbtfwalk.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libbtfwalk.so.$(SOVERSION)
+	ln -sf libbtfwalk.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libbtfwalk.so
+	install -m 644 include/btfwalk.h $(DESTDIR)$(INCDIR)/
+	install -m 644 include/btfwalk/*.h $(DESTDIR)$(INCDIR)/btfwalk/
+	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/
+	install -m 644 walker/cli/btfwalk.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(BUILD)/btfwalk.pc $(DESTDIR)$(PCDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libbtfwalk.a $(DESTDIR)$(LIBDIR)/libbtfwalk.so* \
+		$(DESTDIR)$(INCDIR)/btfwalk.h $(DESTDIR)$(BINDIR)/btfwalk \
+		$(DESTDIR)$(MANDIR)/man1/btfwalk.1 $(DESTDIR)$(PCDIR)/btfwalk.pc
+	rm -rf $(DESTDIR)$(INCDIR)/btfwalk
+
+# ---- amalgamation: one .c and one .h, the SQLite way ----
+# Local #include "..." lines are replaced by the file they name, each file once, in include order.
+AMALG := $(BUILD)/amalgamation
+AMALG_EXPAND := awk -v dirs="include btf walker" ' \
+	function find(name, from,   n, d, i, p) { \
+		p = from "/" name; if ((getline t < p) >= 0) { close(p); return p } \
+		n = split(dirs, d, " "); \
+		for (i = 1; i <= n; i++) { p = d[i] "/" name; if ((getline t < p) >= 0) { close(p); return p } } \
+		print "amalgamation: cannot find " name > "/dev/stderr"; exit 1 } \
+	function expand(f,   line, name, p, dir) { \
+		dir = f; sub(/\/[^\/]*$$/, "", dir); \
+		printf "/* ---- %s ---- */\n", f; \
+		while ((getline line < f) > 0) { \
+			if (line ~ /^\#include "/) { \
+				name = line; sub(/^\#include "/, "", name); sub(/".*/, "", name); \
+				p = find(name, dir); if (!(p in seen)) { seen[p] = 1; expand(p) } \
+			} else print line } \
+		close(f) } \
+	{ for (i = 1; i <= NF; i++) if (!($$i in seen)) { seen[$$i] = 1; expand($$i) } }'
+
+amalgamation: $(AMALG)/btfwalk.c $(AMALG)/btfwalk.h
+$(AMALG)/btfwalk.h: $(HEADERS)
+	@mkdir -p $(dir $@)
+	@echo include/btfwalk.h | $(AMALG_EXPAND) > $@
+$(AMALG)/btfwalk.c: $(LIB_SRC) $(HEADERS)
+	@mkdir -p $(dir $@)
+	@{ printf '/* btfwalk %s amalgamation: compile this one file with btfwalk.h beside it. */\n' \
+		'$(VERSION)'; printf '#define _POSIX_C_SOURCE 200809L\n#include "btfwalk.h"\n'; \
+	  echo include/btfwalk.h $(LIB_SRC) | $(AMALG_EXPAND) | \
+	  sed -n '/^\/\* ---- btf\/\|^\/\* ---- walker\//,$$p' | \
+	  grep -v '^#define _POSIX_C_SOURCE'; } > $@
 
 # ---- packages ----
 DEPS_PKGS := build-essential clang llvm libclang-rt-14-dev libfuzzer-14-dev libcmocka-dev \
@@ -103,4 +179,4 @@ check: deps
 	tests/run.sh
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-gcc build-clang
