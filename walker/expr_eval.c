@@ -169,6 +169,7 @@ static int keval_symbol(struct keval *e, const struct bw_expr_step *s)
 	const struct bw_kernel_var *var;
 	struct bw_secinfo si;
 	struct bw_type t;
+	bool is_percpu;
 	uint32_t id;
 	int ret;
 
@@ -186,9 +187,13 @@ static int keval_symbol(struct keval *e, const struct bw_expr_step *s)
 	ret = bw_kernel_symbol(e->k, s->name, &e->v.addr, e->err);
 	if (ret)
 		return ret;
+	is_percpu = !bw_btf_datasec_var(e->k->btf, ".data..percpu", s->name, &si, NULL);
 	if (s->op == BW_EXPR_SYMBOL_CPU) {
 		uint64_t off;
 
+		if (!is_percpu)
+			return bw_fail(e->err, BW_EINVAL, "'%s' is not a per-CPU variable",
+				       s->name);
 		if (s->n > UINT32_MAX)
 			return bw_fail(e->err, BW_EINVAL, "CPU %llu out of range",
 				       (unsigned long long)s->n);
@@ -196,7 +201,7 @@ static int keval_symbol(struct keval *e, const struct bw_expr_step *s)
 		if (ret)
 			return ret;
 		e->v.addr += off;
-	} else if (!bw_btf_datasec_var(e->k->btf, ".data..percpu", s->name, &si, NULL)) {
+	} else if (is_percpu) {
 		return bw_fail(e->err, BW_EINVAL, "'%s' is a per-CPU variable: use %s@cpuN",
 			       s->name, s->name);
 	}

@@ -9,7 +9,8 @@
 #include "kernel_internal.h"
 
 #define KOPEN_VMCOREINFO_BYTES 4096 /* VMCOREINFO_BYTES: the kernel keeps it in one page */
-#define KOPEN_SCAN_CHUNK (1u << 20)
+#define KOPEN_MAX_RANGES 4096
+#define KOPEN_NOTE_TEXT 24
 #define KOPEN_MAGIC "OSRELEASE="
 #define KOPEN_MAGIC_LEN (sizeof(KOPEN_MAGIC) - 1)
 #define KOPEN_NEEDED "SYMBOL(init_top_pgt)="
@@ -56,45 +57,36 @@ static bool kopen_try_copy(struct bw_kernel *k, uint64_t paddr, uint64_t range_e
 	return true;
 }
 
-/* Scan physical memory for the kernel's own VMCOREINFO text (raw dumps have no note). */
+/*
+ * Scan physical memory for the kernel's own VMCOREINFO text (raw dumps have no note). The kernel
+ * keeps it at the start of a page of its own (vmcoreinfo_data) and behind an ELF note header in
+ * vmcoreinfo_note (24 bytes: n_namesz, n_descsz, n_type, "VMCOREINFO" padded to 12).
+ */
 static int kopen_scan_vmcoreinfo(struct bw_kernel *k, struct bw_error *err)
 {
-	struct bw_mem_range ranges[64];
-	size_t nranges = bw_mem_ranges(k->mem, ranges, 64), r;
-	char *buf = bw_alloc(k->alloc, KOPEN_SCAN_CHUNK);
+	static const uint64_t offsets[] = {0, KOPEN_NOTE_TEXT};
+	struct bw_mem_range ranges[KOPEN_MAX_RANGES];
+	size_t nranges = bw_mem_ranges(k->mem, ranges, KOPEN_MAX_RANGES), r, i;
+	char head[KOPEN_NOTE_TEXT + KOPEN_MAGIC_LEN];
 
-	if (!buf)
-		return bw_fail(err, BW_ENOMEM, "out of memory scanning for VMCOREINFO");
-	if (nranges > 64)
-		nranges = 64;
+	if (nranges > KOPEN_MAX_RANGES)
+		nranges = KOPEN_MAX_RANGES;
 	for (r = 0; r < nranges; r++) {
-		uint64_t end = ranges[r].start + ranges[r].size, pos;
+		uint64_t end = ranges[r].start + ranges[r].size;
+		uint64_t pg = (ranges[r].start + BW_X86_PAGE_SIZE - 1) & ~(BW_X86_PAGE_SIZE - 1);
 
-		for (pos = ranges[r].start; pos < end;) {
-			size_t len = KOPEN_SCAN_CHUNK, i;
-
-			if (end - pos < len)
-				len = (size_t)(end - pos);
-			if (bw_mem_read(k->mem, pos, buf, len, NULL))
-				break;
-			for (i = 0; i + KOPEN_MAGIC_LEN <= len; i++) {
-				if (buf[i] != 'O' || memcmp(buf + i, KOPEN_MAGIC, KOPEN_MAGIC_LEN))
-					continue;
-				if (kopen_try_copy(k, pos + i, end)) {
-					bw_free(k->alloc, buf);
+		for (; pg < end && end - pg >= sizeof(head); pg += BW_X86_PAGE_SIZE) {
+			if (bw_mem_read(k->mem, pg, head, sizeof(head), NULL))
+				continue;
+			for (i = 0; i < 2; i++)
+				if (!memcmp(head + offsets[i], KOPEN_MAGIC, KOPEN_MAGIC_LEN) &&
+				    kopen_try_copy(k, pg + offsets[i], end))
 					return 0;
-				}
-			}
-			if (len < KOPEN_SCAN_CHUNK)
-				break;
-			/* Overlap so a key split across chunks is still seen. */
-			pos += len - KOPEN_MAGIC_LEN;
 		}
 	}
-	bw_free(k->alloc, buf);
 	return bw_fail(err, BW_ENOENT,
-		       "no VMCOREINFO: the dump has no VMCOREINFO note and no VMCOREINFO text "
-		       "with " KOPEN_NEEDED " was found in its memory");
+		       "no VMCOREINFO: the dump has no VMCOREINFO note and no page of its memory "
+		       "holds VMCOREINFO text with " KOPEN_NEEDED);
 }
 
 static int kopen_vmcoreinfo(struct bw_kernel *k, struct bw_error *err)
@@ -287,7 +279,8 @@ const struct bw_vmcoreinfo *bw_kernel_vmcoreinfo(const struct bw_kernel *k)
 }
 
 #undef KOPEN_VMCOREINFO_BYTES
-#undef KOPEN_SCAN_CHUNK
+#undef KOPEN_MAX_RANGES
+#undef KOPEN_NOTE_TEXT
 #undef KOPEN_MAGIC
 #undef KOPEN_MAGIC_LEN
 #undef KOPEN_NEEDED
