@@ -137,8 +137,7 @@ int bw_vmcoreinfo_size(const struct bw_vmcoreinfo *vi, const char *name, uint64_
 int bw_vmcoreinfo_length(const struct bw_vmcoreinfo *vi, const char *name, uint64_t *out,
 			 struct bw_error *err);
 /* KERNELOFFSET (hex, the KASLR offset), PAGESIZE (decimal), CRASHTIME (signed decimal seconds). */
-int bw_vmcoreinfo_kerneloffset(const struct bw_vmcoreinfo *vi, uint64_t *out,
-			       struct bw_error *err);
+int bw_vmcoreinfo_kerneloffset(const struct bw_vmcoreinfo *vi, uint64_t *out, struct bw_error *err);
 int bw_vmcoreinfo_pagesize(const struct bw_vmcoreinfo *vi, uint64_t *out, struct bw_error *err);
 int bw_vmcoreinfo_crashtime(const struct bw_vmcoreinfo *vi, int64_t *out, struct bw_error *err);
 /* Visit every key/value in text order; stop when fn returns non-zero (returned). */
