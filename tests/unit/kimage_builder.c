@@ -387,6 +387,15 @@ static void kb_write_texts(struct kb_kernel *kk, const struct kb_kernel_opts *o,
 		     o->levels == 5, (unsigned long long)KB_KASLR);
 	v += n;
 	vn -= (size_t)n;
+	if (o->unmapped_kallsyms) {
+		n = snprintf(v, vn, "SYMBOL(kallsyms_num_syms)=ffffc90000900000\n"
+				    "SYMBOL(kallsyms_names)=ffffc90000901000\n"
+				    "SYMBOL(kallsyms_token_table)=ffffc90000902000\n"
+				    "SYMBOL(kallsyms_token_index)=ffffc90000903000\n"
+				    "SYMBOL(kallsyms_offsets)=ffffc90000904000\n");
+		v += n;
+		vn -= (size_t)n;
+	}
 	for (i = 0; i < nsyms; i++) {
 		if (syms[i].always_in_vmcoreinfo || o->symbols_in_vmcoreinfo) {
 			n = snprintf(v, vn, "SYMBOL(%s)=%llx\n", syms[i].name,
