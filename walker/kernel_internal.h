@@ -39,6 +39,7 @@ struct bw_kernel {
 	struct bw_symtab *symtab;
 	uint64_t symtab_delta; /* added to image-range addresses of a System.map */
 	const char *symbols_source;
+	char kallsyms_error[BW_ERRMSG_MAX]; /* why the dump's kallsyms tables did not decode */
 
 	const struct bw_btf *btf;
 	struct bw_btf *owned_btf;

@@ -181,22 +181,39 @@ static int kopen_layout(struct bw_kernel *k, const struct bw_kernel_opts *opts,
 			       "no page-table root: VMCOREINFO has no SYMBOL(init_top_pgt), the dump "
 			       "has no CPU register notes, and no CR3 was given");
 	}
-	k->direct_map_size = k->pgtable.levels == 5 ? 1ull << 52 : 1ull << 46;
 	return 0;
 }
 
 /* The direct map's base is randomized with KASLR: read the kernel's own variable. */
 static void kopen_page_offset_base(struct bw_kernel *k)
 {
+	struct bw_mem_range last = {0, 0};
 	uint64_t addr, v;
+	size_t n;
 
 	if (!bw_kernel_symbol_quiet(k, "page_offset_base", &addr))
 		return;
 	if (bw_kernel_read(k, addr, &v, sizeof(v), NULL))
 		return;
 	/* Only a canonical kernel-half address can be the direct map's base. */
-	if (v >> 47 == 0x1ffff || (k->pgtable.levels == 5 && v >> 56 == 0xff))
-		k->page_offset_base = v;
+	if (v >> 47 != 0x1ffff && !(k->pgtable.levels == 5 && v >> 56 == 0xff))
+		return;
+	k->page_offset_base = v;
+	/* The direct map covers physical memory up to its end, not the whole region: vmalloc
+	 * and vmemmap follow it after KASLR's padding. */
+	n = bw_mem_ranges(k->mem, &last, 1);
+	if (n > 1) {
+		struct bw_mem_range *all = bw_alloc_array(k->alloc, n, sizeof(*all));
+
+		if (!all) {
+			k->page_offset_base = 0;
+			return;
+		}
+		bw_mem_ranges(k->mem, all, n);
+		last = all[n - 1];
+		bw_free(k->alloc, all);
+	}
+	k->direct_map_size = n ? last.start + last.size : 0;
 }
 
 int bw_kernel_open(const struct bw_mem *mem, const struct bw_kernel_opts *opts,

@@ -146,9 +146,12 @@ int bw_kernel_symbols_load(struct bw_kernel *k, const char *path, struct bw_erro
 		k->symbols_source = "file";
 		return ksym_file_delta(k, path, err);
 	}
+	/* A dump whose kallsyms tables are damaged still opens: VMCOREINFO's symbols remain. */
 	ret = ksym_from_dump(k, err);
-	if (ret < 0)
-		return ret;
+	if (ret < 0) {
+		memcpy(k->kallsyms_error, err->msg, sizeof(k->kallsyms_error));
+		k->symtab = NULL;
+	}
 	k->symbols_source = ret == 0 ? "kallsyms" : "vmcoreinfo";
 	return 0;
 }
@@ -186,6 +189,11 @@ int bw_kernel_symbol(const struct bw_kernel *k, const char *name, uint64_t *addr
 		return bw_fail(err, BW_ENOENT, "symbol '%s' not found in VMCOREINFO or %s", name,
 			       !strcmp(k->symbols_source, "file") ? "the symbols file"
 								  : "the kernel's kallsyms");
+	if (k->kallsyms_error[0])
+		return bw_fail(err, BW_ENOENT,
+			       "symbol '%s' not found: VMCOREINFO has no SYMBOL(%s) and the kernel's "
+			       "kallsyms tables did not decode (%s); give --symbols",
+			       name, name, k->kallsyms_error);
 	return bw_fail(err, BW_ENOENT,
 		       "symbol '%s' not found: VMCOREINFO has no SYMBOL(%s) and no kallsyms tables; "
 		       "give a System.map or /proc/kallsyms file (--symbols)",

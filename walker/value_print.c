@@ -48,16 +48,24 @@ static void vprint_indent(struct vprint *p, unsigned depth)
 		vprint_out(p, "\t");
 }
 
+/* A char array prints as a string; s8/u8 (typedefs of signed/unsigned char) print as numbers. */
 static bool vprint_is_char(const struct bw_btf *btf, uint32_t id)
 {
 	struct bw_type t;
 	struct bw_int in;
+	int hops;
 
-	if (bw_btf_resolve(btf, id, &id, NULL) || bw_btf_type(btf, id, &t, NULL) ||
-	    t.kind != BW_KIND_INT || t.size != 1 || bw_btf_int(btf, id, &in, NULL))
+	for (hops = 0; hops < BW_BTF_MAX_RESOLVE_DEPTH; hops++) {
+		if (bw_btf_type(btf, id, &t, NULL))
+			return false;
+		if (t.kind != BW_KIND_CONST && t.kind != BW_KIND_VOLATILE &&
+		    t.kind != BW_KIND_RESTRICT)
+			break;
+		id = t.type;
+	}
+	if (t.kind != BW_KIND_INT || t.size != 1 || bw_btf_int(btf, id, &in, NULL))
 		return false;
-	return (in.encoding & BW_INT_CHAR) || !strcmp(t.name, "char") ||
-	       !strcmp(t.name, "signed char") || !strcmp(t.name, "unsigned char");
+	return (in.encoding & BW_INT_CHAR) || !strcmp(t.name, "char");
 }
 
 static void vprint_string(struct vprint *p, uint64_t addr, uint64_t len)

@@ -306,11 +306,12 @@ static void kb_build_btf(struct kb_btf *b, struct kb_ids *t, const struct kb_ker
 	kb_btf_enumerator(b, "N_GENERIC_INITIATOR", 6);
 	kb_btf_enumerator(b, "NR_NODE_STATES", 7);
 
+	/* A struct's member records follow its header: member types are created first. */
+	arr = kb_btf_array(b, t->char_, t->int_, 10);
+	ptr = kb_btf_array(b, t->ulong, t->int_, KB_NR_ITEMS);
 	t->pcz = kb_btf_struct(b, "per_cpu_zonestat", KB_PCZ_SIZE, 2, false);
-	kb_btf_member(b, "vm_stat_diff", kb_btf_array(b, t->char_, t->int_, 10), 0, 0);
-	kb_btf_member(b, "vm_numa_event", kb_btf_array(b, t->ulong, t->int_, KB_NR_ITEMS),
-		      KB_PCZ_EVENT * 8, 0);
-	/* Members are declared after their types: create them first. */
+	kb_btf_member(b, "vm_stat_diff", arr, 0, 0);
+	kb_btf_member(b, "vm_numa_event", ptr, KB_PCZ_EVENT * 8, 0);
 	ptr = kb_btf_ptr(b, t->pcz);
 	arr = kb_btf_array(b, t->atomic_long, t->int_, KB_NR_ITEMS);
 	t->zone = kb_btf_struct(b, "zone", KB_ZONE_SIZE, 5, false);
@@ -386,6 +387,15 @@ static void kb_write_texts(struct kb_kernel *kk, const struct kb_kernel_opts *o,
 		     o->levels == 5, (unsigned long long)KB_KASLR);
 	v += n;
 	vn -= (size_t)n;
+	if (o->unmapped_kallsyms) {
+		n = snprintf(v, vn, "SYMBOL(kallsyms_num_syms)=ffffc90000900000\n"
+				    "SYMBOL(kallsyms_names)=ffffc90000901000\n"
+				    "SYMBOL(kallsyms_token_table)=ffffc90000902000\n"
+				    "SYMBOL(kallsyms_token_index)=ffffc90000903000\n"
+				    "SYMBOL(kallsyms_offsets)=ffffc90000904000\n");
+		v += n;
+		vn -= (size_t)n;
+	}
 	for (i = 0; i < nsyms; i++) {
 		if (syms[i].always_in_vmcoreinfo || o->symbols_in_vmcoreinfo) {
 			n = snprintf(v, vn, "SYMBOL(%s)=%llx\n", syms[i].name,

@@ -81,6 +81,7 @@ struct kb_kernel_opts {
 	bool bad_release;	   /* init_uts_ns.name.release differs from OSRELEASE */
 	bool symbols_in_vmcoreinfo; /* every symbol as SYMBOL(); else only the usual ones */
 	bool no_numa_events;	    /* struct zone without vm_numa_event (as before 5.14) */
+	bool unmapped_kallsyms;	    /* SYMBOL(kallsyms_*) point at unmapped addresses */
 };
 
 struct kb_kernel {

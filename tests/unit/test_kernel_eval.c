@@ -340,6 +340,32 @@ static void test_kernel_symbol_sources(void **state)
 	close_kernel(&f);
 }
 
+static void test_kernel_kallsyms_unreadable(void **state)
+{
+	struct kb_kernel_opts o = {.levels = 4, .unmapped_kallsyms = true};
+	struct bw_error err = {0};
+	struct bw_kernel_info info;
+	struct fixture f;
+	const char *want = "nr_cpu_ids: symbol 'nr_cpu_ids' not found: VMCOREINFO has no "
+			   "SYMBOL(nr_cpu_ids) and the kernel's kallsyms tables did not decode (";
+
+	(void)state;
+	/* Damaged kallsyms tables: the dump still opens on VMCOREINFO's symbols. */
+	if (open_kernel(&f, &o, false, NULL, &err))
+		fail_msg("open: %s", err.msg);
+	bw_kernel_get_info(f.k, &info);
+	assert_string_equal(info.symbols_source, "vmcoreinfo");
+	assert_int_equal(eval_u64(&f, "node_data[0]->node_zones[2].vm_numa_event[5].counter"),
+			 f.kk.zone_event[0][2][5]);
+	{
+		struct bw_value v;
+
+		assert_int_equal(bw_kernel_eval(f.k, "nr_cpu_ids", &v, &err), -BW_ENOENT);
+		assert_memory_equal(err.msg, want, strlen(want));
+	}
+	close_kernel(&f);
+}
+
 static void test_kernel_symbols_mismatch(void **state)
 {
 	struct kb_kernel_opts o = {.levels = 4};
@@ -387,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_eval_errors),
 		cmocka_unit_test(test_kernel_crosscheck),
 		cmocka_unit_test(test_kernel_symbol_sources),
+		cmocka_unit_test(test_kernel_kallsyms_unreadable),
 		cmocka_unit_test(test_kernel_symbols_mismatch),
 	};
 

@@ -205,8 +205,12 @@ static int walk_numa(const struct bw_kernel *k, bool json)
 		printf("]}\n");
 	} else {
 		printf("%-20s %-16s", "counter", "sysfs");
-		for (n = 0; n < st->nr_nodes; n++)
-			printf(" %14s%-4u", "node", st->nodes[n].node);
+		for (n = 0; n < st->nr_nodes; n++) {
+			char head[16];
+
+			snprintf(head, sizeof(head), "node%u", st->nodes[n].node);
+			printf(" %18s", head);
+		}
 		printf("\n");
 		for (i = 0; i < st->nr_items; i++) {
 			printf("%-20s %-16s", st->enum_name[i], st->sysfs_name[i]);
