@@ -156,6 +156,31 @@ static bool mem_core_parse_base(const char *s, uint64_t *out)
 	return true;
 }
 
+/*
+ * Dump formats btfwalk does not read, recognized by their signature so they are refused instead
+ * of being taken for raw memory: kdump-compressed (makedumpfile -c/-l/-p, QEMU dump-guest-memory
+ * -z/-l/-s), makedumpfile's flattened stream, and Windows crash dumps (QEMU -w).
+ */
+static const char *mem_core_foreign_format(const uint8_t *data, size_t len)
+{
+	static const struct {
+		const char *magic, *name;
+	} formats[] = {
+		{"KDUMP   ", "kdump-compressed"},	    {"DISKDUMP", "diskdump"},
+		{"makedumpfile", "makedumpfile flattened"}, {"PAGEDU64", "Windows crash dump"},
+		{"PAGEDUMP", "Windows crash dump"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		size_t n = strlen(formats[i].magic);
+
+		if (len >= n && !memcmp(data, formats[i].magic, n))
+			return formats[i].name;
+	}
+	return NULL;
+}
+
 static int mem_core_open_spec(struct bw_mem *mem, const char *spec, uint32_t source,
 			      struct bw_error *err)
 {
@@ -163,6 +188,7 @@ static int mem_core_open_spec(struct bw_mem *mem, const char *spec, uint32_t sou
 	uint64_t base = 0;
 	bool has_base = at && at != spec && mem_core_parse_base(at + 1, &base);
 	size_t plen = has_base ? (size_t)(at - spec) : strlen(spec);
+	const char *foreign;
 	const uint8_t *data;
 	size_t len;
 	char *path;
@@ -176,8 +202,14 @@ static int mem_core_open_spec(struct bw_mem *mem, const char *spec, uint32_t sou
 	ret = bw_mem_map_file(mem, path, &data, &len, err);
 	if (ret)
 		goto out;
+	foreign = has_base ? NULL : mem_core_foreign_format(data, len);
 	if (!has_base && bw_mem_is_elf(data, len))
 		ret = bw_mem_load_elfcore(mem, path, data, len, source, err);
+	else if (foreign)
+		ret = bw_fail(err, BW_ENOTSUP,
+			      "%s: a %s file, not supported (use an ELF core or raw memory; "
+			      "PATH@0 forces raw)",
+			      path, foreign);
 	else
 		ret = bw_mem_add_seg(mem, base, len, data, source, err);
 out:

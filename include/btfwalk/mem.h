@@ -36,7 +36,8 @@ struct bw_mem_range {
  * magic, else raw with file offset = physical address) or "PATH@PHYSADDR" (raw file whose first
  * byte is at PHYSADDR; hex with 0x or decimal; a suffix after the last '@' that is not a number is
  * part of the path). Files are mapped read-only, never read whole: opening is constant time in
- * the size of the dump. Empty files are BW_EFORMAT.
+ * the size of the dump. Empty files are BW_EFORMAT. Formats recognized but not read are
+ * BW_ENOTSUP rather than raw: kdump-compressed/diskdump, makedumpfile flattened, Windows dumps.
  *
  * ELF cores (QEMU dump-guest-memory, kdump /proc/vmcore): 64-bit little-endian ET_CORE only
  * (BW_ENOTSUP otherwise). Each PT_LOAD gives [p_paddr, p_paddr + p_filesz) backed by the file.

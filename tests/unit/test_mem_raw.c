@@ -146,6 +146,16 @@ static void test_open_errors(void **state)
 	assert_int_equal(bw_mem_open(sv, 1, NULL, &mem, &err), -BW_EIO);
 	assert_int_equal(bw_mem_open(sv, 0, NULL, &mem, &err), -BW_EINVAL);
 	assert_int_equal(bw_mem_open(sv, BW_MEM_MAX_FILES + 1, NULL, &mem, &err), -BW_ELIMIT);
+	/* A kdump-compressed file is refused, not read as raw memory; with @0 it is raw. */
+	free(empty);
+	empty = imgb_write(dir, "vmcore.kdump", "KDUMP   \x06\0\0\0", 12);
+	sv[0] = empty;
+	assert_int_equal(bw_mem_open(sv, 1, NULL, &mem, &err), -BW_ENOTSUP);
+	assert_non_null(strstr(err.msg, "kdump-compressed"));
+	snprintf(big, sizeof(big), "%s@0", empty);
+	sv[0] = big;
+	assert_int_equal(bw_mem_open(sv, 1, NULL, &mem, &err), 0);
+	bw_mem_close(mem);
 	/* A base so high the file would wrap past 2^64. */
 	free(empty);
 	empty = imgb_write(dir, "two", "ab", 2);
