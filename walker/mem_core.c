@@ -81,7 +81,8 @@ static int mem_core_seal(struct bw_mem *mem, struct bw_error *err)
 {
 	size_t i, n = 0;
 
-	qsort(mem->segs, mem->nsegs, sizeof(*mem->segs), mem_core_seg_cmp);
+	if (mem->nsegs) /* segs is NULL when there are none, and qsort wants non-NULL */
+		qsort(mem->segs, mem->nsegs, sizeof(*mem->segs), mem_core_seg_cmp);
 	for (i = 0; i < mem->nsegs; i++) {
 		const struct bw_mem_seg *s = &mem->segs[i];
 

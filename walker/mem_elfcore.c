@@ -172,7 +172,7 @@ int bw_mem_load_elfcore(struct bw_mem *mem, const char *path, const uint8_t *dat
 			uint32_t source, struct bw_error *err)
 {
 	struct elfcore_ctx c = { mem, path, data, len, false, 0 };
-	uint64_t phoff, phnum, i, phsize;
+	uint64_t phoff, phnum, i, phsize, loads;
 	int ret;
 
 	if (len < ELFCORE_EHDR_SIZE)
@@ -202,7 +202,7 @@ int bw_mem_load_elfcore(struct bw_mem *mem, const char *path, const uint8_t *dat
 			       "%s: %" PRIu64 " program headers at offset 0x%" PRIx64
 			       " extend past the end of the file (0x%zx bytes)",
 			       path, phnum, phoff, len);
-	for (i = 0; i < phnum; i++) {
+	for (i = 0, loads = 0; i < phnum; i++) {
 		const uint8_t *ph = data + phoff + i * ELFCORE_PHDR_SIZE;
 		uint32_t type = bw_le32(ph);
 		uint64_t off = bw_le64(ph + 8), paddr = bw_le64(ph + 24);
@@ -223,11 +223,14 @@ int bw_mem_load_elfcore(struct bw_mem *mem, const char *path, const uint8_t *dat
 					       " extends past the end of the file (0x%zx bytes)",
 					       path, i, paddr, off, filesz, len);
 			ret = bw_mem_add_seg(mem, paddr, filesz, data + off, source, err);
+			loads++;
 		} else {
 			ret = 0;
 		}
 		if (ret)
 			return ret;
 	}
+	if (!loads)
+		return bw_fail(err, BW_EFORMAT, "%s: ELF core has no PT_LOAD (no memory)", path);
 	return 0;
 }

@@ -44,7 +44,11 @@ struct bw_mem_range {
  * filters (makedumpfile) use such tails for pages they dropped, and a dropped page read as zeros
  * would be a silently wrong counter. A PT_LOAD wholly inside another PT_LOAD of the same core is
  * the same memory described twice (kdump's kernel-text segment) and is ignored; any other overlap,
- * within a file or between files, is BW_EFORMAT naming both ranges.
+ * within a file or between files, is BW_EFORMAT naming both ranges, as is a core without PT_LOAD.
+ * PT_NOTE segments give the VMCOREINFO note (the first one), x86-64 NT_PRSTATUS notes and QEMU's
+ * "QEMU" CPU-state notes; other notes are skipped. e_phnum PN_XNUM (count in section header 0)
+ * is understood. A program header, note or segment reaching past the end of the file is
+ * BW_EFORMAT naming its index or file offset.
  */
 int bw_mem_open(const char *const *specs, size_t nspecs, const struct bw_allocator *alloc,
 		struct bw_mem **out, struct bw_error *err);

@@ -193,7 +193,10 @@ class Guest:
         if self.paging == "l4":
             cpu += ",la57=off"
         cmd = ["qemu-system-x86_64", "-accel", self.accel, "-machine", "pc", "-cpu", cpu,
-               "-smp", str(self.cpus), "-m", "%dM" % (self.node_mb * self.nodes)]
+               # One socket per node: CPUs of different nodes must not share a cache level, or
+               # the kernel warns (and taints) at SMP bring-up.
+               "-smp", "cpus=%d,sockets=%d,cores=%d,threads=1" % (self.cpus, self.nodes, self.cpus // self.nodes),
+               "-m", "%dM" % (self.node_mb * self.nodes)]
         per = max(1, self.cpus // self.nodes)
         for n in range(self.nodes):
             first = n * per

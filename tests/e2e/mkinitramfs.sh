@@ -6,7 +6,8 @@ out=${1:?usage: mkinitramfs.sh OUT.cpio.gz}
 here=$(cd "$(dirname "$0")" && pwd)
 bb=$(command -v busybox || true)
 [ -x /bin/busybox ] && bb=/bin/busybox
-[ -n "$bb" ] && file -L "$bb" 2>/dev/null | grep -q 'statically linked' ||
+# A dynamic busybox names its ELF interpreter; busybox-static's does not.
+[ -n "$bb" ] && ! LC_ALL=C readelf -lW "$bb" 2>/dev/null | grep -q 'program interpreter' ||
 	{ echo "mkinitramfs: need a static busybox (apt-get install busybox-static)" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -62,6 +62,7 @@ $(FUZZ_BUILD)/seeds/.done: tests/fuzz/make-seeds.sh $(FUZZ_SEED_SRC) $(FUZZ_FIXT
 
 $(FUZZ_BUILD)/seeds/walker/kimage.bin: $(FUZZ_BUILD)/make_kimage $(FUZZ_BUILD)/seeds/.done
 	$(FUZZ_BUILD)/make_kimage $@
+	for mode in 1 2 3; do $(FUZZ_BUILD)/make_kimage $(@D)/kimage-mode$$mode.bin $$mode || exit 1; done
 
 fuzz-all: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/campaign.sh $(FUZZ_TARGETS)

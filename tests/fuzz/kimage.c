@@ -155,6 +155,7 @@ static void kb_nodes(struct kb *b)
 	uint64_t z_name = kb_offsetof(b, "zone", "name");
 	uint64_t z_pcp = kb_offsetof(b, "zone", "per_cpu_zonestats");
 	uint64_t z_event = kb_offsetof(b, "zone", "vm_numa_event");
+	uint64_t z_present = kb_offsetof(b, "zone", "present_pages");
 	uint64_t zs_event = kb_offsetof(b, "per_cpu_zonestat", "vm_numa_event");
 	static const char names[] = "DMA\0DMA32\0Normal\0Movable";
 	static const unsigned name_off[] = { 0, 4, 10, 17 };
@@ -181,6 +182,8 @@ static void kb_nodes(struct kb *b)
 			kb_put(b, zone + z_node, n, 4);
 			kb_put(b, zone + z_name, DM(PA_VARS + VAR_ZONE_NAMES + name_off[z]), 8);
 			kb_put(b, zone + z_pcp, zs, 8);
+			/* DMA32 and Normal are populated; only those fold per-CPU deltas. */
+			kb_put(b, zone + z_present, z == 1 || z == 2 ? 0x8000 : 0, 8);
 			for (unsigned i = 0; i < 6; i++) {
 				kb_put(b, zone + z_event + 8 * i, 1000 * (n + 1) + 100 * z + i, 8);
 				for (unsigned cpu = 0; cpu < KIMAGE_CPUS; cpu++)

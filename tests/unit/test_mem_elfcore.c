@@ -213,6 +213,12 @@ static void qemu_note_too_small(uint8_t *img, size_t *len)
 	imgb_put32(img + pos + 12 + 8 + 4, 100); /* QEMUCPUState.size */
 }
 
+static void no_loads(uint8_t *img, size_t *len)
+{
+	(void)len;
+	imgb_put16(img + 56, 1); /* only the PT_NOTE remains */
+}
+
 static void phnum_xnum_huge(uint8_t *img, size_t *len)
 {
 	/* PN_XNUM: the count is section header 0's sh_info; put a header in the notes' place. */
@@ -240,6 +246,7 @@ static void test_hostile_cores(void **state)
 	expect_bad(note_segment_past_end, BW_EFORMAT, "PT_NOTE at offset");
 	expect_bad(qemu_note_too_small, BW_EFORMAT, "QEMU note");
 	expect_bad(phnum_xnum_huge, BW_ELIMIT, "4294967295 program headers");
+	expect_bad(no_loads, BW_EFORMAT, "no PT_LOAD");
 }
 
 /* Every truncation of a valid core opens or fails cleanly (ASan watches the reads). */

@@ -204,6 +204,11 @@ static void test_callback_source(void **state)
 	assert_int_equal(bw_mem_open_callback(ranges, 2, counting_read, &c, NULL, &mem, &err),
 			 -BW_EFORMAT);
 	assert_int_equal(bw_mem_open_callback(ranges, 2, NULL, &c, NULL, &mem, &err), -BW_EINVAL);
+	/* No range at all: a valid, empty memory where every read is absent. */
+	assert_int_equal(bw_mem_open_callback(NULL, 0, counting_read, &c, NULL, &mem, &err), 0);
+	assert_int_equal(bw_mem_ranges(mem, NULL, 0), 0);
+	assert_int_equal(bw_mem_read(mem, 0x1000, got, 1, &err), -BW_EFAULT);
+	bw_mem_close(mem);
 	imgb_phys_free(&c.phys);
 }
 

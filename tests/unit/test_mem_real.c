@@ -211,7 +211,7 @@ static void check_registers(const char *dir, const struct bw_mem *mem)
 	const char *p;
 
 	if (!text) {
-		printf("# %s: no registers.txt, CPU notes not checked\n", dir);
+		printf("# note: %s: no registers.txt, CPU notes not checked\n", dir);
 		return;
 	}
 	assert_true(n > 0);
@@ -251,7 +251,7 @@ static void check_form(const char *dir, const char *manifest, const char *form,
 	int n = form_args(manifest, form, dir, args, 8), i;
 
 	if (!n) {
-		printf("# %s: no %s form in the manifest\n", dir, form);
+		printf("# note: %s: no %s form in the manifest\n", dir, form);
 		return;
 	}
 	for (i = 0; i < n; i++)

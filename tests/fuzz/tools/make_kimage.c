@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* make_kimage OUT: write the synthetic kernel image (tests/fuzz/kimage.h) for the embedded
- * kernel BTF, as the walker target's seed. */
+/* make_kimage OUT [MODE]: write the synthetic kernel image (tests/fuzz/kimage.h) for the
+ * embedded kernel BTF, as the walker target's seed, with fuzz_walker's mode byte set to MODE. */
 #include <stdio.h>
 #include <stdlib.h>
 #include "embedded.h"
@@ -14,8 +14,8 @@ int main(int argc, char **argv)
 	size_t size;
 	FILE *f;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: make_kimage OUT\n");
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: make_kimage OUT [MODE]\n");
 		return 2;
 	}
 	if (bw_btf_open_mem(fuzz_kernel_btf, fuzz_kernel_btf_len, NULL, &btf, &err) ||
@@ -23,6 +23,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "make_kimage: %s\n", err.msg);
 		return 1;
 	}
+	if (argc == 3)
+		img[KIMAGE_MODE_OFFSET] = (uint8_t)strtoul(argv[2], NULL, 0);
 	f = fopen(argv[1], "wb");
 	if (!f || fwrite(img, 1, size, f) != size || fclose(f)) {
 		perror(argv[1]);
