@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The BTF reader's private view: the on-disk layout (read with memcpy, so a blob need not be
+ * aligned in the caller's buffer), the loaded object, and helpers shared by the btf/ files.
+ * Not installed. Names shared between files start with bw_btfi_.
+ */
+#ifndef BTFWALK_BTF_IMPL_H
+#define BTFWALK_BTF_IMPL_H
+
+#include <string.h>
+#include "btfwalk/btf.h"
+#include "internal.h"
+
+/* ---- On-disk format (see the kernel's Documentation/bpf/btf.rst) ---- */
+#define BW_BTF_MAGIC 0xeB9F
+#define BW_BTF_MAGIC_SWAPPED 0x9FeB
+#define BW_BTF_VERSION 1
+#define BW_BTF_HDR_LEN 24u	      /* magic..str_len */
+#define BW_BTF_TYPE_LEN 12u	      /* name_off, info, size/type */
+#define BW_BTF_INFO_MASK 0x9f00ffffu  /* bits that may be set in info */
+#define BW_BTF_MAX_NAME_OFF 0xffffffu /* as the kernel's BTF_MAX_NAME_OFFSET */
+#define BW_BTF_MAX_NAME_LEN 512u      /* identifiers, as the kernel's KSYM_NAME_LEN */
+
+/* Header field offsets. */
+#define BW_BTF_HDR_HDR_LEN 4
+#define BW_BTF_HDR_TYPE_OFF 8
+#define BW_BTF_HDR_TYPE_LEN 12
+#define BW_BTF_HDR_STR_OFF 16
+#define BW_BTF_HDR_STR_LEN 20
+
+/* Kind-specific record sizes. */
+#define BW_BTF_MEMBER_LEN 12u  /* name_off, type, offset */
+#define BW_BTF_ENUM_LEN 8u     /* name_off, val */
+#define BW_BTF_ENUM64_LEN 12u  /* name_off, val_lo32, val_hi32 */
+#define BW_BTF_PARAM_LEN 8u    /* name_off, type */
+#define BW_BTF_SECINFO_LEN 12u /* type, offset, size */
+#define BW_BTF_ARRAY_LEN 12u   /* type, index_type, nelems */
+
+static inline uint32_t bw_btfi_rd32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint16_t bw_btfi_rd16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline int bw_btfi_info_kind(uint32_t info)
+{
+	return (int)((info >> 24) & 0x1f);
+}
+
+static inline uint32_t bw_btfi_info_vlen(uint32_t info)
+{
+	return info & 0xffff;
+}
+
+static inline bool bw_btfi_info_kflag(uint32_t info)
+{
+	return info >> 31;
+}
+
+/* Bytes of kind data after the common record; -1 for an unknown kind. */
+static inline int64_t bw_btfi_kind_extra(int kind, uint32_t vlen)
+{
+	switch (kind) {
+	case BW_KIND_INT:
+	case BW_KIND_VAR:
+	case BW_KIND_DECL_TAG:
+		return 4;
+	case BW_KIND_ARRAY:
+		return BW_BTF_ARRAY_LEN;
+	case BW_KIND_STRUCT:
+	case BW_KIND_UNION:
+		return (int64_t)vlen * BW_BTF_MEMBER_LEN;
+	case BW_KIND_DATASEC:
+		return (int64_t)vlen * BW_BTF_SECINFO_LEN;
+	case BW_KIND_ENUM64:
+		return (int64_t)vlen * BW_BTF_ENUM64_LEN;
+	case BW_KIND_ENUM:
+		return (int64_t)vlen * BW_BTF_ENUM_LEN;
+	case BW_KIND_FUNC_PROTO:
+		return (int64_t)vlen * BW_BTF_PARAM_LEN;
+	case BW_KIND_PTR:
+	case BW_KIND_FWD:
+	case BW_KIND_TYPEDEF:
+	case BW_KIND_VOLATILE:
+	case BW_KIND_CONST:
+	case BW_KIND_RESTRICT:
+	case BW_KIND_FUNC:
+	case BW_KIND_FLOAT:
+	case BW_KIND_TYPE_TAG:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* ---- Name index: open addressing over type ids (or enumerators), built once ---- */
+struct bw_btfi_names {
+	uint32_t *slots; /* 0: empty; else entry + 1 */
+	uint32_t mask;	 /* slot count - 1 (slot count is a power of two) */
+};
+
+#define BW_BTFI_NO_ALIGN 0xffu
+#define BW_BTFI_NO_SIZE UINT32_MAX
+
+/* ---- The loaded object ---- */
+struct bw_btf {
+	struct bw_allocator alloc_copy;
+	const struct bw_allocator *alloc; /* NULL or &alloc_copy */
+	const struct bw_btf *base;
+	const uint8_t *types; /* type section */
+	uint32_t types_len;
+	uint32_t types_at; /* byte offset of the type section in the blob (for messages) */
+	const char *strs; /* string section */
+	uint32_t strs_len;
+	uint32_t start_id;  /* first type id of this blob */
+	uint32_t nr_types;  /* types in this blob */
+	uint32_t start_str; /* first string offset of this blob */
+	uint32_t ptr_size;  /* bytes of a pointer on the BTF's machine */
+	uint32_t *offs;	    /* offs[i]: byte offset of type start_id + i in types */
+	uint8_t *kinds;	    /* kinds[i]: kind of type start_id + i */
+	uint8_t *align_log2; /* alignment of each type as log2, or BW_BTFI_NO_ALIGN */
+	uint32_t *sizes;     /* size of each type (through modifiers/arrays), or BW_BTFI_NO_SIZE */
+	struct bw_btfi_names names; /* entry: type index i (id start_id + i) */
+	/* entry: index into enum_refs; enum_refs[2k] = type index, [2k+1] = enumerator index */
+	struct bw_btfi_names enumerators;
+	uint32_t *enum_refs;
+	uint32_t nr_enumerators;
+	void *map; /* mmap()ed file, unmapped on close */
+	size_t map_len;
+	void *owned; /* private copy (other byte order, or read from a pipe), freed on close */
+	bool swapped;
+};
+
+/* Record of type id (id in [start_id, start_id + nr_types) of some blob in the chain). */
+static inline const struct bw_btf *bw_btfi_owner(const struct bw_btf *btf, uint32_t id)
+{
+	while (btf && id < btf->start_id)
+		btf = btf->base;
+	return btf;
+}
+
+/* Pointer to the 12-byte common record of an existing id >= 1 (the caller checked range). */
+static inline const uint8_t *bw_btfi_rec(const struct bw_btf *btf, uint32_t id)
+{
+	const struct bw_btf *o = bw_btfi_owner(btf, id);
+
+	return o->types + o->offs[id - o->start_id];
+}
+
+static inline uint32_t bw_btfi_type_cnt(const struct bw_btf *btf)
+{
+	return btf->start_id + btf->nr_types;
+}
+
+/* Common-record fields of an existing id >= 1. */
+static inline uint32_t bw_btfi_info(const struct bw_btf *btf, uint32_t id)
+{
+	return bw_btfi_rd32(bw_btfi_rec(btf, id) + 4);
+}
+
+static inline int bw_btfi_kind(const struct bw_btf *btf, uint32_t id)
+{
+	const struct bw_btf *o;
+
+	if (!id)
+		return BW_KIND_UNKN;
+	o = bw_btfi_owner(btf, id);
+	return o->kinds[id - o->start_id];
+}
+
+/* A string by offset without checks (offsets were validated at load). */
+const char *bw_btfi_str(const struct bw_btf *btf, uint32_t off);
+
+/* Loader steps (one file each). */
+int bw_btfi_elf_find(const uint8_t *data, size_t len, size_t *off, size_t *size,
+		     uint32_t *ptr_size, struct bw_error *err);
+int bw_btfi_swap(uint8_t *blob, size_t len, uint32_t start_id, struct bw_error *err);
+/* Validate blob (native byte order) as this btf's own types, building offs, kinds, the
+ * name indexes, alignments and sizes. */
+int bw_btfi_validate(struct bw_btf *btf, const uint8_t *blob, size_t len, struct bw_error *err);
+
+/* Fail with "BTF [id] KIND 'name' at offset N: <what>" for a type of this blob. */
+int bw_btfi_type_fail(const struct bw_btf *btf, uint32_t id, struct bw_error *err, int code,
+		      const char *fmt, ...) BW_PRINTF(5, 6);
+
+/* ---- Validation steps (validate_*.c) ---- */
+struct bw_btfi_check {
+	struct bw_btf *btf;
+	struct bw_error *err;
+	uint32_t long_size; /* size of the INT 'long int', if seen: the pointer size */
+};
+/* One record's own rules and references; adds its names to the indexes. */
+int bw_btfi_check_type(struct bw_btfi_check *c, uint32_t id);
+/* Cycles (by value, and through pointers/modifiers); fills align_log2 and sizes. */
+int bw_btfi_check_graph(struct bw_btf *btf, struct bw_error *err);
+/* Rules that need sizes: members within their struct, bitfields, arrays, sections. */
+int bw_btfi_check_sizes(const struct bw_btf *btf, struct bw_error *err);
+
+/* ---- Name indexes (index.c) ---- */
+#define BW_BTFI_FNV_BASIS 2166136261u
+#define BW_BTFI_FNV_PRIME 16777619u
+uint32_t bw_btfi_hash(const char *s);
+int bw_btfi_index_alloc(struct bw_btf *btf, uint32_t names, uint32_t enumerators,
+			struct bw_error *err);
+/* Add type index i (its name hashed to hash) / enumerator k of type index i. */
+void bw_btfi_index_add_name(struct bw_btf *btf, uint32_t i, uint32_t hash);
+void bw_btfi_index_add_enumerator(struct bw_btf *btf, uint32_t i, uint32_t k, uint32_t hash);
+void bw_btfi_index_free(struct bw_btf *btf);
+/* Visit the ids of this blob (not the base) named name, lowest first; stop when fn returns
+ * non-zero and return that value. */
+int bw_btfi_names_each(const struct bw_btf *btf, const char *name,
+		       int (*fn)(void *ctx, uint32_t id), void *ctx);
+/* The same for enumerator names: fn gets the ENUM/ENUM64 id and the enumerator index. */
+int bw_btfi_enumerators_each(const struct bw_btf *btf, const char *name,
+			     int (*fn)(void *ctx, uint32_t id, uint32_t idx), void *ctx);
+
+/* Size of a sized type (from the sizes table). */
+int bw_btfi_sizeof(const struct bw_btf *btf, uint32_t id, uint64_t *size, struct bw_error *err);
+
+#endif

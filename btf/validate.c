@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Validating a BTF blob as untrusted input, with the kernel's rules (kernel/bpf/btf.c) for all a
+ * reader relies on. This file: the header and sections, the walk over the records, and the
+ * order of the steps (each record's rules: validate_types.c; cycles, alignment and sizes:
+ * validate_graph.c; rules on sizes: validate_sizes.c). Every message names the type id, kind,
+ * name and byte offset of the record in the blob.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include "btf_impl.h"
+
+struct btfval {
+	struct bw_btf *btf;
+	struct bw_error *err;
+	uint32_t named;	      /* records with a name offset (an upper bound of names to index) */
+	uint32_t enumerators; /* enumerators of all ENUM/ENUM64 records */
+};
+
+/* Pointer size when neither the ELF class, nor the base, nor a 'long' INT says. */
+#define BTFVAL_DEFAULT_PTR_SIZE 8u
+
+int bw_btfi_type_fail(const struct bw_btf *btf, uint32_t id, struct bw_error *err, int code,
+		      const char *fmt, ...)
+{
+	uint32_t off = btf->offs[id - btf->start_id];
+	uint32_t info = bw_btfi_rd32(btf->types + off + 4);
+	const char *name = bw_btf_str(btf, bw_btfi_rd32(btf->types + off));
+	char what[BW_ERRMSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return bw_fail(err, code, "BTF [%u] %s '%.64s' at offset %u: %s", id,
+		       bw_kind_name(bw_btfi_info_kind(info)), name ? name : "?",
+		       btf->types_at + off, what);
+}
+
+static int btfval_header(struct btfval *v, const uint8_t *blob, size_t len)
+{
+	struct bw_btf *btf = v->btf;
+	uint32_t hdr_len, type_off, type_len, str_off, str_len, i;
+	uint64_t type_start, type_end, str_start, str_end;
+
+	if (len < BW_BTF_HDR_LEN)
+		return bw_fail(v->err, BW_EFORMAT, "BTF header: %zu bytes, need %u", len,
+			       BW_BTF_HDR_LEN);
+	if (blob[2] != BW_BTF_VERSION)
+		return bw_fail(v->err, BW_EFORMAT, "BTF header: version %u at offset 2, want %u",
+			       blob[2], BW_BTF_VERSION);
+	if (blob[3])
+		return bw_fail(v->err, BW_EFORMAT, "BTF header: flags 0x%x at offset 3, want 0",
+			       blob[3]);
+	hdr_len = bw_btfi_rd32(blob + BW_BTF_HDR_HDR_LEN);
+	type_off = bw_btfi_rd32(blob + BW_BTF_HDR_TYPE_OFF);
+	type_len = bw_btfi_rd32(blob + BW_BTF_HDR_TYPE_LEN);
+	str_off = bw_btfi_rd32(blob + BW_BTF_HDR_STR_OFF);
+	str_len = bw_btfi_rd32(blob + BW_BTF_HDR_STR_LEN);
+	if (hdr_len < BW_BTF_HDR_LEN || hdr_len > len)
+		return bw_fail(v->err, BW_EFORMAT, "BTF header: hdr_len %u not in [%u, %zu]",
+			       hdr_len, BW_BTF_HDR_LEN, len);
+	for (i = BW_BTF_HDR_LEN; i < hdr_len; i++) {
+		if (blob[i])
+			return bw_fail(v->err, BW_EFORMAT, "BTF header: unknown non-zero header "
+				       "byte at offset %u (hdr_len %u)", i, hdr_len);
+	}
+	if (type_off & 3)
+		return bw_fail(v->err, BW_EFORMAT, "BTF header: type_off %u is not 4-byte aligned",
+			       type_off);
+	type_start = (uint64_t)hdr_len + type_off;
+	type_end = type_start + type_len;
+	str_start = (uint64_t)hdr_len + str_off;
+	str_end = str_start + str_len;
+	if (type_end > len)
+		return bw_fail(v->err, BW_EFORMAT, "BTF header: type section [%llu, %llu) outside "
+			       "the %zu-byte blob", (unsigned long long)type_start,
+			       (unsigned long long)type_end, len);
+	if (str_end > len)
+		return bw_fail(v->err, BW_EFORMAT, "BTF header: string section [%llu, %llu) "
+			       "outside the %zu-byte blob", (unsigned long long)str_start,
+			       (unsigned long long)str_end, len);
+	if (type_len && str_len && type_start < str_end && str_start < type_end)
+		return bw_fail(v->err, BW_EFORMAT, "BTF header: type section [%llu, %llu) overlaps "
+			       "string section [%llu, %llu)", (unsigned long long)type_start,
+			       (unsigned long long)type_end, (unsigned long long)str_start,
+			       (unsigned long long)str_end);
+	if (!btf->base && !type_len)
+		return bw_fail(v->err, BW_EFORMAT, "BTF header: empty type section");
+	if (!btf->base && !str_len)
+		return bw_fail(v->err, BW_EFORMAT, "BTF header: empty string section");
+	if (str_len && str_len - 1 > BW_BTF_MAX_NAME_OFF)
+		return bw_fail(v->err, BW_ELIMIT, "BTF header: string section of %u bytes exceeds "
+			       "the format's %u", str_len, BW_BTF_MAX_NAME_OFF + 1);
+	if (str_len && blob[str_end - 1])
+		return bw_fail(v->err, BW_EFORMAT, "BTF strings: last byte (offset %llu) is not NUL",
+			       (unsigned long long)(str_end - 1));
+	if (!btf->base && blob[str_start])
+		return bw_fail(v->err, BW_EFORMAT, "BTF strings: first byte (offset %llu) is not "
+			       "NUL", (unsigned long long)str_start);
+	if ((uint64_t)btf->start_str + str_len > UINT32_MAX)
+		return bw_fail(v->err, BW_ELIMIT, "BTF strings: %u bytes after the base's %u "
+			       "overflow 32-bit offsets", str_len, btf->start_str);
+	btf->types = blob + type_start;
+	btf->types_len = type_len;
+	btf->strs = (const char *)blob + str_start;
+	btf->strs_len = str_len;
+	btf->types_at = (uint32_t)type_start;
+	return 0;
+}
+
+/* Walk the records once to count them, and once to note where each starts and its kind. */
+static int btfval_records(struct btfval *v)
+{
+	struct bw_btf *btf = v->btf;
+	uint32_t pos, n = 0, limit = BW_BTF_MAX_TYPES - btf->start_id + 1;
+
+	if (btf->start_id > BW_BTF_MAX_TYPES)
+		return bw_fail(v->err, BW_ELIMIT, "BTF: base has %u types, the cap is %u",
+			       btf->start_id - 1, BW_BTF_MAX_TYPES);
+	for (pos = 0; pos < btf->types_len; n++) {
+		uint32_t info, left = btf->types_len - pos;
+		int64_t extra;
+		int kind;
+
+		if (n == limit)
+			return bw_fail(v->err, BW_ELIMIT, "BTF [%u] at offset %u: more than %u types",
+				       btf->start_id + n, btf->types_at + pos, BW_BTF_MAX_TYPES);
+		if (left < BW_BTF_TYPE_LEN)
+			return bw_fail(v->err, BW_EFORMAT, "BTF [%u] at offset %u: %u bytes left, "
+				       "need %u", btf->start_id + n, btf->types_at + pos, left,
+				       BW_BTF_TYPE_LEN);
+		info = bw_btfi_rd32(btf->types + pos + 4);
+		kind = bw_btfi_info_kind(info);
+		extra = bw_btfi_kind_extra(kind, bw_btfi_info_vlen(info));
+		if (extra < 0 || kind == BW_KIND_UNKN)
+			return bw_fail(v->err, BW_EFORMAT, "BTF [%u] at offset %u: unknown kind %d",
+				       btf->start_id + n, btf->types_at + pos, kind);
+		if ((uint64_t)extra > left - BW_BTF_TYPE_LEN)
+			return bw_fail(v->err, BW_EFORMAT, "BTF [%u] %s at offset %u: vlen %u needs "
+				       "%lld bytes, %u left in the type section",
+				       btf->start_id + n, bw_kind_name(kind), btf->types_at + pos,
+				       bw_btfi_info_vlen(info), (long long)extra,
+				       left - BW_BTF_TYPE_LEN);
+		v->named += bw_btfi_rd32(btf->types + pos) != 0;
+		if (kind == BW_KIND_ENUM || kind == BW_KIND_ENUM64)
+			v->enumerators += bw_btfi_info_vlen(info);
+		pos += BW_BTF_TYPE_LEN + (uint32_t)extra;
+	}
+	btf->nr_types = n;
+	btf->offs = bw_alloc_array(btf->alloc, n ? n : 1, sizeof(*btf->offs));
+	btf->kinds = bw_alloc(btf->alloc, n ? n : 1);
+	if (!btf->offs || !btf->kinds)
+		return bw_fail(v->err, BW_ENOMEM, "BTF: no memory for %u type offsets", n);
+	for (pos = 0, n = 0; pos < btf->types_len; n++) {
+		uint32_t info = bw_btfi_rd32(btf->types + pos + 4);
+		int kind = bw_btfi_info_kind(info);
+
+		btf->offs[n] = pos;
+		btf->kinds[n] = (uint8_t)kind;
+		pos += BW_BTF_TYPE_LEN + (uint32_t)bw_btfi_kind_extra(kind, bw_btfi_info_vlen(info));
+	}
+	return 0;
+}
+
+int bw_btfi_validate(struct bw_btf *btf, const uint8_t *blob, size_t len, struct bw_error *err)
+{
+	struct btfval v = { .btf = btf, .err = err };
+	struct bw_btfi_check c = { .btf = btf, .err = err };
+	uint32_t i;
+	int ret;
+
+	ret = btfval_header(&v, blob, len);
+	if (!ret)
+		ret = btfval_records(&v);
+	if (!ret)
+		ret = bw_btfi_index_alloc(btf, v.named, v.enumerators, err);
+	for (i = 0; i < btf->nr_types && !ret; i++)
+		ret = bw_btfi_check_type(&c, btf->start_id + i);
+	if (ret)
+		return ret;
+	if (!btf->ptr_size)
+		btf->ptr_size = c.long_size ? c.long_size : BTFVAL_DEFAULT_PTR_SIZE;
+	ret = bw_btfi_check_graph(btf, err);
+	return ret ? ret : bw_btfi_check_sizes(btf, err);
+}
+
+#undef BTFVAL_DEFAULT_PTR_SIZE

@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Validation of each record on its own, with the kernel's rules: names (identifiers where C
+ * needs them), kind_flag and vlen only where the kind has them, INT encodings and sizes, member
+ * offsets inside the struct, references to existing ids of a kind that may be referenced there.
+ * Names go into the name indexes as they are checked, so each is read once.
+ */
+#include <stdio.h>
+#include "btf_impl.h"
+
+#define btfchk_fail(c, id, code, ...) bw_btfi_type_fail((c)->btf, id, (c)->err, code, __VA_ARGS__)
+
+
+static bool btfchk_is_alpha_(unsigned char c)
+{
+	return (unsigned char)((c | 0x20) - 'a') < 26 || c == '_';
+}
+
+/* A C identifier shorter than BW_BTF_MAX_NAME_LEN; *hash (if non-NULL) gets bw_btfi_hash(s). */
+static bool btfchk_is_ident(const char *s, uint32_t *hash)
+{
+	uint32_t h = BW_BTFI_FNV_BASIS;
+	size_t i;
+
+	if (!btfchk_is_alpha_((unsigned char)s[0]))
+		return false;
+	for (i = 0; s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (i >= BW_BTF_MAX_NAME_LEN ||
+		    !(btfchk_is_alpha_(c) || (unsigned char)(c - '0') < 10))
+			return false;
+		if (hash)
+			h = (h ^ c) * BW_BTFI_FNV_PRIME;
+	}
+	if (hash)
+		*hash = h;
+	return true;
+}
+
+/* Printable, non-empty, shorter than BW_BTF_MAX_NAME_LEN (section names, tag values). */
+static bool btfchk_is_printable(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++) {
+		if (i >= BW_BTF_MAX_NAME_LEN || s[i] < 0x20 || s[i] > 0x7e)
+			return false;
+	}
+	return i > 0;
+}
+
+enum btfchk_name_rule {
+	BTFCHK_NAME_NONE,     /* name_off must be 0 */
+	BTFCHK_NAME_ANY,      /* any string */
+	BTFCHK_NAME_OPT_IDENT, /* empty or a C identifier */
+	BTFCHK_NAME_IDENT,    /* a C identifier */
+	BTFCHK_NAME_PRINTABLE, /* non-empty printable */
+};
+
+/* What a check is about: "what" alone, or "what #idx" when idx >= 0 (formatted on failure). */
+struct btfchk_what {
+	char text[48];
+};
+
+static const char *btfchk_what(struct btfchk_what *w, const char *what, int64_t idx)
+{
+	if (idx < 0)
+		return what;
+	snprintf(w->text, sizeof(w->text), "%s #%lld", what, (long long)idx);
+	return w->text;
+}
+
+/* Check the name at off by rule; *hash gets its hash (for the index) when it is not empty. */
+static int btfchk_name(const struct bw_btfi_check *v, uint32_t id, const char *what, int64_t idx,
+		       uint32_t off, enum btfchk_name_rule rule, uint32_t *hash)
+{
+	static const char *const why[] = {
+		[BTFCHK_NAME_NONE] = "must be empty",
+		[BTFCHK_NAME_ANY] = "",
+		[BTFCHK_NAME_OPT_IDENT] = "is not a valid identifier",
+		[BTFCHK_NAME_IDENT] = "is not a valid identifier",
+		[BTFCHK_NAME_PRINTABLE] = "must be non-empty printable text",
+	};
+	const char *s = bw_btf_str(v->btf, off);
+	struct btfchk_what w;
+	bool ok = true;
+	uint32_t h = 0;
+
+	if (!s)
+		return btfchk_fail(v, id, BW_EFORMAT, "%s name offset %u outside the string "
+				   "section", btfchk_what(&w, what, idx), off);
+	switch (rule) {
+	case BTFCHK_NAME_NONE:
+		ok = !off;
+		break;
+	case BTFCHK_NAME_ANY:
+		h = hash ? bw_btfi_hash(s) : 0;
+		break;
+	case BTFCHK_NAME_OPT_IDENT:
+		ok = !*s || btfchk_is_ident(s, hash ? &h : NULL);
+		break;
+	case BTFCHK_NAME_IDENT:
+		ok = btfchk_is_ident(s, hash ? &h : NULL);
+		break;
+	case BTFCHK_NAME_PRINTABLE:
+		ok = btfchk_is_printable(s);
+		h = hash ? bw_btfi_hash(s) : 0;
+		break;
+	}
+	if (ok) {
+		if (hash)
+			*hash = h;
+		return 0;
+	}
+	return btfchk_fail(v, id, BW_EFORMAT, "%s name '%.64s' (offset %u) %s",
+			   btfchk_what(&w, what, idx), s, off, why[rule]);
+}
+
+/* ---- References ---- */
+
+/* Kinds a type reference from a type (not from FUNC/DATASEC/DECL_TAG) may point to. */
+static bool btfchk_is_type_kind(int kind)
+{
+	return kind != BW_KIND_FUNC && kind != BW_KIND_VAR && kind != BW_KIND_DATASEC &&
+	       kind != BW_KIND_DECL_TAG;
+}
+
+/* Check that ref (a type id, 0 allowed when void_ok) exists and may be referenced as `what`. */
+static int btfchk_ref(const struct bw_btfi_check *v, uint32_t id, const char *what_s, int64_t idx,
+		      uint32_t ref, bool void_ok)
+{
+	uint32_t cnt = bw_btfi_type_cnt(v->btf);
+	struct btfchk_what w;
+	int kind;
+
+	if (!ref && void_ok)
+		return 0;
+	if (ref && ref < cnt && btfchk_is_type_kind(bw_btfi_kind(v->btf, ref)))
+		return 0;
+	if (!ref)
+		return btfchk_fail(v, id, BW_EFORMAT, "%s is void (type id 0)",
+				   btfchk_what(&w, what_s, idx));
+	if (ref >= cnt)
+		return btfchk_fail(v, id, BW_EFORMAT, "%s refers to type id %u, which does not "
+				   "exist (type count %u)", btfchk_what(&w, what_s, idx), ref, cnt);
+	kind = bw_btfi_kind(v->btf, ref);
+	return btfchk_fail(v, id, BW_EFORMAT, "%s refers to [%u], a %s, not a type",
+			   btfchk_what(&w, what_s, idx), ref, bw_kind_name(kind));
+}
+
+static int btfchk_ref_kind(const struct bw_btfi_check *v, uint32_t id, const char *what_s, int64_t idx,
+			   uint32_t ref, uint32_t kinds)
+{
+	uint32_t cnt = bw_btfi_type_cnt(v->btf);
+	struct btfchk_what w;
+	int kind;
+
+	if (!ref || ref >= cnt)
+		return btfchk_fail(v, id, BW_EFORMAT, "%s refers to type id %u, which does not "
+				   "exist (type count %u)", btfchk_what(&w, what_s, idx), ref, cnt);
+	kind = bw_btfi_kind(v->btf, ref);
+	if (!(kinds & (1u << kind)))
+		return btfchk_fail(v, id, BW_EFORMAT, "%s refers to [%u], a %s",
+				   btfchk_what(&w, what_s, idx), ref, bw_kind_name(kind));
+	return 0;
+}
+
+/* ---- Each record's own rules ---- */
+
+static int btfchk_int(struct bw_btfi_check *v, uint32_t id, const uint8_t *t, uint32_t size)
+{
+	uint32_t data = bw_btfi_rd32(t + BW_BTF_TYPE_LEN);
+	uint32_t enc = (data >> 24) & 0xf, off = (data >> 16) & 0xff, bits = data & 0xff;
+
+	if (size != 1 && size != 2 && size != 4 && size != 8 && size != 16)
+		return btfchk_fail(v, id, BW_EFORMAT, "size %u is not 1, 2, 4, 8 or 16", size);
+	if (data & 0xf0000000u)
+		return btfchk_fail(v, id, BW_EFORMAT, "int data 0x%08x has unknown bits set", data);
+	if (enc && enc != BW_INT_SIGNED && enc != BW_INT_CHAR && enc != BW_INT_BOOL)
+		return btfchk_fail(v, id, BW_EFORMAT, "unsupported int encoding 0x%x", enc);
+	if (off + bits > 128)
+		return btfchk_fail(v, id, BW_EFORMAT, "bits_offset %u + nr_bits %u exceeds 128",
+				   off, bits);
+	if ((off + bits + 7) / 8 > size)
+		return btfchk_fail(v, id, BW_EFORMAT, "bits_offset %u + nr_bits %u exceeds size %u",
+				   off, bits, size);
+	if (!v->long_size && (size == 4 || size == 8)) {
+		const char *name = bw_btfi_str(v->btf, bw_btfi_rd32(t));
+
+		if (!strcmp(name, "long int") || !strcmp(name, "long unsigned int"))
+			v->long_size = size;
+	}
+	return 0;
+}
+
+static int btfchk_members(const struct bw_btfi_check *v, uint32_t id, const uint8_t *t, int kind,
+			  uint32_t vlen, bool kflag, uint32_t size)
+{
+	uint64_t last = 0;
+	uint32_t i;
+	int ret;
+
+	for (i = 0; i < vlen; i++) {
+		const uint8_t *m = t + BW_BTF_TYPE_LEN + i * BW_BTF_MEMBER_LEN;
+		uint32_t name_off = bw_btfi_rd32(m), type = bw_btfi_rd32(m + 4);
+		uint32_t off = bw_btfi_rd32(m + 8);
+		uint32_t bit_off = kflag ? off & 0xffffff : off;
+
+		ret = btfchk_name(v, id, "member", i, name_off, BTFCHK_NAME_OPT_IDENT, NULL);
+		if (!ret)
+			ret = btfchk_ref(v, id, "member", i, type, false);
+		if (ret)
+			return ret;
+		if (kind == BW_KIND_UNION && bit_off)
+			return btfchk_fail(v, id, BW_EFORMAT, "member #%u '%.32s' of a union has "
+					   "bits_offset %u, want 0", i, bw_btfi_str(v->btf, name_off),
+					   bit_off);
+		if (((uint64_t)bit_off + 7) / 8 > size)
+			return btfchk_fail(v, id, BW_EFORMAT, "member #%u '%.32s' bits_offset %u is "
+					   "past the size %u", i, bw_btfi_str(v->btf, name_off),
+					   bit_off, size);
+		if (bit_off < last)
+			return btfchk_fail(v, id, BW_EFORMAT, "member #%u '%.32s' bits_offset %u is "
+					   "before the previous member's %llu", i,
+					   bw_btfi_str(v->btf, name_off), bit_off,
+					   (unsigned long long)last);
+		last = bit_off;
+	}
+	return 0;
+}
+
+static int btfchk_enum(const struct bw_btfi_check *v, uint32_t id, const uint8_t *t, int kind,
+		       uint32_t vlen, uint32_t size)
+{
+	uint32_t i, step = kind == BW_KIND_ENUM ? BW_BTF_ENUM_LEN : BW_BTF_ENUM64_LEN;
+	int ret;
+
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		return btfchk_fail(v, id, BW_EFORMAT, "size %u is not 1, 2, 4 or 8", size);
+	for (i = 0; i < vlen; i++) {
+		uint32_t hash;
+
+		ret = btfchk_name(v, id, "enumerator", i, bw_btfi_rd32(t + BW_BTF_TYPE_LEN + i * step),
+				  BTFCHK_NAME_IDENT, &hash);
+		if (ret)
+			return ret;
+		bw_btfi_index_add_enumerator(v->btf, id - v->btf->start_id, i, hash);
+	}
+	return 0;
+}
+
+static int btfchk_func_proto(const struct bw_btfi_check *v, uint32_t id, const uint8_t *t,
+			     uint32_t vlen, uint32_t ret_type)
+{
+	uint32_t i;
+	int ret;
+
+	ret = btfchk_ref(v, id, "return type", -1, ret_type, true);
+	if (ret)
+		return ret;
+	for (i = 0; i < vlen; i++) {
+		const uint8_t *p = t + BW_BTF_TYPE_LEN + i * BW_BTF_PARAM_LEN;
+		uint32_t name_off = bw_btfi_rd32(p), type = bw_btfi_rd32(p + 4);
+		ret = btfchk_name(v, id, "parameter", i, name_off, BTFCHK_NAME_OPT_IDENT, NULL);
+		if (ret)
+			return ret;
+		/* A last {0, 0} parameter is "...". */
+		if (i == vlen - 1 && !type && !name_off)
+			continue;
+		ret = btfchk_ref(v, id, "parameter", i, type, false);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int btfchk_datasec(const struct bw_btfi_check *v, uint32_t id, const uint8_t *t, uint32_t vlen,
+			  uint32_t size)
+{
+	uint64_t last_end = 0;
+	uint32_t i;
+	int ret;
+
+	if (!vlen)
+		return btfchk_fail(v, id, BW_EFORMAT, "has no variables (vlen 0)");
+	for (i = 0; i < vlen; i++) {
+		const uint8_t *s = t + BW_BTF_TYPE_LEN + i * BW_BTF_SECINFO_LEN;
+		uint32_t type = bw_btfi_rd32(s), off = bw_btfi_rd32(s + 4);
+		uint32_t vsize = bw_btfi_rd32(s + 8);
+		ret = btfchk_ref_kind(v, id, "variable", i, type,
+				      (1u << BW_KIND_VAR) | (1u << BW_KIND_FUNC));
+		if (ret)
+			return ret;
+		/* An unlinked object file's sections have size 0 and offsets still unset. */
+		if (!size)
+			continue;
+		if (off < last_end || !vsize || (uint64_t)off + vsize > size)
+			return btfchk_fail(v, id, BW_EFORMAT, "variable #%u [%u] at offset %u size %u "
+					   "does not fit after %llu within the section size %u", i, type,
+					   off, vsize, (unsigned long long)last_end, size);
+		last_end = (uint64_t)off + vsize;
+	}
+	return 0;
+}
+
+static int btfchk_decl_tag(const struct bw_btfi_check *v, uint32_t id, const uint8_t *t,
+			   uint32_t target)
+{
+	int32_t idx;
+	uint32_t raw = bw_btfi_rd32(t + BW_BTF_TYPE_LEN);
+
+	memcpy(&idx, &raw, sizeof(idx));
+	if (idx < -1)
+		return btfchk_fail(v, id, BW_EFORMAT, "component_idx %d is below -1", idx);
+	return btfchk_ref_kind(v, id, "tagged declaration", -1, target,
+			       (1u << BW_KIND_STRUCT) | (1u << BW_KIND_UNION) |
+				       (1u << BW_KIND_VAR) | (1u << BW_KIND_FUNC) |
+				       (1u << BW_KIND_TYPEDEF));
+}
+
+/* Which kinds may set kind_flag. */
+#define BTFCHK_KFLAG_KINDS                                                                     \
+	((1u << BW_KIND_STRUCT) | (1u << BW_KIND_UNION) | (1u << BW_KIND_ENUM) |              \
+	 (1u << BW_KIND_ENUM64) | (1u << BW_KIND_FWD) | (1u << BW_KIND_DECL_TAG) |             \
+	 (1u << BW_KIND_TYPE_TAG))
+/* Which kinds have members/values/params/vars counted by vlen (FUNC's vlen is its linkage). */
+#define BTFCHK_VLEN_KINDS                                                                      \
+	((1u << BW_KIND_STRUCT) | (1u << BW_KIND_UNION) | (1u << BW_KIND_ENUM) |              \
+	 (1u << BW_KIND_ENUM64) | (1u << BW_KIND_FUNC_PROTO) | (1u << BW_KIND_DATASEC) |       \
+	 (1u << BW_KIND_FUNC))
+
+/* The rule for the name of a type of each kind. */
+static enum btfchk_name_rule btfchk_name_rule_of(int kind)
+{
+	switch (kind) {
+	case BW_KIND_INT:
+	case BW_KIND_FLOAT:
+		return BTFCHK_NAME_ANY;
+	case BW_KIND_PTR:
+	case BW_KIND_CONST:
+	case BW_KIND_VOLATILE:
+	case BW_KIND_RESTRICT:
+	case BW_KIND_ARRAY:
+	case BW_KIND_FUNC_PROTO:
+		return BTFCHK_NAME_NONE;
+	case BW_KIND_STRUCT:
+	case BW_KIND_UNION:
+	case BW_KIND_ENUM:
+	case BW_KIND_ENUM64:
+		return BTFCHK_NAME_OPT_IDENT;
+	case BW_KIND_TYPE_TAG:
+	case BW_KIND_DATASEC:
+	case BW_KIND_DECL_TAG:
+		return BTFCHK_NAME_PRINTABLE;
+	default: /* TYPEDEF FWD FUNC VAR */
+		return BTFCHK_NAME_IDENT;
+	}
+}
+
+int bw_btfi_check_type(struct bw_btfi_check *v, uint32_t id)
+{
+	const uint8_t *t = bw_btfi_rec(v->btf, id);
+	uint32_t name_off = bw_btfi_rd32(t), info = bw_btfi_rd32(t + 4);
+	uint32_t st = bw_btfi_rd32(t + 8), hash;
+	uint32_t vlen = bw_btfi_info_vlen(info);
+	bool kflag = bw_btfi_info_kflag(info);
+	int kind = bw_btfi_info_kind(info), ret;
+
+	if (info & ~BW_BTF_INFO_MASK)
+		return btfchk_fail(v, id, BW_EFORMAT, "info 0x%08x has unknown bits set", info);
+	if (kflag && !(BTFCHK_KFLAG_KINDS & (1u << kind)))
+		return btfchk_fail(v, id, BW_EFORMAT, "kind_flag set on a kind without one");
+	if (vlen && !(BTFCHK_VLEN_KINDS & (1u << kind)))
+		return btfchk_fail(v, id, BW_EFORMAT, "vlen %u on a kind without one", vlen);
+	ret = btfchk_name(v, id, "type", -1, name_off, btfchk_name_rule_of(kind), &hash);
+	if (ret)
+		return ret;
+	if (name_off && *bw_btfi_str(v->btf, name_off))
+		bw_btfi_index_add_name(v->btf, id - v->btf->start_id, hash);
+
+	switch (kind) {
+	case BW_KIND_INT:
+		return btfchk_int(v, id, t, st);
+	case BW_KIND_FLOAT:
+		if (st != 2 && st != 4 && st != 8 && st != 12 && st != 16)
+			return btfchk_fail(v, id, BW_EFORMAT, "size %u is not 2, 4, 8, 12 or 16",
+					   st);
+		return 0;
+	case BW_KIND_PTR:
+	case BW_KIND_CONST:
+	case BW_KIND_VOLATILE:
+	case BW_KIND_RESTRICT:
+	case BW_KIND_TYPEDEF:
+	case BW_KIND_TYPE_TAG:
+		return btfchk_ref(v, id, "type", -1, st, true);
+	case BW_KIND_ARRAY:
+		if (st)
+			return btfchk_fail(v, id, BW_EFORMAT, "size/type field %u, want 0", st);
+		ret = btfchk_ref(v, id, "element type", -1, bw_btfi_rd32(t + BW_BTF_TYPE_LEN), false);
+		return ret ? ret
+			   : btfchk_ref(v, id, "index type", -1,
+					bw_btfi_rd32(t + BW_BTF_TYPE_LEN + 4), false);
+	case BW_KIND_STRUCT:
+	case BW_KIND_UNION:
+		return btfchk_members(v, id, t, kind, vlen, kflag, st);
+	case BW_KIND_ENUM:
+	case BW_KIND_ENUM64:
+		return btfchk_enum(v, id, t, kind, vlen, st);
+	case BW_KIND_FWD:
+		if (st)
+			return btfchk_fail(v, id, BW_EFORMAT, "size/type field %u, want 0", st);
+		return 0;
+	case BW_KIND_FUNC:
+		if (vlen > 2)
+			return btfchk_fail(v, id, BW_EFORMAT, "linkage %u is not static (0), global "
+					   "(1) or extern (2)", vlen);
+		return btfchk_ref_kind(v, id, "prototype", -1, st, 1u << BW_KIND_FUNC_PROTO);
+	case BW_KIND_FUNC_PROTO:
+		return btfchk_func_proto(v, id, t, vlen, st);
+	case BW_KIND_VAR:
+		if (bw_btfi_rd32(t + BW_BTF_TYPE_LEN) > 2)
+			return btfchk_fail(v, id, BW_EFORMAT, "linkage %u is not static (0), global "
+					   "(1) or extern (2)", bw_btfi_rd32(t + BW_BTF_TYPE_LEN));
+		return btfchk_ref(v, id, "type", -1, st, false);
+	case BW_KIND_DATASEC:
+		return btfchk_datasec(v, id, t, vlen, st);
+	case BW_KIND_DECL_TAG:
+		return btfchk_decl_tag(v, id, t, st);
+	}
+	return btfchk_fail(v, id, BW_EFORMAT, "unknown kind %d", kind);
+}
+
+#undef btfchk_fail
+#undef BTFCHK_KFLAG_KINDS
+#undef BTFCHK_VLEN_KINDS
