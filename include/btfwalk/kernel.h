@@ -2,7 +2,31 @@
 /*
  * btfwalk kernel view: a dump (struct bw_mem) plus the kernel's layout (VMCOREINFO, KASLR offset,
  * phys_base, page tables), its symbols and its BTF, giving typed reads of kernel data, path
- * expressions, and the per-node NUMA event counters.
+ * expressions, and the per-node NUMA event counters. x86-64 kernels only.
+ *
+ * How bw_kernel_open finds things (a dump alone is enough):
+ * - VMCOREINFO: the ELF core's VMCOREINFO note; else the kernel's own copy in memory, found at
+ *   the start of a page (vmcoreinfo_data) or 24 bytes in (vmcoreinfo_note), the first copy with
+ *   SYMBOL(init_top_pgt). OSRELEASE, KERNELOFFSET, NUMBER(phys_base) are required.
+ * - Translation: kernel-image addresses (START_KERNEL_map .. + NUMBER(KERNEL_IMAGE_SIZE))
+ *   through phys_base, as the kernel's __pa_symbol(); direct-map addresses through the
+ *   page_offset_base variable (KASLR-randomized) up to the end of physical memory; everything
+ *   else through a 4- or 5-level (NUMBER(pgtable_l5_enabled), else CR4.LA57 from QEMU notes)
+ *   page-table walk from init_top_pgt, opts.cr3, or else the first CPU's CR3 in the notes.
+ * - Symbols, first match wins: VMCOREINFO SYMBOL(); opts.symbols_path (System.map: link-time
+ *   addresses, detected by comparing a symbol VMCOREINFO also has, and KERNELOFFSET added to
+ *   kernel-image addresses; /proc/kallsyms: runtime addresses as they are; any other difference
+ *   is BW_EMISMATCH); else the kernel's kallsyms tables decoded from the dump (VMCOREINFO's
+ *   SYMBOL(kallsyms_*), Linux 6.0+); per-CPU variables the BTF places in .data..percpu resolve
+ *   as __per_cpu_start + offset. Without symbols beyond VMCOREINFO, per-CPU data is unknown
+ *   (info reports 0 CPUs) and the NUMA walk says which symbols are missing.
+ * - BTF: opts.btf, opts.btf_path, else read out of the dump between __start_BTF and __stop_BTF,
+ *   else found by scanning BW_KERNEL_BTF_SCAN bytes of the kernel image from _stext.
+ * - Cross-check (unless opts.no_crosscheck): every VMCOREINFO OFFSET(s.m), SIZE(s) and
+ *   LENGTH(s.m) whose struct/union/typedef the BTF has must equal the BTF's value (names the
+ *   BTF lacks are skipped), and init_uts_ns.name.release read through the BTF must equal
+ *   OSRELEASE; else BW_EMISMATCH naming the first difference.
+ * - Per-CPU: nr_cpu_ids, __cpu_online_mask, __per_cpu_offset[].
  */
 #ifndef BTFWALK_KERNEL_H
 #define BTFWALK_KERNEL_H
@@ -15,7 +39,15 @@
 extern "C" {
 #endif
 
-#define BW_KERNEL_MAX_CHASE 64 /* pointer dereferences in one expression */
+#define BW_KERNEL_MAX_CHASE 64	      /* pointer dereferences in one expression */
+#define BW_KERNEL_MAX_CPUS 8192	      /* nr_cpu_ids above this is BW_ELIMIT (x86 MAXSMP) */
+#define BW_KERNEL_MAX_SYMFILE (1u << 28) /* bytes of a System.map / kallsyms file */
+#define BW_KERNEL_BTF_SCAN (256u << 20) /* bytes of the kernel image scanned for BTF */
+/* Printing caps: nesting, array elements shown, scalars in all, bytes of one string. */
+#define BW_KERNEL_PRINT_MAX_DEPTH 8
+#define BW_KERNEL_PRINT_MAX_ELEMS 64
+#define BW_KERNEL_PRINT_MAX_VALUES 4096
+#define BW_KERNEL_PRINT_MAX_STRING 4096
 
 struct bw_kernel;
 
@@ -65,29 +97,73 @@ int bw_kernel_percpu_offset(const struct bw_kernel *k, uint32_t cpu, uint64_t *o
 
 /* ---- Path expressions ----
  *
- *   expr    := primary { "." member | "->" member | "[" N "]" }
- *   primary := symbol | "(" expr ")" | symbol "@cpu" N        (per-CPU variable of CPU N)
+ *   expr    := primary { postfix }
+ *   primary := symbol [ "@cpu" N ] | "(" expr ")"
+ *   postfix := "." member | "->" member | "[" N "]" | "@cpu" N
+ *   symbol, member := [A-Za-z_][A-Za-z0-9_]*        N := decimal | 0x hex (no sign)
+ *   Spaces and tabs may appear between tokens.
  *
- * e.g. "node_data[1]->node_zones[2].vm_numa_event[0]", "runqueues@cpu3.nr_running",
- * "init_uts_ns.name.release". A symbol's type comes from its BTF VAR. "[N]" on a pointer indexes
- * through it. See the README for the full grammar.
+ * Meaning, as in C unless said:
+ * - symbol: the kernel variable at the symbol's address. Its type is the BTF VAR of that name;
+ *   kernels' BTF has VARs only for per-CPU variables, so a few well-known globals have their
+ *   declared types built in (node_data, node_states, node_online_map, __per_cpu_offset,
+ *   nr_cpu_ids, nr_online_nodes, __cpu_{online,possible,present}_mask, init_uts_ns, init_task,
+ *   page_offset_base, max_pfn, jiffies_64, _totalram_pages, vm_{numa_event,zone_stat,node_stat}),
+ *   every type and array length still looked up in this kernel's BTF or VMCOREINFO.
+ * - symbol "@cpu" N: CPU N's copy of a per-CPU variable (&sym + __per_cpu_offset[N]). A per-CPU
+ *   variable without "@cpu" is an error, and so is "@cpu" on a variable that is not per-CPU.
+ * - "@cpu" N after anything else: the operand must be a __percpu pointer (e.g.
+ *   zone.per_cpu_zonestats); gives the object it points to in CPU N's area, i.e.
+ *   *per_cpu_ptr(p, N). "(runqueues)@cpu1" is therefore an error: write "runqueues@cpu1".
+ * - "." on a struct/union, "->" on a pointer to one; members of anonymous members are found.
+ * - "[N]" on an array is bounds-checked (flexible arrays are not); on a pointer it indexes
+ *   through it (*(p + N)).
+ * Caps: BW_KERNEL_MAX_CHASE dereferences, 4096 characters, 256 postfix steps, 32 nested
+ * parentheses, 127-character names (BW_ELIMIT). Syntax errors are BW_EINVAL "EXPR: column C:
+ * expected ..., found ...". An evaluation error names the expression up to the failing step and
+ * why, e.g. "node_data[1]->node_zones: reading pointer at 0xffff...: <why>".
+ * Evaluation reads only the pointers it follows; the value itself is read by the calls below.
  */
 struct bw_value {
 	uint32_t type;	       /* BTF type id (unresolved) */
 	uint64_t addr;	       /* kernel virtual address of the object */
 	uint32_t bit_offset;   /* for bitfields: bits from addr */
 	uint32_t bitfield_size; /* 0 when not a bitfield */
+	uint32_t array_len;	/* non-zero: an array of array_len objects of type `type` (a kernel
+				   variable whose array type the BTF does not carry, e.g. node_data) */
 };
 int bw_kernel_eval(const struct bw_kernel *k, const char *expr, struct bw_value *out,
 		   struct bw_error *err);
 /* Read an integer, enum, pointer or bitfield value (sign-extended when signed). */
 int bw_kernel_value_u64(const struct bw_kernel *k, const struct bw_value *v, uint64_t *out,
 			struct bw_error *err);
-/* Print a value as C-like text: scalars, char arrays as strings, structs with member names. */
+/*
+ * Print a value as C-like text: integers in decimal (signed as the BTF says), enums as
+ * "2 (ZONE_NORMAL)", pointers in hex, char arrays as quoted strings (up to the first NUL),
+ * other arrays as "[a, b, ...]", structs/unions as "{\n\t.member = value,\n}" with tabs per level.
+ * Caps: BW_KERNEL_PRINT_MAX_DEPTH nesting ("{...}" below), BW_KERNEL_PRINT_MAX_ELEMS elements per
+ * array, BW_KERNEL_PRINT_MAX_VALUES values in all ("..." then stops). A failure to read the value
+ * itself is an error; inside a struct or array it prints "<unreadable: why>" and goes on.
+ */
 int bw_kernel_value_print(const struct bw_kernel *k, const struct bw_value *v, bw_write_fn write,
 			  void *ctx, struct bw_error *err);
 
-/* ---- NUMA event counters (what /sys/devices/system/node/nodeN/numastat shows) ---- */
+/* ---- NUMA event counters (what /sys/devices/system/node/nodeN/numastat shows) ----
+ *
+ * For each node set in node_states[N_ONLINE] (N_ONLINE from enum node_states; VMCOREINFO's
+ * node_online_map when node_states is not a known symbol): node_data[node] ->
+ * pglist_data.node_zones[z] for z < __MAX_NR_ZONES (enum zone_type, must equal the array
+ * length), summing zone.vm_numa_event[i] (atomic_long_t) over zones, plus, for zones with
+ * present_pages != 0 and each online CPU, per_cpu_zonestat.vm_numa_event[i] through
+ * zone.per_cpu_zonestats + __per_cpu_offset[cpu]: what node_read_numastat() prints after
+ * fold_vm_numa_events() (which folds populated zones of online CPUs only). Items and their names
+ * come from enum numa_stat_item and the array length; sysfs names map NUMA_HIT numa_hit,
+ * NUMA_MISS numa_miss, NUMA_FOREIGN numa_foreign, NUMA_INTERLEAVE_HIT interleave_hit,
+ * NUMA_LOCAL local_node, NUMA_OTHER other_node (an unknown enumerator keeps its enum name).
+ * BW_ENOTSUP when the BTF lacks any of these (no CONFIG_NUMA, kernels before 5.14), BW_ENOENT
+ * when per-CPU symbols are unknown, BW_ELIMIT past BW_NUMA_MAX_ITEMS counters; nodes numbered
+ * BW_NUMA_MAX_NODES and up are not read.
+ */
 
 #define BW_NUMA_MAX_ITEMS 16
 #define BW_NUMA_MAX_NODES 1024

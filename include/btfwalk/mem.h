@@ -24,9 +24,32 @@ struct bw_mem_range {
 };
 
 /*
- * Open dump files. Each spec is "PATH" (format from content: ELF core, else raw with file offset =
- * physical address) or "PATH@PHYSADDR" (raw file whose first byte is at PHYSADDR; hex with 0x or
- * decimal). Files are mapped, never read whole. Overlapping ranges are BW_EFORMAT.
+ * Caps on what one dump may declare (BW_ELIMIT past them).
+ */
+#define BW_MEM_MAX_FILES 256	     /* specs given to one bw_mem_open */
+#define BW_MEM_MAX_RANGES (1u << 20) /* present ranges (PT_LOADs, raw files, callback ranges) */
+#define BW_MEM_MAX_NOTES (1u << 16)  /* ELF notes in one core file */
+#define BW_MEM_MAX_CPUS 8192	     /* CPUs with register notes */
+
+/*
+ * Open dump files. Each spec is "PATH" (format from content: ELF core when it starts with the ELF
+ * magic, else raw with file offset = physical address) or "PATH@PHYSADDR" (raw file whose first
+ * byte is at PHYSADDR; hex with 0x or decimal; a suffix after the last '@' that is not a number is
+ * part of the path). Files are mapped read-only, never read whole: opening is constant time in
+ * the size of the dump. Empty files are BW_EFORMAT. Formats recognized but not read are
+ * BW_ENOTSUP rather than raw: kdump-compressed/diskdump, makedumpfile flattened, Windows dumps.
+ *
+ * ELF cores (QEMU dump-guest-memory, kdump /proc/vmcore): 64-bit little-endian ET_CORE only
+ * (BW_ENOTSUP otherwise). Each PT_LOAD gives [p_paddr, p_paddr + p_filesz) backed by the file.
+ * When p_filesz < p_memsz the tail [p_filesz, p_memsz) is absent (BW_EFAULT), not zeros: dump
+ * filters (makedumpfile) use such tails for pages they dropped, and a dropped page read as zeros
+ * would be a silently wrong counter. A PT_LOAD wholly inside another PT_LOAD of the same core is
+ * the same memory described twice (kdump's kernel-text segment) and is ignored; any other overlap,
+ * within a file or between files, is BW_EFORMAT naming both ranges, as is a core without PT_LOAD.
+ * PT_NOTE segments give the VMCOREINFO note (the first one), x86-64 NT_PRSTATUS notes and QEMU's
+ * "QEMU" CPU-state notes; other notes are skipped. e_phnum PN_XNUM (count in section header 0)
+ * is understood. A program header, note or segment reaching past the end of the file is
+ * BW_EFORMAT naming its index or file offset.
  */
 int bw_mem_open(const char *const *specs, size_t nspecs, const struct bw_allocator *alloc,
 		struct bw_mem **out, struct bw_error *err);
@@ -49,29 +72,61 @@ size_t bw_mem_ranges(const struct bw_mem *mem, struct bw_mem_range *out, size_t 
 /* ELF core notes: the VMCOREINFO note text (NULL, *len 0 when none). */
 const char *bw_mem_vmcoreinfo_note(const struct bw_mem *mem, size_t *len);
 
-/* Per-CPU registers from ELF core notes (QEMU's "QEMU" notes carry CR3/CR4). */
+/*
+ * Per-CPU registers from ELF core notes, CPU i from the i-th NT_PRSTATUS ("CORE") note and the
+ * i-th "QEMU" note (QEMUCPUState, which carries CR3/CR4). Returns the count (stores at most max).
+ */
 struct bw_cpu_regs {
 	uint64_t cr3, cr4;
 	uint64_t rip, rsp;
-	bool has_cr; /* cr3/cr4 are known */
+	bool has_cr; /* cr3/cr4 are known (a QEMU note) */
+	bool has_ip; /* rip/rsp are known (an x86-64 NT_PRSTATUS or QEMU note) */
 };
 size_t bw_mem_cpu_regs(const struct bw_mem *mem, struct bw_cpu_regs *out, size_t max);
+
+/*
+ * Find the kernel's VMCOREINFO text in memory, for dumps without the ELF note (raw images, QEMU
+ * dumps of guests without a vmcoreinfo device). The kernel keeps the text in a page of its own
+ * (vmcoreinfo_data) that starts with "OSRELEASE=", and a copy behind an ELF note header
+ * (vmcoreinfo_note); this checks the first bytes of every present page for either and copies the
+ * text (up to its NUL, at most size - 1 bytes) into buf, NUL-terminated. *paddr gets where the text
+ * starts. Reads only a few bytes per page, but touches every page: cost is linear in the dump.
+ * BW_ENOENT when no page qualifies.
+ */
+#define BW_MEM_PAGE_SIZE 4096u
+int bw_mem_find_vmcoreinfo(const struct bw_mem *mem, char *buf, size_t size, size_t *len,
+			   uint64_t *paddr, struct bw_error *err);
 
 /* ---- VMCOREINFO ---- */
 
 #define BW_VMCOREINFO_MAX_SIZE (1u << 20) /* bytes of text */
 #define BW_VMCOREINFO_MAX_KEYS 16384
+#define BW_VMCOREINFO_MAX_KEY_LEN 255 /* longer names are never found (typed getters) */
 
 struct bw_vmcoreinfo;
 
-/* Parse "KEY=VALUE\n" lines (the text need not be NUL-terminated). */
+/*
+ * Parse "KEY=VALUE\n" lines (the text need not be NUL-terminated; it ends at len or at the first
+ * NUL, as the kernel's NUL-padded page does). A trailing '\r' is dropped. Lines without '=' or
+ * with an empty key are garbage and skipped, so text found by scanning memory parses too; text
+ * with no KEY=VALUE line at all is BW_EFORMAT. When a key repeats, lookups return its first value
+ * (the kernel never repeats one); bw_vmcoreinfo_foreach still visits every line. Values are not
+ * checked until a typed getter reads them.
+ */
 int bw_vmcoreinfo_parse(const char *text, size_t len, const struct bw_allocator *alloc,
 			struct bw_vmcoreinfo **out, struct bw_error *err);
 void bw_vmcoreinfo_free(struct bw_vmcoreinfo *vi);
-/* Raw value of a full key ("OSRELEASE", "SYMBOL(node_data)", "OFFSET(zone.vm_stat)"); NULL. */
+/*
+ * Raw value of a full key ("OSRELEASE", "BUILD-ID", "SYMBOL(node_data)", "OFFSET(zone.vm_stat)");
+ * NULL when absent. OSRELEASE and BUILD-ID (hex text) are read this way.
+ */
 const char *bw_vmcoreinfo_get(const struct bw_vmcoreinfo *vi, const char *key);
-/* Typed getters: SYMBOL(name) hex, NUMBER(name) decimal, OFFSET(name)/SIZE(name)/LENGTH(name)
- * decimal, KERNELOFFSET hex. */
+/*
+ * Typed getters, by the name inside the parentheses: SYMBOL(name) hex (the kernel prints %lx, no
+ * 0x; an 0x prefix is accepted), NUMBER(name) signed decimal, OFFSET(name)/SIZE(name)/LENGTH(name)
+ * unsigned decimal. BW_ENOENT when the key is absent, BW_EFORMAT when its value is not a number of
+ * that form (empty, trailing garbage, out of range).
+ */
 int bw_vmcoreinfo_symbol(const struct bw_vmcoreinfo *vi, const char *name, uint64_t *out,
 			 struct bw_error *err);
 int bw_vmcoreinfo_number(const struct bw_vmcoreinfo *vi, const char *name, int64_t *out,
@@ -82,23 +137,48 @@ int bw_vmcoreinfo_size(const struct bw_vmcoreinfo *vi, const char *name, uint64_
 		       struct bw_error *err);
 int bw_vmcoreinfo_length(const struct bw_vmcoreinfo *vi, const char *name, uint64_t *out,
 			 struct bw_error *err);
-/* Visit every key/value in text order; stop when fn returns non-zero. */
+/* KERNELOFFSET (hex, the KASLR offset), PAGESIZE (decimal), CRASHTIME (signed decimal seconds). */
+int bw_vmcoreinfo_kerneloffset(const struct bw_vmcoreinfo *vi, uint64_t *out, struct bw_error *err);
+int bw_vmcoreinfo_pagesize(const struct bw_vmcoreinfo *vi, uint64_t *out, struct bw_error *err);
+int bw_vmcoreinfo_crashtime(const struct bw_vmcoreinfo *vi, int64_t *out, struct bw_error *err);
+/* Visit every key/value in text order; stop when fn returns non-zero (returned). */
 int bw_vmcoreinfo_foreach(const struct bw_vmcoreinfo *vi,
 			  int (*fn)(void *ctx, const char *key, const char *value), void *ctx);
 
 /* ---- Symbols ---- */
 
 #define BW_SYMTAB_MAX_SYMBOLS (1u << 24)
+#define BW_SYMTAB_MAX_NAME_LEN 511 /* bytes of a name (the kernel's KSYM_NAME_LEN - 1) */
 
 struct bw_symtab;
 
-/* Parse System.map or /proc/kallsyms text: "ADDR TYPE NAME [module]" lines. */
+struct bw_symbol {
+	const char *name;
+	const char *module; /* NULL for the kernel itself */
+	uint64_t addr;
+	char type; /* nm-style: 'T' text, 'D' data, 'b' local bss... */
+};
+
+/*
+ * Parse System.map or /proc/kallsyms text: "ADDR TYPE NAME" or "ADDR TYPE NAME\t[module]" lines,
+ * ADDR hex, fields separated by spaces or tabs; a trailing '\r' and empty lines are allowed. The
+ * text ends at len or at a NUL. Any other line is BW_EFORMAT naming its line number (these files
+ * are machine-written: a bad line means a wrong file). A file whose addresses are all zero (the
+ * kernel's kptr_restrict hid them) is BW_EFORMAT too, as is one with no symbol.
+ */
 int bw_symtab_parse(const char *text, size_t len, const struct bw_allocator *alloc,
 		    struct bw_symtab **out, struct bw_error *err);
 void bw_symtab_free(struct bw_symtab *st);
+/*
+ * Address of name. Names repeat (static symbols, module copies): the kernel's own global symbol
+ * (upper-case type) wins, then the kernel's local one, then a module's; among equals the first in
+ * file order. BW_ENOENT names the symbol.
+ */
 int bw_symtab_lookup(const struct bw_symtab *st, const char *name, uint64_t *addr,
 		     struct bw_error *err);
 size_t bw_symtab_count(const struct bw_symtab *st);
+/* The index-th symbol in file (or kallsyms table) order; BW_ENOENT past the end. */
+int bw_symtab_get(const struct bw_symtab *st, size_t index, struct bw_symbol *out);
 
 /* ---- The kernel's own kallsyms tables ---- */
 
@@ -113,22 +193,48 @@ struct bw_kallsyms_tables {
 };
 
 #define BW_KALLSYMS_MAX_SYMBOLS (1u << 22)
+#define BW_KALLSYMS_MAX_TOKEN_LEN 255 /* bytes of one token-table string */
 
-/* Decode the tables (both the pre-7.0 encoding and the one 7.0 introduced) into a symbol table. */
+/*
+ * Decode the tables into a symbol table (kallsyms order, which is address order; types as
+ * /proc/kallsyms shows them for the kernel itself). num_syms, names, token_table and token_index
+ * are required (BW_ENOENT names the missing one). Addresses come from:
+ *  - offsets with relative_base (before Linux 7.0): relative_base + (u32)offset; when any offset
+ *    is negative the table is the "absolute per-CPU" form (CONFIG_KALLSYMS_ABSOLUTE_PERCPU of
+ *    older x86-64 SMP kernels), where offset >= 0 is an absolute value and offset < 0 means
+ *    relative_base - 1 - offset;
+ *  - offsets without relative_base (7.0 dropped the symbol): place-relative, the address of
+ *    offsets[i] plus the signed offsets[i];
+ *  - addresses (kernels without CONFIG_KALLSYMS_BASE_RELATIVE): absolute 8-byte values.
+ * markers and seqs_of_names are not needed. Names use the one- or two-byte length prefix (6.1+
+ * "big" symbols). BW_EFORMAT for an empty or over-long (> BW_SYMTAB_MAX_NAME_LEN) name, a token
+ * without its NUL within BW_KALLSYMS_MAX_TOKEN_LEN, or addresses out of order (what a wrong
+ * encoding or garbage gives); BW_EFAULT naming the address when vread fails; BW_ELIMIT past
+ * BW_KALLSYMS_MAX_SYMBOLS.
+ */
 int bw_kallsyms_load(const struct bw_kallsyms_tables *tables, bw_vread_fn vread, void *ctx,
 		     const struct bw_allocator *alloc, struct bw_symtab **out,
 		     struct bw_error *err);
 
 /* ---- Address translation (x86-64) ---- */
 
-/* Reads 8-byte page-table entries from physical memory; returns 0 or non-zero when absent. */
+/* Reads 8-byte page-table entries from physical memory. */
 struct bw_pgtable {
 	const struct bw_mem *mem;
-	uint64_t root;	/* physical address of the top-level table (CR3 without flag bits) */
-	int levels;	/* 4 or 5 */
+	uint64_t root;	  /* physical address of the top-level table (CR3; flag bits ignored) */
+	int levels;	  /* 4 or 5 */
+	uint64_t me_mask; /* memory-encryption bit(s) to clear from every entry (AMD SME's C-bit,
+			   * VMCOREINFO NUMBER(sme_mask)); 0 when memory is not encrypted */
 };
 
-/* Translate vaddr; *page_size gets 4 KiB, 2 MiB or 1 GiB. BW_EFAULT names the level and entry. */
+/*
+ * Translate vaddr; *page_size gets 4 KiB, 2 MiB or 1 GiB. An entry's physical address is its bits
+ * 12..51 less me_mask (flags, NX, protection keys and the huge-page PAT bit are ignored).
+ * BW_EFAULT when vaddr is not canonical for the paging mode, or when an entry is not present or
+ * not in the dump: the message names the level (PML5/PML4/PDPT/PD/PT), the entry's physical
+ * address and value, and vaddr. A PS bit in a PML5/PML4 entry (reserved) is BW_EFAULT as well.
+ * BW_EINVAL for levels other than 4 and 5. The walk is at most 5 reads deep.
+ */
 int bw_pgtable_translate(const struct bw_pgtable *pt, uint64_t vaddr, uint64_t *paddr,
 			 uint64_t *page_size, struct bw_error *err);
 

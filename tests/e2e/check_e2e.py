@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""End-to-end test: real Debian kernels in 2-node QEMU guests against btfwalk. Prints TAP lines.
+
+For each kernel (6.12 = trixie, 7.x = trixie-bpo) and paging mode (l5: TCG -cpu max; l4:
+la57=off): boot, make NUMA traffic, capture raw (pmemsave), ELF (dump-guest-memory) and per-node
+backend files, with the guest's numastat read just before and just after. Then, for every capture
+form, every online node and every counter: before <= `btfwalk numa --json` <= after; and a few
+`btfwalk read` values against what the guest itself printed (uname -r, hostname, nproc, ...).
+
+Env: BTFWALK (CLI path), BTFWALK_CACHE. E2E_COMBOS="trixie-bpo-l5 ..." narrows the set;
+E2E_KEEP=1 keeps the captures (under $BTFWALK_CACHE/e2e-run/).
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import guest as G  # noqa: E402
+
+ROOT = G.ROOT
+BTFWALK = os.environ.get("BTFWALK") or os.path.join(ROOT, "build", "btfwalk")
+COMBOS = os.environ.get("E2E_COMBOS", "trixie-bpo-l5 trixie-bpo-l4 trixie-l5 trixie-l4").split()
+T0 = time.monotonic()
+
+
+def tap(ok, desc, detail=None):
+    print("%s - %s" % ("ok" if ok else "not ok", desc))
+    if detail and not ok:
+        for ln in str(detail).rstrip().splitlines()[:30]:
+            print("#   " + ln)
+    sys.stdout.flush()
+    return ok
+
+
+def note(msg):
+    print("# [%5.1fs] %s" % (time.monotonic() - T0, msg))
+    sys.stdout.flush()
+
+
+def btfwalk(args, cwd, timeout=120):
+    try:
+        p = subprocess.run([BTFWALK] + args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return 127, "", str(e)
+    return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+
+
+def read_value(text):
+    """The value printed by `btfwalk read` for one expression, quotes stripped.
+
+    Accepts a bare value or `EXPR = VALUE`; a string may be printed in double quotes."""
+    lines = [ln for ln in text.strip().splitlines() if ln.strip()]
+    if not lines:
+        return None
+    v = lines[-1] if len(lines) == 1 else lines[0]
+    if " = " in v:
+        v = v.split(" = ", 1)[1]
+    v = v.strip()
+    if len(v) >= 2 and v[0] == '"' and v[-1] == '"':
+        v = v[1:-1]
+    return v
+
+
+def as_int(v):
+    try:
+        return int(v, 0)
+    except (TypeError, ValueError):
+        try:
+            return int(v.split()[0], 0)
+        except (AttributeError, IndexError, ValueError):
+            return None
+
+
+def count_list(spec):
+    n = 0
+    for part in spec.split(","):
+        if "-" in part:
+            a, b = part.split("-")
+            n += int(b) - int(a) + 1
+        elif part:
+            n += 1
+    return n
+
+
+def check_numa(label, man, form, cwd, extra):
+    args = ["numa", "--json"] + extra + man["forms"][form]["args"]
+    rc, out, err = btfwalk(args, cwd)
+    desc = "%s %s: btfwalk numa within the guest's numastat before/after, every node and counter" % (label, form)
+    if rc != 0:
+        return tap(False, desc, "btfwalk %s -> exit %d\n%s%s" % (" ".join(args), rc, out, err))
+    try:
+        res = json.loads(out)
+    except ValueError as e:
+        return tap(False, desc, "output is not JSON (%s):\n%s" % (e, out[:800]))
+    bad = []
+    if res.get("release") != man["guest"]["uname_r"]:
+        bad.append("release %r, guest says %r" % (res.get("release"), man["guest"]["uname_r"]))
+    got = {str(n.get("node")): n for n in res.get("nodes", [])}
+    for node, before in sorted(man["numastat_before"].items()):
+        after = man["numastat_after"][node]
+        w = got.get(node)
+        if w is None:
+            bad.append("node%s missing from the walker's output" % node)
+            continue
+        for c in G.COUNTERS:
+            v = w.get(c)
+            if not isinstance(v, int) or not before[c] <= v <= after[c]:
+                bad.append("node%s %s: walker %s not in [before %d, after %d]" % (node, c, v, before[c], after[c]))
+    if set(got) - set(man["numastat_before"]):
+        bad.append("walker reports nodes the guest does not have: %s" % sorted(set(got) - set(man["numastat_before"])))
+    return tap(not bad, desc, "\n".join(bad))
+
+
+def check_reads(label, man, form, cwd):
+    g = man["guest"]
+    dump = man["forms"][form]["args"]
+    ncpu = int(g["nproc"])
+    checks = [
+        ("init_uts_ns.name.release", g["uname_r"], "uname -r"),
+        ("init_uts_ns.name.sysname", "Linux", "uname -s"),
+        ("init_uts_ns.name.nodename", g["hostname"], "hostname"),
+        ("init_uts_ns.name.version", g["uname_v"], "uname -v"),
+        ("__num_online_cpus.counter", ncpu, "nproc"),
+        ("nr_cpu_ids", count_list(g["cpu_possible"]), "/sys/devices/system/cpu/possible"),
+    ]
+    for cpu in range(ncpu):
+        checks.append(("runqueues@cpu%d.cpu" % cpu, cpu, "per-CPU runqueue of cpu%d" % cpu))
+    for expr, want, why in checks:
+        args = ["read"] + dump + ["--", expr]
+        rc, out, err = btfwalk(args, cwd)
+        got = read_value(out) if rc == 0 else None
+        ok = got is not None and (as_int(got) == want if isinstance(want, int) else got == want)
+        tap(ok, "%s %s: btfwalk read %s == %r (guest's %s)" % (label, form, expr, want, why),
+            "btfwalk %s -> exit %d, value %r\n%s%s" % (" ".join(args), rc, got, out[:400], err[:800]))
+    args = ["info"] + dump
+    rc, out, err = btfwalk(args, cwd)
+    tap(rc == 0 and g["uname_r"] in out, "%s %s: btfwalk info names the guest's release %s" % (label, form, g["uname_r"]),
+        "btfwalk %s -> exit %d\n%s%s" % (" ".join(args), rc, out[:600], err[:600]))
+
+
+def main():
+    cache = G.CACHE
+    work = os.path.join(cache, "e2e-run")
+    keep = os.environ.get("E2E_KEEP") == "1"
+    tags = sorted({c.rsplit("-", 1)[0] for c in COMBOS})
+    note("btfwalk: %s; combos: %s" % (BTFWALK, " ".join(COMBOS)))
+    missing = [t for t in ("qemu-system-x86_64", "cpio", "busybox") if not shutil.which(t)]
+    if not tap(not missing, "e2e prerequisites present (qemu-system-x86_64, cpio, busybox)",
+               "missing: %s (make deps)" % " ".join(missing)):
+        return 1
+    p = subprocess.run([os.path.join(ROOT, "fixtures", "fetch-kernels.sh")] + tags,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if not tap(p.returncode == 0, "fetch Debian kernels: %s" % " ".join(tags), p.stdout.decode(errors="replace")):
+        return 1
+    initrd = os.path.join(ROOT, "build", "e2e", "initramfs.cpio.gz")
+    src = [os.path.join(HERE, f) for f in ("numa_traffic.c", "init", "mkinitramfs.sh")]
+    if not os.path.exists(initrd) or os.path.getmtime(initrd) < max(os.path.getmtime(f) for f in src):
+        p = subprocess.run([os.path.join(HERE, "mkinitramfs.sh"), initrd], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT)
+        if not tap(p.returncode == 0, "build the guest initramfs", p.stdout.decode(errors="replace")):
+            return 1
+    if not os.access(BTFWALK, os.X_OK):
+        note("%s is not built: every walker check below fails" % BTFWALK)
+    accel_cache = {}
+    for combo in COMBOS:
+        tag, paging = combo.rsplit("-", 1)
+        kdir = os.path.join(cache, "kernels", tag)
+        label = "%s (%s) %s" % (tag, open(os.path.join(kdir, "release")).read().strip(), paging)
+        out = os.path.join(work, combo)
+        t = time.monotonic()
+        if paging not in accel_cache:
+            accel_cache[paging] = G.choose_accel(os.path.join(kdir, "vmlinuz"), paging)
+        accel, why = accel_cache[paging]
+        ns = type("A", (), {})()
+        ns.tag, ns.paging, ns.out, ns.forms, ns.cpus, ns.node_mb = tag, paging, out, "raw,elf,nodes", 2, 256
+        ns.accel, ns.accel_given, ns.initrd = accel, True, initrd
+        ns.boot_timeout, ns.traffic_timeout, ns.traffic_mib, ns.no_kallsyms = 90, 180, 8, True
+        try:
+            man = G.capture(ns)
+            err = None
+        except (G.GuestError, OSError, subprocess.SubprocessError) as e:
+            man, err = None, e
+        tm = man["timings"] if man else {}
+        if not tap(man is not None, "%s: boot, traffic and capture of raw, ELF and per-node forms (%s%s)" % (
+                label, accel, ", boot %.1fs, VM stopped %.1fs" % (tm["boot"], tm["stopped"]) if man else ""),
+                "%s (%s)" % (err, why)):
+            for form in ("raw", "elf", "nodes"):
+                tap(False, "%s %s: btfwalk numa within the guest's numastat before/after, every node and "
+                    "counter" % (label, form), "no capture")
+            continue
+        note("%s: %s; %.1fs" % (label, json.dumps(tm), time.monotonic() - t))
+        moved = [c for c in G.COUNTERS for n in man["numastat_before"] if man["numastat_before"][n][c] == 0]
+        tap(not moved, "%s: every counter moved on every node before the capture" % label,
+            "zero counters: %s" % moved)
+        diffs = {k: v for k, v in man.get("node_vs_raw_differing_pages", {}).items() if v}
+        tap(not diffs, "%s: per-node backend copies equal the raw image at their physical bases" % label,
+            json.dumps(diffs)[:600])
+        extra = []
+        if os.path.exists(os.path.join(kdir, "System.map")):
+            extra = ["--symbols", os.path.join(kdir, "System.map")]
+        for form in ("raw", "elf", "nodes"):
+            check_numa(label, man, form, out, extra)
+        for form in ("elf", "nodes"):
+            check_reads(label, man, form, out)
+        if not keep:
+            shutil.rmtree(out, ignore_errors=True)
+    note("e2e done in %.1fs" % (time.monotonic() - T0))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

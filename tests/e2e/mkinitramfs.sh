@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# mkinitramfs.sh OUT.cpio.gz — the e2e guest's initramfs: busybox-static, tests/e2e/init and a
+# static numa_traffic built from tests/e2e/numa_traffic.c. Needs busybox-static, cpio, a C compiler.
+set -euo pipefail
+out=${1:?usage: mkinitramfs.sh OUT.cpio.gz}
+here=$(cd "$(dirname "$0")" && pwd)
+bb=$(command -v busybox || true)
+[ -x /bin/busybox ] && bb=/bin/busybox
+# A dynamic busybox names its ELF interpreter; busybox-static's does not.
+[ -n "$bb" ] && ! LC_ALL=C readelf -lW "$bb" 2>/dev/null | grep -q 'program interpreter' ||
+	{ echo "mkinitramfs: need a static busybox (apt-get install busybox-static)" >&2; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp"/{bin,dev,proc,sys,tmp,root}
+cp "$bb" "$tmp/bin/busybox"
+ln -s busybox "$tmp/bin/sh"
+${CC:-cc} -static -O2 -Wall -Wextra -Werror -o "$tmp/bin/numa_traffic" "$here/numa_traffic.c"
+install -m 755 "$here/init" "$tmp/init"
+mkdir -p "$(dirname "$out")"
+(cd "$tmp" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet --owner=0:0) | gzip -1 >"$out.tmp"
+mv "$out.tmp" "$out"

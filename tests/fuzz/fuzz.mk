@@ -1,0 +1,75 @@
+# Fuzzing: libFuzzer targets tests/fuzz/fuzz_*.c, each linked with the library sources built
+# with the same sanitizers, into build-fuzz/. Entry points:
+#   make fuzz-build   the targets, the tools and the seed corpora (build-fuzz/seeds/TARGET/)
+#   make fuzz-all     (make fuzz) every target for FUZZ_SECONDS each, on one core, then a summary
+#   FUZZ_TARGETS="btf_raw expr" narrows either; FUZZ_RSS_MB / FUZZ_TIMEOUT set the finding limits.
+# tests/fuzz/check-fuzz.sh (make check) replays fixtures/regress/ and runs a short smoke pass.
+
+FUZZ_CC ?= clang
+FUZZ_BUILD := build-fuzz
+FUZZ_SECONDS ?= 180
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS := $(WARN) -Iinclude -Ibtf -Iwalker -Itests/fuzz -g -O1 -fno-omit-frame-pointer \
+	$(FUZZ_SAN)
+FUZZ_ALL_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS ?= $(FUZZ_ALL_TARGETS)
+FUZZ_BINS := $(FUZZ_ALL_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+FUZZ_HELPER_SRC := $(filter-out tests/fuzz/fuzz_%.c,$(wildcard tests/fuzz/*.c))
+FUZZ_HELPER_OBJ := $(FUZZ_HELPER_SRC:%.c=$(FUZZ_BUILD)/%.o) $(FUZZ_BUILD)/gen/embedded.o
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
+FUZZ_SEED_SRC := $(wildcard fixtures/seeds/*.c fixtures/seeds/*.py fixtures/seeds/*/*)
+FUZZ_FIXTURE_BLOBS := $(wildcard fixtures/btf/*)
+
+.PHONY: fuzz-build fuzz-all fuzz-seeds fuzz-check-build
+fuzz-build: $(FUZZ_BINS) fuzz-seeds
+fuzz-seeds: $(FUZZ_BUILD)/seeds/.done $(FUZZ_BUILD)/seeds/walker/kimage.bin
+
+# The library and the helpers get coverage instrumentation; only the targets get libFuzzer's main.
+$(FUZZ_BUILD)/%.o: %.c $(HEADERS) $(wildcard tests/fuzz/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ) $(FUZZ_HELPER_OBJ) \
+		$(wildcard tests/fuzz/*.h)
+	@echo "  FUZZLD  $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_HELPER_OBJ) $(FUZZ_LIB_OBJ)
+
+# The fixed BTFs the targets embed: gcc -g + pahole, as a kernel build makes them.
+$(FUZZ_BUILD)/gen/%.btf: fixtures/seeds/%.c
+	@mkdir -p $(dir $@)
+	gcc -g -c $< -o $(FUZZ_BUILD)/gen/$*.o
+	pahole --btf_encode_detached=$@ $(FUZZ_BUILD)/gen/$*.o
+
+$(FUZZ_BUILD)/gen/embedded.c: $(FUZZ_BUILD)/gen/split_base.btf $(FUZZ_BUILD)/gen/kernel_types.btf \
+		tests/fuzz/embed.sh
+	{ tests/fuzz/embed.sh fuzz_split_base $(FUZZ_BUILD)/gen/split_base.btf; \
+	  tests/fuzz/embed.sh fuzz_kernel_btf $(FUZZ_BUILD)/gen/kernel_types.btf | sed 1,2d; } > $@
+
+$(FUZZ_BUILD)/gen/embedded.o: $(FUZZ_BUILD)/gen/embedded.c tests/fuzz/embedded.h
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+# Tools that write seeds using the library (kernel image built from the embedded BTF).
+$(FUZZ_BUILD)/make_kimage: tests/fuzz/tools/make_kimage.c $(FUZZ_LIB_OBJ) $(FUZZ_HELPER_OBJ)
+	@echo "  FUZZLD  $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -o $@ $< $(FUZZ_HELPER_OBJ) \
+		$(FUZZ_LIB_OBJ)
+
+$(FUZZ_BUILD)/seeds/.done: tests/fuzz/make-seeds.sh $(FUZZ_SEED_SRC) $(FUZZ_FIXTURE_BLOBS) \
+		$(FUZZ_BUILD)/gen/split_base.btf $(FUZZ_BUILD)/gen/kernel_types.btf
+	tests/fuzz/make-seeds.sh $(FUZZ_BUILD)
+	@touch $@
+
+$(FUZZ_BUILD)/seeds/walker/kimage.bin: $(FUZZ_BUILD)/make_kimage $(FUZZ_BUILD)/seeds/.done
+	$(FUZZ_BUILD)/make_kimage $@
+	for mode in 1 2 3; do $(FUZZ_BUILD)/make_kimage $(@D)/kimage-mode$$mode.bin $$mode || exit 1; done
+
+fuzz-all: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/campaign.sh $(FUZZ_TARGETS)
+
+# make check builds what it can: a target that does not link is reported by check-fuzz.sh as a
+# failed test instead of stopping every other test from running.
+fuzz-check-build:
+	$(MAKE) -k fuzz-build || echo "fuzz: some targets did not build; check-fuzz.sh reports them"
+
+CHECK_DEPS += fuzz-check-build

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+#include <string.h>
+#include "kernel_queries.h"
+#include "support.h"
+
+static const char *const exprs[] = {
+	"node_data[0]->node_zones[0].vm_numa_event[0]",
+	"node_data[1]->node_zones[2].per_cpu_zonestats",
+	"node_data[1]->node_zones[3].zone_pgdat->node_id",
+	"node_data[0]->node_zones[1].name",
+	"node_data[0]->node_zones[0].contiguous",
+	"node_data[3]->node_id",
+	"runqueues@cpu0.nr_running",
+	"runqueues@cpu3.self->self->cpu",
+	"numa_node@cpu1",
+	"init_uts_ns.name.release",
+	"init_uts_ns",
+	"node_states[1].bits[0]",
+	"__per_cpu_offset[3]",
+	"nr_cpu_ids",
+	"(node_data[0])->node_zonelists[0]._zonerefs[0].zone->name",
+};
+
+int fuzz_eval(const struct bw_kernel *k, const char *expr)
+{
+	struct bw_value v;
+	struct bw_error err;
+	struct fuzz_stop stop = { .left = 64 };
+	uint64_t u;
+	int rc;
+
+	rc = bw_kernel_eval(k, expr, &v, &err);
+	if (rc) {
+		fuzz_check_error(rc, &err);
+		return rc;
+	}
+	rc = bw_kernel_value_u64(k, &v, &u, &err);
+	if (rc)
+		fuzz_check_error(rc, &err);
+	rc = bw_kernel_value_print(k, &v, fuzz_null_sink, NULL, &err);
+	if (rc)
+		fuzz_check_error(rc, &err);
+	rc = bw_kernel_value_print(k, &v, fuzz_stop_sink, &stop, &err);
+	FUZZ_ASSERT(rc <= 0);
+	return 0;
+}
+
+static void query_numa(const struct bw_kernel *k)
+{
+	struct bw_numa_stats *stats = NULL;
+	struct bw_error err;
+	int rc;
+
+	rc = bw_kernel_numa_stats(k, &stats, &err);
+	if (rc) {
+		fuzz_check_error(rc, &err);
+		return;
+	}
+	FUZZ_ASSERT(stats->nr_items <= BW_NUMA_MAX_ITEMS);
+	FUZZ_ASSERT(stats->nr_nodes <= BW_NUMA_MAX_NODES);
+	for (uint32_t i = 0; i < stats->nr_items; i++)
+		FUZZ_ASSERT(stats->enum_name[i] && stats->sysfs_name[i]);
+	for (uint32_t n = 0; n < stats->nr_nodes; n++)
+		FUZZ_ASSERT(stats->nodes[n].node < BW_NUMA_MAX_NODES);
+	bw_kernel_numa_stats_free(k, stats);
+}
+
+void fuzz_query_kernel(const struct bw_kernel *k)
+{
+	struct bw_kernel_info info;
+	struct bw_error err;
+	uint64_t addr, pa;
+	uint8_t buf[0x2010];
+	int rc;
+
+	bw_kernel_get_info(k, &info);
+	FUZZ_ASSERT(info.release != NULL);
+	FUZZ_ASSERT(info.paging_levels == 4 || info.paging_levels == 5);
+	FUZZ_ASSERT(bw_kernel_btf(k) != NULL && bw_kernel_vmcoreinfo(k) != NULL);
+	for (uint32_t cpu = 0; cpu <= info.nr_cpus && cpu < 8; cpu++) {
+		rc = bw_kernel_percpu_offset(k, cpu, &addr, &err);
+		if (rc)
+			fuzz_check_error(rc, &err);
+	}
+	rc = bw_kernel_percpu_offset(k, UINT32_MAX, &addr, &err);
+	FUZZ_ASSERT(rc < 0);
+	for (size_t i = 0; i < sizeof(exprs) / sizeof(exprs[0]); i++)
+		fuzz_eval(k, exprs[i]);
+	if (!bw_kernel_symbol(k, "node_data", &addr, &err)) {
+		rc = bw_kernel_vtop(k, addr, &pa, &err);
+		if (rc)
+			fuzz_check_error(rc, &err);
+		/* Spans three pages. */
+		rc = bw_kernel_read(k, addr - 8, buf, sizeof(buf), &err);
+		if (rc)
+			fuzz_check_error(rc, &err);
+	}
+	rc = bw_kernel_read(k, UINT64_MAX - 3, buf, 8, &err);
+	FUZZ_ASSERT(rc < 0);
+	rc = bw_kernel_vtop(k, 0xffffc90000001000ull, &pa, &err);
+	if (rc)
+		fuzz_check_error(rc, &err);
+	query_numa(k);
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A small synthetic x86-64 kernel memory image laid out from a BTF: VMCOREINFO text at physical
+ * 0, 4-level page tables (kernel image by a 2 MiB page, direct map by a 1 GiB page), two NUMA
+ * nodes with four zones each (DMA32 and Normal populated), four CPUs with per-CPU areas, init_uts_ns, and the BTF itself
+ * between __start_BTF and __stop_BTF. The walker target starts from it (as a seed) and the
+ * expression target evaluates against it. Physical = image virtual - 0xffffffff80000000
+ * (phys_base 0, no KASLR); direct map at 0xffff888000000000.
+ */
+#ifndef FUZZ_KIMAGE_H
+#define FUZZ_KIMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "btfwalk.h"
+
+#define KIMAGE_RELEASE "6.12.0-fuzz"
+#define KIMAGE_NODES 2
+#define KIMAGE_CPUS 4
+/* Byte after the VMCOREINFO text that fuzz_walker reads its mode bits from. */
+#define KIMAGE_MODE_OFFSET 0xfff
+
+/* Build the image for btf (whose bytes are btf_blob). Returns 0, or -1 with why in err. */
+int kimage_build(const struct bw_btf *btf, const void *btf_blob, size_t btf_len, uint8_t **image,
+		 size_t *size, struct bw_error *err);
+
+#endif

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Test helper: lays out a synthetic x86-64 kernel in a buffer of "physical memory": a BTF blob
+ * written type by type, page tables (4- or 5-level, 4 KiB / 2 MiB pages), VMCOREINFO text, and
+ * typed objects placed at kernel virtual addresses. Tests expect exactly the values they wrote.
+ * No library calls here (this file is linked into every unit test binary).
+ */
+#ifndef KIMAGE_BUILDER_H
+#define KIMAGE_BUILDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+/* ---- BTF writer ---- */
+struct kb_btf {
+	unsigned char types[1 << 16];
+	size_t tlen;
+	char strs[1 << 14];
+	size_t slen;
+	uint32_t nr; /* last type id */
+};
+
+void kb_btf_init(struct kb_btf *b);
+uint32_t kb_btf_int(struct kb_btf *b, const char *name, uint32_t size, uint32_t encoding);
+uint32_t kb_btf_ptr(struct kb_btf *b, uint32_t target);
+uint32_t kb_btf_array(struct kb_btf *b, uint32_t elem, uint32_t index_type, uint32_t n);
+uint32_t kb_btf_typedef(struct kb_btf *b, const char *name, uint32_t type);
+/* STRUCT/UNION header; follow with exactly vlen kb_btf_member() calls. */
+uint32_t kb_btf_struct(struct kb_btf *b, const char *name, uint32_t size, uint32_t vlen,
+		       bool is_union);
+void kb_btf_member(struct kb_btf *b, const char *name, uint32_t type, uint32_t bit_offset,
+		   uint32_t bitfield_size);
+/* ENUM header (4 bytes); follow with exactly vlen kb_btf_enumerator() calls. */
+uint32_t kb_btf_enum(struct kb_btf *b, const char *name, uint32_t vlen);
+void kb_btf_enumerator(struct kb_btf *b, const char *name, int32_t value);
+uint32_t kb_btf_var(struct kb_btf *b, const char *name, uint32_t type);
+/* DATASEC header; follow with vlen kb_btf_secinfo() calls. */
+uint32_t kb_btf_datasec(struct kb_btf *b, const char *name, uint32_t size, uint32_t vlen);
+void kb_btf_secinfo(struct kb_btf *b, uint32_t var, uint32_t offset, uint32_t size);
+/* The whole blob (header, types, strings) into out; returns its size. */
+size_t kb_btf_finish(const struct kb_btf *b, unsigned char *out, size_t max);
+
+/* ---- Physical memory with page tables ---- */
+struct kb_mem {
+	unsigned char *ram; /* physical 0 .. size */
+	uint64_t size;
+	uint64_t next_table; /* bump allocator for page-table pages */
+	uint64_t tables_end;
+	uint64_t root;
+	int levels;
+	uint64_t hole_start, hole_size; /* a physical range reported absent */
+};
+
+/* ram of size bytes; page tables are allocated from [tables, tables_end). */
+int kb_mem_init(struct kb_mem *m, uint64_t size, int levels, uint64_t tables,
+		uint64_t tables_end);
+void kb_mem_free(struct kb_mem *m);
+/* Map [vaddr, vaddr+len) to paddr with pages of page_size (4 KiB or 2 MiB). */
+int kb_map(struct kb_mem *m, uint64_t vaddr, uint64_t paddr, uint64_t len, uint64_t page_size);
+/* bw_mem_read_fn for bw_mem_open_callback. */
+int kb_mem_read(void *ctx, uint64_t paddr, void *buf, size_t len);
+void kb_put(struct kb_mem *m, uint64_t paddr, const void *data, size_t len);
+void kb_put_u64(struct kb_mem *m, uint64_t paddr, uint64_t v);
+void kb_put_u32(struct kb_mem *m, uint64_t paddr, uint32_t v);
+
+/* ---- A small kernel laid out with all of the above (see kimage_builder.c) ---- */
+#define KB_NR_CPUS 3   /* nr_cpu_ids; CPU 1 is offline */
+#define KB_NR_ZONES 4  /* __MAX_NR_ZONES */
+#define KB_NR_ITEMS 6  /* NR_VM_NUMA_EVENT_ITEMS */
+#define KB_MAX_NODES 3 /* nodes 0 and 2 online, 1 offline */
+#define KB_RELEASE "6.99.0-btfwalk-test"
+#define KB_KASLR 0x2600000ull
+#define KB_PHYS_BASE 0x600000ull
+#define KB_PAGE_OFFSET 0xffff9a4b40000000ull
+#define KB_IMAGE_VADDR (0xffffffff81000000ull + KB_KASLR)
+
+struct kb_kernel_opts {
+	int levels;		   /* 4 or 5 */
+	bool bad_size_zone;	   /* VMCOREINFO SIZE(zone) off by 8 */
+	bool bad_release;	   /* init_uts_ns.name.release differs from OSRELEASE */
+	bool symbols_in_vmcoreinfo; /* every symbol as SYMBOL(); else only the usual ones */
+	bool no_numa_events;	    /* struct zone without vm_numa_event (as before 5.14) */
+	bool unmapped_kallsyms;	    /* SYMBOL(kallsyms_*) point at unmapped addresses */
+};
+
+struct kb_kernel {
+	struct kb_mem mem;
+	char system_map[4096]; /* System.map text with link-time addresses */
+	char vmcoreinfo[4096];
+	/* Values written, for tests to expect. */
+	uint64_t zone_event[KB_MAX_NODES][KB_NR_ZONES][KB_NR_ITEMS];
+	uint64_t pcp_event[KB_MAX_NODES][KB_NR_ZONES][KB_NR_CPUS][KB_NR_ITEMS];
+	bool zone_populated[KB_NR_ZONES];
+	uint64_t per_cpu_offset[KB_NR_CPUS];
+	uint64_t node_data_addr, pgdat_addr[KB_MAX_NODES];
+	uint64_t pcpu_var_off; /* per-CPU variable bw_test_pcpu */
+	uint32_t pcpu_nr_running[KB_NR_CPUS];
+	uint64_t vmalloc_obj; /* a struct reachable only through 4 KiB page-table entries */
+};
+
+int kb_kernel_build(struct kb_kernel *kk, const struct kb_kernel_opts *o);
+void kb_kernel_free(struct kb_kernel *kk);
+/* What sysfs would print for node/item: zone sums plus online CPUs' deltas of populated zones. */
+uint64_t kb_kernel_expected(const struct kb_kernel *kk, uint32_t node, uint32_t item);
+
+#endif

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/* Path expression parser: the steps each expression gives, and syntax errors with columns. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include "kernel_internal.h"
+
+static void expect_steps(const char *text, const char *want)
+{
+	struct bw_error err = {0};
+	struct bw_expr e;
+	char got[1024] = "";
+	uint32_t i;
+
+	assert_int_equal(bw_expr_parse(text, NULL, &e, &err), 0);
+	for (i = 0; i < e.nsteps; i++) {
+		const struct bw_expr_step *s = &e.steps[i];
+		char one[200];
+
+		switch (s->op) {
+		case BW_EXPR_SYMBOL:
+			snprintf(one, sizeof(one), "sym(%s)", s->name);
+			break;
+		case BW_EXPR_SYMBOL_CPU:
+			snprintf(one, sizeof(one), "sym(%s@%llu)", s->name, (unsigned long long)s->n);
+			break;
+		case BW_EXPR_MEMBER:
+			snprintf(one, sizeof(one), ".%s", s->name);
+			break;
+		case BW_EXPR_ARROW:
+			snprintf(one, sizeof(one), "->%s", s->name);
+			break;
+		case BW_EXPR_INDEX:
+			snprintf(one, sizeof(one), "[%llu]", (unsigned long long)s->n);
+			break;
+		case BW_EXPR_PERCPU:
+			snprintf(one, sizeof(one), "@%llu", (unsigned long long)s->n);
+			break;
+		}
+		strcat(got, one);
+	}
+	bw_expr_free(NULL, &e);
+	assert_string_equal(got, want);
+}
+
+static void expect_error(const char *text, int code, const char *msg)
+{
+	struct bw_error err = {0};
+	struct bw_expr e;
+
+	assert_int_equal(bw_expr_parse(text, NULL, &e, &err), -code);
+	assert_int_equal(err.code, code);
+	assert_string_equal(err.msg, msg);
+	assert_null(e.steps);
+}
+
+static void test_expr_parse_chains(void **state)
+{
+	(void)state;
+	expect_steps("node_data[1]->node_zones[2].vm_numa_event[0]",
+		     "sym(node_data)[1]->node_zones[2].vm_numa_event[0]");
+	expect_steps("runqueues@cpu3.nr_running", "sym(runqueues@3).nr_running");
+	expect_steps("runqueues @cpu 3 . nr_running", "sym(runqueues@3).nr_running");
+	expect_steps("init_uts_ns.name.release", "sym(init_uts_ns).name.release");
+	expect_steps("((node_data[0x1f]))->node_zones", "sym(node_data)[31]->node_zones");
+	expect_steps("(node_data[0]->node_zones[1].per_cpu_zonestats)@cpu12.vm_numa_event[5]",
+		     "sym(node_data)[0]->node_zones[1].per_cpu_zonestats@12.vm_numa_event[5]");
+	expect_steps("  _x9  ", "sym(_x9)");
+	expect_steps("a[18446744073709551615]", "sym(a)[18446744073709551615]");
+}
+
+static void test_expr_parse_errors(void **state)
+{
+	(void)state;
+	expect_error("", BW_EINVAL, "column 1: expected a symbol or '(', found end of expression");
+	expect_error("node_data[", BW_EINVAL,
+		     "column 11: expected an index after '[', found end of expression");
+	expect_error("node_data[1", BW_EINVAL, "column 12: expected ']', found end of expression");
+	expect_error("node_data[-1]", BW_EINVAL, "column 11: expected an index after '[', found '-'");
+	expect_error("node_data[0x]", BW_EINVAL, "column 13: expected an index after '[', found ']'");
+	expect_error("node_data[12a]", BW_EINVAL, "column 13: expected a number, found 'a'");
+	expect_error("a->", BW_EINVAL,
+		     "column 4: expected a member name after '->', found end of expression");
+	expect_error("a.9", BW_EINVAL, "column 3: expected a member name after '.', found '9'");
+	expect_error("a - b", BW_EINVAL, "column 3: expected '.', '->', '[' or '@cpu', found '-'");
+	expect_error("(a", BW_EINVAL, "column 3: expected ')', found end of expression");
+	expect_error("a)", BW_EINVAL, "column 2: unbalanced ')', found ')'");
+	expect_error("a@gpu1", BW_EINVAL, "column 3: expected 'cpu' after '@', found 'g'");
+	expect_error("a@cpu", BW_EINVAL,
+		     "column 6: expected a CPU number after '@cpu', found end of expression");
+	expect_error("a[18446744073709551616]", BW_EINVAL, "column 3: number too large");
+	expect_error(NULL, BW_EINVAL, "expression is NULL");
+}
+
+static void test_expr_parse_limits(void **state)
+{
+	char buf[BW_EXPR_MAX_LEN + 2];
+	size_t i;
+
+	(void)state;
+	/* Parentheses one deeper than the cap. */
+	for (i = 0; i <= BW_EXPR_MAX_PARENS; i++)
+		buf[i] = '(';
+	strcpy(buf + i, "a");
+	expect_error(buf, BW_ELIMIT, "column 33: parentheses nested deeper than 32");
+
+	/* Steps beyond the cap: "a" followed by 256 ".b". */
+	strcpy(buf, "a");
+	for (i = 0; i < BW_EXPR_MAX_STEPS; i++)
+		strcat(buf, ".b");
+	expect_error(buf, BW_ELIMIT, "column 512: more than 256 steps in one expression");
+
+	memset(buf, 'a', BW_EXPR_MAX_NAME);
+	buf[BW_EXPR_MAX_NAME] = '\0';
+	expect_error(buf, BW_ELIMIT, "column 1: name longer than 127 characters");
+
+	memset(buf, 'a', sizeof(buf) - 1);
+	buf[sizeof(buf) - 1] = '\0';
+	expect_error(buf, BW_ELIMIT, "expression longer than 4096 characters");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_expr_parse_chains),
+		cmocka_unit_test(test_expr_parse_errors),
+		cmocka_unit_test(test_expr_parse_limits),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

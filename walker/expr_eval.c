@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Path expression evaluation: each step moves an lvalue (type + kernel address) through the BTF
+ * and memory. Dereferences are counted against BW_KERNEL_MAX_CHASE, and a failure names the
+ * part of the expression evaluated so far and the reason.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "internal.h"
+#include "kernel_internal.h"
+
+struct keval {
+	const struct bw_kernel *k;
+	struct bw_value v;
+	uint32_t chased;
+	struct bw_error *err;
+};
+
+static int keval_resolved(struct keval *e, struct bw_type *t)
+{
+	uint32_t id;
+	int ret = bw_btf_resolve(e->k->btf, e->v.type, &id, e->err);
+
+	if (!ret)
+		ret = bw_btf_type(e->k->btf, id, t, e->err);
+	return ret;
+}
+
+/* Follow the pointer v holds: *target gets the pointer's value, e->v.type its pointee. */
+static int keval_deref(struct keval *e, const struct bw_type *ptr, uint64_t *target)
+{
+	int ret;
+
+	if (++e->chased > BW_KERNEL_MAX_CHASE)
+		return bw_fail(e->err, BW_ELIMIT, "more than %u pointer dereferences",
+			       BW_KERNEL_MAX_CHASE);
+	if (!ptr->type)
+		return bw_fail(e->err, BW_EINVAL, "cannot dereference a void pointer");
+	ret = bw_kernel_read_uint(e->k, e->v.addr, 8, target, e->err);
+	if (ret)
+		return bw_kernel_prefix(e->err, "reading pointer at 0x%llx",
+					(unsigned long long)e->v.addr);
+	if (!*target)
+		return bw_fail(e->err, BW_EFAULT, "NULL pointer (at 0x%llx)",
+			       (unsigned long long)e->v.addr);
+	e->v.type = ptr->type;
+	return 0;
+}
+
+static int keval_member(struct keval *e, const struct bw_expr_step *s)
+{
+	struct bw_member_loc loc;
+	struct bw_type t;
+	uint64_t target;
+	int ret;
+
+	if (e->v.array_len)
+		return bw_fail(e->err, BW_EINVAL, "is an array: index it before '%s%s'",
+			       s->op == BW_EXPR_ARROW ? "->" : ".", s->name);
+	ret = keval_resolved(e, &t);
+	if (ret)
+		return ret;
+	if (s->op == BW_EXPR_ARROW) {
+		if (t.kind != BW_KIND_PTR)
+			return bw_fail(e->err, BW_EINVAL, "is a %s, not a pointer: use '.%s'",
+				       bw_kind_name(t.kind), s->name);
+		ret = keval_deref(e, &t, &target);
+		if (ret)
+			return ret;
+		e->v.addr = target;
+		ret = keval_resolved(e, &t);
+		if (ret)
+			return ret;
+	} else if (t.kind == BW_KIND_PTR) {
+		return bw_fail(e->err, BW_EINVAL, "is a pointer: use '->%s'", s->name);
+	}
+	if (t.kind != BW_KIND_STRUCT && t.kind != BW_KIND_UNION)
+		return bw_fail(e->err, BW_EINVAL, "is a %s, which has no member '%s'",
+			       bw_kind_name(t.kind), s->name);
+	ret = bw_btf_member_find(e->k->btf, t.id, s->name, &loc, e->err);
+	if (ret)
+		return bw_fail(e->err, BW_ENOENT, "%s %s has no member '%s'",
+			       t.kind == BW_KIND_STRUCT ? "struct" : "union",
+			       t.name[0] ? t.name : "(anon)", s->name);
+	e->v.type = loc.type;
+	e->v.addr += loc.bit_offset / 8;
+	e->v.bit_offset = loc.bitfield_size ? (uint32_t)(loc.bit_offset % 8) : 0;
+	e->v.bitfield_size = loc.bitfield_size;
+	return 0;
+}
+
+static int keval_element(struct keval *e, uint64_t base, uint64_t n)
+{
+	uint64_t size, off;
+	int ret = bw_btf_sizeof(e->k->btf, e->v.type, &size, e->err);
+
+	if (ret)
+		return ret;
+	if (bw_mul_overflow(n, size, &off) || bw_add_overflow(base, off, &e->v.addr))
+		return bw_fail(e->err, BW_EFAULT, "index %llu overflows the address space",
+			       (unsigned long long)n);
+	return 0;
+}
+
+static int keval_index(struct keval *e, uint64_t n)
+{
+	struct bw_array arr;
+	struct bw_type t;
+	uint64_t target;
+	int ret;
+
+	if (e->v.array_len) {
+		if (n >= e->v.array_len)
+			return bw_fail(e->err, BW_EINVAL, "index %llu out of bounds (%u elements)",
+				       (unsigned long long)n, e->v.array_len);
+		e->v.array_len = 0;
+		return keval_element(e, e->v.addr, n);
+	}
+	ret = keval_resolved(e, &t);
+	if (ret)
+		return ret;
+	if (t.kind == BW_KIND_ARRAY) {
+		ret = bw_btf_array(e->k->btf, t.id, &arr, e->err);
+		if (ret)
+			return ret;
+		/* nelems 0 is a flexible array member: its length is not in the type. */
+		if (arr.nelems && n >= arr.nelems)
+			return bw_fail(e->err, BW_EINVAL, "index %llu out of bounds (%u elements)",
+				       (unsigned long long)n, arr.nelems);
+		e->v.type = arr.type;
+		return keval_element(e, e->v.addr, n);
+	}
+	if (t.kind == BW_KIND_PTR) {
+		ret = keval_deref(e, &t, &target);
+		if (ret)
+			return ret;
+		return keval_element(e, target, n);
+	}
+	return bw_fail(e->err, BW_EINVAL, "is a %s: cannot index it", bw_kind_name(t.kind));
+}
+
+static int keval_percpu_pointer(struct keval *e, uint64_t cpu)
+{
+	struct bw_type t;
+	uint64_t target, off;
+	int ret;
+
+	if (e->v.array_len)
+		return bw_fail(e->err, BW_EINVAL, "is an array, not a per-CPU pointer");
+	ret = keval_resolved(e, &t);
+	if (ret)
+		return ret;
+	if (t.kind != BW_KIND_PTR)
+		return bw_fail(e->err, BW_EINVAL, "is a %s, not a per-CPU pointer",
+			       bw_kind_name(t.kind));
+	if (cpu > UINT32_MAX)
+		return bw_fail(e->err, BW_EINVAL, "CPU %llu out of range", (unsigned long long)cpu);
+	ret = keval_deref(e, &t, &target);
+	if (!ret)
+		ret = bw_kernel_percpu_offset(e->k, (uint32_t)cpu, &off, e->err);
+	if (ret)
+		return ret;
+	e->v.addr = target + off;
+	return 0;
+}
+
+static int keval_symbol(struct keval *e, const struct bw_expr_step *s)
+{
+	const struct bw_kernel_var *var;
+	struct bw_secinfo si;
+	struct bw_type t;
+	bool is_percpu;
+	uint32_t id;
+	int ret;
+
+	memset(&e->v, 0, sizeof(e->v));
+	if (!bw_btf_find(e->k->btf, s->name, BW_KIND_VAR, &id, NULL) &&
+	    !bw_btf_type(e->k->btf, id, &t, NULL)) {
+		e->v.type = t.type;
+	} else if ((var = bw_kernel_var_find(e->k, s->name))) {
+		e->v.type = var->type;
+		e->v.array_len = var->array_len;
+	} else {
+		return bw_fail(e->err, BW_ENOENT,
+			       "no type for '%s': the BTF has no variable of that name", s->name);
+	}
+	ret = bw_kernel_symbol(e->k, s->name, &e->v.addr, e->err);
+	if (ret)
+		return ret;
+	is_percpu = !bw_btf_datasec_var(e->k->btf, ".data..percpu", s->name, &si, NULL);
+	if (s->op == BW_EXPR_SYMBOL_CPU) {
+		uint64_t off;
+
+		if (!is_percpu)
+			return bw_fail(e->err, BW_EINVAL, "'%s' is not a per-CPU variable",
+				       s->name);
+		if (s->n > UINT32_MAX)
+			return bw_fail(e->err, BW_EINVAL, "CPU %llu out of range",
+				       (unsigned long long)s->n);
+		ret = bw_kernel_percpu_offset(e->k, (uint32_t)s->n, &off, e->err);
+		if (ret)
+			return ret;
+		e->v.addr += off;
+	} else if (is_percpu) {
+		return bw_fail(e->err, BW_EINVAL, "'%s' is a per-CPU variable: use %s@cpuN",
+			       s->name, s->name);
+	}
+	return 0;
+}
+
+static int keval_step(struct keval *e, const struct bw_expr_step *s)
+{
+	switch (s->op) {
+	case BW_EXPR_SYMBOL:
+	case BW_EXPR_SYMBOL_CPU:
+		return keval_symbol(e, s);
+	case BW_EXPR_MEMBER:
+	case BW_EXPR_ARROW:
+		if (e->v.bitfield_size)
+			return bw_fail(e->err, BW_EINVAL, "is a bitfield");
+		return keval_member(e, s);
+	case BW_EXPR_INDEX:
+		if (e->v.bitfield_size)
+			return bw_fail(e->err, BW_EINVAL, "is a bitfield");
+		return keval_index(e, s->n);
+	case BW_EXPR_PERCPU:
+		if (e->v.bitfield_size)
+			return bw_fail(e->err, BW_EINVAL, "is a bitfield");
+		return keval_percpu_pointer(e, s->n);
+	}
+	return bw_fail(e->err, BW_EINVAL, "bad step");
+}
+
+int bw_kernel_eval(const struct bw_kernel *k, const char *expr, struct bw_value *out,
+		   struct bw_error *err)
+{
+	struct bw_error inner = {0};
+	struct keval e = {.k = k, .err = &inner};
+	struct bw_expr x;
+	uint32_t i;
+	int ret;
+
+	if (!k || !out)
+		return bw_fail(err, BW_EINVAL, "bw_kernel_eval: k and out must not be NULL");
+	ret = bw_expr_parse(expr, k->alloc, &x, &inner);
+	if (ret)
+		return bw_fail(err, inner.code, "%s: %s", expr ? expr : "(null)", inner.msg);
+	for (i = 0; i < x.nsteps && !ret; i++) {
+		ret = keval_step(&e, &x.steps[i]);
+		if (ret)
+			bw_fail(err, inner.code, "%.*s: %s", (int)x.steps[i].end, expr, inner.msg);
+	}
+	bw_expr_free(k->alloc, &x);
+	if (!ret)
+		*out = e.v;
+	return ret;
+}
+
+int bw_kernel_value_u64(const struct bw_kernel *k, const struct bw_value *v, uint64_t *out,
+			struct bw_error *err)
+{
+	struct bw_type t;
+	struct bw_int in;
+	uint32_t id;
+	uint64_t raw, bits;
+	bool is_signed = false;
+	int ret;
+
+	if (v->array_len)
+		return bw_fail(err, BW_EINVAL, "value at 0x%llx is an array, not a scalar",
+			       (unsigned long long)v->addr);
+	ret = bw_btf_resolve(k->btf, v->type, &id, err);
+	if (!ret)
+		ret = bw_btf_type(k->btf, id, &t, err);
+	if (ret)
+		return ret;
+	switch (t.kind) {
+	case BW_KIND_INT:
+		ret = bw_btf_int(k->btf, id, &in, err);
+		if (ret)
+			return ret;
+		is_signed = in.encoding & BW_INT_SIGNED;
+		break;
+	case BW_KIND_ENUM:
+	case BW_KIND_ENUM64:
+		is_signed = t.kflag;
+		break;
+	case BW_KIND_PTR:
+		t.size = 8;
+		break;
+	default:
+		return bw_fail(err, BW_EINVAL, "type %u at 0x%llx is a %s, not a scalar", v->type,
+			       (unsigned long long)v->addr, bw_kind_name(t.kind));
+	}
+	bits = (uint64_t)t.size * 8;
+	if (v->bitfield_size) {
+		uint64_t nbytes = (v->bit_offset + v->bitfield_size + 7) / 8;
+		unsigned char b[8] = {0};
+		int i;
+
+		if (v->bitfield_size > 64 || nbytes > 8)
+			return bw_fail(err, BW_ENOTSUP, "bitfield of %u bits at bit %u of 0x%llx",
+				       v->bitfield_size, v->bit_offset, (unsigned long long)v->addr);
+		ret = bw_kernel_read(k, v->addr, b, (size_t)nbytes, err);
+		if (ret)
+			return ret;
+		raw = 0;
+		for (i = (int)nbytes - 1; i >= 0; i--)
+			raw = raw << 8 | b[i];
+		raw >>= v->bit_offset;
+		bits = v->bitfield_size;
+	} else {
+		ret = bw_kernel_read_uint(k, v->addr, t.size, &raw, err);
+		if (ret)
+			return ret;
+	}
+	if (bits < 64) {
+		raw &= (1ull << bits) - 1;
+		if (is_signed && (raw >> (bits - 1)) & 1)
+			raw |= ~0ull << bits;
+	}
+	*out = raw;
+	return 0;
+}

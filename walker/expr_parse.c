@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Path expression parser: turns "node_data[1]->node_zones[2].vm_numa_event[0]" into a flat list
+ * of postfix steps. Every construct of the grammar is postfix, so parentheses only group and the
+ * result needs no tree. The grammar is documented in include/btfwalk/kernel.h.
+ */
+#include <string.h>
+#include "internal.h"
+#include "kernel_internal.h"
+
+struct expr_parser {
+	const char *text;
+	size_t len;
+	size_t pos;
+	struct bw_expr *out;
+	uint32_t cap;
+	const struct bw_allocator *alloc;
+	struct bw_error *err;
+};
+
+static int expr_syntax(struct expr_parser *p, const char *what)
+{
+	if (p->pos >= p->len)
+		return bw_fail(p->err, BW_EINVAL, "column %zu: %s, found end of expression",
+			       p->pos + 1, what);
+	return bw_fail(p->err, BW_EINVAL, "column %zu: %s, found '%c'", p->pos + 1, what,
+		       p->text[p->pos]);
+}
+
+static void expr_skip_space(struct expr_parser *p)
+{
+	while (p->pos < p->len && (p->text[p->pos] == ' ' || p->text[p->pos] == '\t'))
+		p->pos++;
+}
+
+static bool expr_is_ident_start(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static bool expr_is_ident_char(char c)
+{
+	return expr_is_ident_start(c) || (c >= '0' && c <= '9');
+}
+
+static struct bw_expr_step *expr_push(struct expr_parser *p, enum bw_expr_op op)
+{
+	struct bw_expr_step *s;
+
+	if (p->out->nsteps == BW_EXPR_MAX_STEPS) {
+		bw_fail(p->err, BW_ELIMIT, "column %zu: more than %u steps in one expression",
+			p->pos + 1, BW_EXPR_MAX_STEPS);
+		return NULL;
+	}
+	if (p->out->nsteps == p->cap) {
+		uint32_t ncap = p->cap ? p->cap * 2 : 8;
+		void *n = bw_realloc(p->alloc, p->out->steps, (size_t)ncap * sizeof(*s));
+
+		if (!n) {
+			bw_fail(p->err, BW_ENOMEM, "out of memory parsing expression");
+			return NULL;
+		}
+		p->out->steps = n;
+		p->cap = ncap;
+	}
+	s = &p->out->steps[p->out->nsteps++];
+	memset(s, 0, sizeof(*s));
+	s->op = op;
+	return s;
+}
+
+static int expr_name(struct expr_parser *p, char *name, const char *what)
+{
+	size_t start;
+
+	expr_skip_space(p);
+	if (p->pos >= p->len || !expr_is_ident_start(p->text[p->pos]))
+		return expr_syntax(p, what);
+	start = p->pos;
+	while (p->pos < p->len && expr_is_ident_char(p->text[p->pos]))
+		p->pos++;
+	if (p->pos - start >= BW_EXPR_MAX_NAME)
+		return bw_fail(p->err, BW_ELIMIT, "column %zu: name longer than %u characters",
+			       start + 1, BW_EXPR_MAX_NAME - 1);
+	memcpy(name, p->text + start, p->pos - start);
+	name[p->pos - start] = '\0';
+	return 0;
+}
+
+/* Decimal or 0x-hex, no sign. */
+static int expr_number(struct expr_parser *p, uint64_t *out, const char *what)
+{
+	size_t start;
+	unsigned base = 10;
+	uint64_t v = 0;
+
+	expr_skip_space(p);
+	start = p->pos;
+	if (p->pos + 1 < p->len && p->text[p->pos] == '0' &&
+	    (p->text[p->pos + 1] == 'x' || p->text[p->pos + 1] == 'X')) {
+		base = 16;
+		p->pos += 2;
+	}
+	while (p->pos < p->len) {
+		char c = p->text[p->pos];
+		unsigned d;
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (base == 16 && c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (base == 16 && c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
+			break;
+		if (bw_mul_overflow(v, base, &v) || bw_add_overflow(v, d, &v))
+			return bw_fail(p->err, BW_EINVAL, "column %zu: number too large",
+				       start + 1);
+		p->pos++;
+	}
+	if (p->pos == start || (base == 16 && p->pos == start + 2)) {
+		p->pos = start + (base == 16 ? 2 : 0);
+		return expr_syntax(p, what);
+	}
+	if (p->pos < p->len && expr_is_ident_char(p->text[p->pos]))
+		return expr_syntax(p, "expected a number");
+	*out = v;
+	return 0;
+}
+
+/* "@cpu" N, p->pos at '@'. */
+static int expr_cpu(struct expr_parser *p, uint64_t *cpu)
+{
+	p->pos++;
+	expr_skip_space(p);
+	if (p->len - p->pos < 3 || memcmp(p->text + p->pos, "cpu", 3))
+		return expr_syntax(p, "expected 'cpu' after '@'");
+	p->pos += 3;
+	return expr_number(p, cpu, "expected a CPU number after '@cpu'");
+}
+
+static int expr_parse_chain(struct expr_parser *p, unsigned depth);
+
+static int expr_parse_primary(struct expr_parser *p, unsigned depth)
+{
+	struct bw_expr_step *s;
+	int ret;
+
+	expr_skip_space(p);
+	if (p->pos < p->len && p->text[p->pos] == '(') {
+		if (depth >= BW_EXPR_MAX_PARENS)
+			return bw_fail(p->err, BW_ELIMIT,
+				       "column %zu: parentheses nested deeper than %u", p->pos + 1,
+				       BW_EXPR_MAX_PARENS);
+		p->pos++;
+		ret = expr_parse_chain(p, depth + 1);
+		if (ret)
+			return ret;
+		expr_skip_space(p);
+		if (p->pos >= p->len || p->text[p->pos] != ')')
+			return expr_syntax(p, "expected ')'");
+		p->pos++;
+		return 0;
+	}
+	s = expr_push(p, BW_EXPR_SYMBOL);
+	if (!s)
+		return -p->err->code;
+	ret = expr_name(p, s->name, "expected a symbol or '('");
+	if (ret)
+		return ret;
+	expr_skip_space(p);
+	if (p->pos < p->len && p->text[p->pos] == '@') {
+		s->op = BW_EXPR_SYMBOL_CPU;
+		ret = expr_cpu(p, &s->n);
+		if (ret)
+			return ret;
+	}
+	s->end = (uint32_t)p->pos;
+	return 0;
+}
+
+static int expr_parse_postfix(struct expr_parser *p, struct bw_expr_step **sp)
+{
+	const char *t = p->text;
+	struct bw_expr_step *s;
+	int ret;
+
+	if (t[p->pos] == '.' || (t[p->pos] == '-' && p->pos + 1 < p->len && t[p->pos + 1] == '>')) {
+		bool arrow = t[p->pos] == '-';
+
+		s = expr_push(p, arrow ? BW_EXPR_ARROW : BW_EXPR_MEMBER);
+		if (!s)
+			return -p->err->code;
+		p->pos += arrow ? 2 : 1;
+		ret = expr_name(p, s->name,
+				arrow ? "expected a member name after '->'"
+				      : "expected a member name after '.'");
+	} else if (t[p->pos] == '[') {
+		s = expr_push(p, BW_EXPR_INDEX);
+		if (!s)
+			return -p->err->code;
+		p->pos++;
+		ret = expr_number(p, &s->n, "expected an index after '['");
+		if (!ret) {
+			expr_skip_space(p);
+			if (p->pos >= p->len || t[p->pos] != ']')
+				ret = expr_syntax(p, "expected ']'");
+			else
+				p->pos++;
+		}
+	} else if (t[p->pos] == '@') {
+		s = expr_push(p, BW_EXPR_PERCPU);
+		if (!s)
+			return -p->err->code;
+		ret = expr_cpu(p, &s->n);
+	} else {
+		*sp = NULL;
+		return 0;
+	}
+	if (ret)
+		return ret;
+	s->end = (uint32_t)p->pos;
+	*sp = s;
+	return 0;
+}
+
+static int expr_parse_chain(struct expr_parser *p, unsigned depth)
+{
+	int ret = expr_parse_primary(p, depth);
+
+	while (!ret) {
+		struct bw_expr_step *s = NULL;
+
+		expr_skip_space(p);
+		if (p->pos >= p->len)
+			break;
+		ret = expr_parse_postfix(p, &s);
+		if (!ret && !s)
+			break;
+	}
+	return ret;
+}
+
+int bw_expr_parse(const char *text, const struct bw_allocator *alloc, struct bw_expr *out,
+		  struct bw_error *err)
+{
+	struct bw_error local;
+	struct expr_parser p = {
+		.text = text,
+		.alloc = alloc,
+		.out = out,
+		.err = err ? err : &local,
+	};
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (!text)
+		return bw_fail(err, BW_EINVAL, "expression is NULL");
+	while (p.len <= BW_EXPR_MAX_LEN && text[p.len])
+		p.len++;
+	if (p.len > BW_EXPR_MAX_LEN)
+		return bw_fail(err, BW_ELIMIT, "expression longer than %u characters",
+			       BW_EXPR_MAX_LEN);
+	ret = expr_parse_chain(&p, 0);
+	if (!ret) {
+		expr_skip_space(&p);
+		if (p.pos < p.len)
+			ret = expr_syntax(&p, p.text[p.pos] == ')' ? "unbalanced ')'"
+								    : "expected '.', '->', '[' or '@cpu'");
+	}
+	if (ret)
+		bw_expr_free(alloc, out);
+	return ret;
+}
+
+void bw_expr_free(const struct bw_allocator *alloc, struct bw_expr *e)
+{
+	bw_free(alloc, e->steps);
+	e->steps = NULL;
+	e->nsteps = 0;
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/* The kernel view's internals, shared by walker/kernel*.c, expr*.c, value_print.c, numa.c. */
+#ifndef BTFWALK_KERNEL_INTERNAL_H
+#define BTFWALK_KERNEL_INTERNAL_H
+
+#include "btfwalk/kernel.h"
+#include "internal.h"
+
+/* x86-64 layout constants the kernel does not publish in VMCOREINFO or BTF. */
+#define BW_X86_START_KERNEL_MAP 0xffffffff80000000ull
+#define BW_X86_KERNEL_IMAGE_SIZE_DEFAULT (1ull << 30) /* with CONFIG_RANDOMIZE_BASE */
+#define BW_X86_PAGE_SIZE 4096ull
+
+/* A kernel variable whose type the BTF does not carry (no VAR): see kernel_vars.c. */
+struct bw_kernel_var {
+	const char *name;
+	uint32_t type;	    /* element type when array_len != 0, else the variable's type */
+	uint32_t array_len; /* 0: not an array */
+};
+
+#define BW_KERNEL_MAX_KNOWN_VARS 24
+
+struct bw_kernel {
+	const struct bw_allocator *alloc;
+	const struct bw_mem *mem;
+
+	char *vmcoreinfo_text; /* owned copy when found by scanning memory */
+	struct bw_vmcoreinfo *vi;
+	const char *release;
+	const char *build_id;
+
+	uint64_t kaslr_offset;
+	uint64_t phys_base;
+	uint64_t image_size; /* of the kernel-image mapping at BW_X86_START_KERNEL_MAP */
+	uint64_t page_offset_base;
+	uint64_t direct_map_size;
+	struct bw_pgtable pgtable;
+
+	struct bw_symtab *symtab;
+	uint64_t symtab_delta; /* added to image-range addresses of a System.map */
+	const char *symbols_source;
+	char kallsyms_error[BW_ERRMSG_MAX]; /* why the dump's kallsyms tables did not decode */
+
+	const struct bw_btf *btf;
+	struct bw_btf *owned_btf;
+	void *btf_data; /* BTF bytes read out of the dump */
+	const char *btf_source;
+
+	uint32_t nr_cpu_ids;
+	uint32_t nr_online_cpus;
+	uint64_t per_cpu_offset_addr; /* &__per_cpu_offset[0]; 0 when unknown */
+
+	struct bw_kernel_var vars[BW_KERNEL_MAX_KNOWN_VARS];
+	uint32_t nr_vars;
+};
+
+/* kernel_vtop.c: bootstrap translation before page tables are known */
+int bw_kernel_image_pa(const struct bw_kernel *k, uint64_t vaddr, uint64_t *paddr);
+
+/* kernel_symbols.c */
+int bw_kernel_symbols_load(struct bw_kernel *k, const char *path, struct bw_error *err);
+/* A symbol if any source has it; false otherwise (no error text). */
+bool bw_kernel_symbol_quiet(const struct bw_kernel *k, const char *name, uint64_t *addr);
+
+/* kernel_btf.c */
+int bw_kernel_btf_load(struct bw_kernel *k, const struct bw_kernel_opts *opts,
+		       struct bw_error *err);
+
+/* kernel_crosscheck.c */
+int bw_kernel_crosscheck(const struct bw_kernel *k, struct bw_error *err);
+
+/* kernel_percpu.c: nr_cpu_ids, online CPUs, __per_cpu_offset */
+int bw_kernel_percpu_init(struct bw_kernel *k, struct bw_error *err);
+/* Bit cpu of __cpu_online_mask. */
+int bw_kernel_cpu_online(const struct bw_kernel *k, uint32_t cpu, bool *online,
+			 struct bw_error *err);
+
+/* kernel_vars.c */
+void bw_kernel_vars_init(struct bw_kernel *k);
+const struct bw_kernel_var *bw_kernel_var_find(const struct bw_kernel *k, const char *name);
+
+/* kernel_read.c: typed helpers */
+/* Prefix err->msg (err must not be NULL and must hold an error) with "FMT: "; returns -code. */
+int bw_kernel_prefix(struct bw_error *err, const char *fmt, ...) BW_PRINTF(2, 3);
+int bw_kernel_read_uint(const struct bw_kernel *k, uint64_t vaddr, uint64_t size, uint64_t *out,
+			struct bw_error *err);
+/* Find a named type of kind (STRUCT, UNION, ENUM or TYPEDEF) and resolve it. */
+int bw_kernel_type_named(const struct bw_kernel *k, const char *name, int kind, uint32_t *id,
+			 struct bw_error *err);
+
+/* ---- Path expressions (expr_parse.c, expr_eval.c) ---- */
+
+#define BW_EXPR_MAX_LEN 4096	/* characters of one expression */
+#define BW_EXPR_MAX_STEPS 256	/* postfix steps */
+#define BW_EXPR_MAX_PARENS 32	/* nesting of parentheses */
+#define BW_EXPR_MAX_NAME 128	/* characters of one symbol or member name */
+
+enum bw_expr_op {
+	BW_EXPR_SYMBOL,	    /* name */
+	BW_EXPR_SYMBOL_CPU, /* name @cpu N: CPU N's copy of a per-CPU variable */
+	BW_EXPR_MEMBER,	    /* . name */
+	BW_EXPR_ARROW,	    /* -> name */
+	BW_EXPR_INDEX,	    /* [ N ] */
+	BW_EXPR_PERCPU,	    /* @cpu N on a __percpu pointer */
+};
+
+struct bw_expr_step {
+	enum bw_expr_op op;
+	char name[BW_EXPR_MAX_NAME];
+	uint64_t n;   /* index or CPU number */
+	uint32_t end; /* offset in the text just past this step (for messages) */
+};
+
+struct bw_expr {
+	uint32_t nsteps;
+	struct bw_expr_step *steps;
+};
+
+/* Parse; syntax errors are BW_EINVAL "column C: ..." (1-based). Free with bw_expr_free. */
+int bw_expr_parse(const char *text, const struct bw_allocator *alloc, struct bw_expr *out,
+		  struct bw_error *err);
+void bw_expr_free(const struct bw_allocator *alloc, struct bw_expr *e);
+
+#endif

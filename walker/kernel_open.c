@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Opening a kernel in a dump: find VMCOREINFO (ELF note, else the text in memory), derive the
+ * layout (KASLR offset, phys_base, page-table root and depth), then symbols, BTF, per-CPU data,
+ * and cross-check the BTF against VMCOREINFO.
+ */
+#include <string.h>
+#include "internal.h"
+#include "kernel_internal.h"
+
+#define KOPEN_VMCOREINFO_BYTES 4096 /* VMCOREINFO_BYTES: the kernel keeps it in one page */
+#define KOPEN_MAX_RANGES 4096
+#define KOPEN_NOTE_TEXT 24
+#define KOPEN_MAGIC "OSRELEASE="
+#define KOPEN_MAGIC_LEN (sizeof(KOPEN_MAGIC) - 1)
+#define KOPEN_NEEDED "SYMBOL(init_top_pgt)="
+#define KOPEN_CR3_ADDR_MASK 0x000ffffffffff000ull
+#define KOPEN_CR4_LA57 (1ull << 12)
+
+static bool kopen_has(const char *text, size_t len, const char *needle)
+{
+	size_t n = strlen(needle), i;
+
+	for (i = 0; i + n <= len; i++)
+		if (text[i] == needle[0] && !memcmp(text + i, needle, n))
+			return true;
+	return false;
+}
+
+/*
+ * A VMCOREINFO copy starting at paddr: its text runs to the first NUL within one page. Returns
+ * true and an owned copy when it has the keys a walk needs.
+ */
+static bool kopen_try_copy(struct bw_kernel *k, uint64_t paddr, uint64_t range_end)
+{
+	size_t len = KOPEN_VMCOREINFO_BYTES, n;
+	char *text;
+
+	if (range_end - paddr < len)
+		len = (size_t)(range_end - paddr);
+	text = bw_alloc(k->alloc, len + 1);
+	if (!text)
+		return false;
+	if (bw_mem_read(k->mem, paddr, text, len, NULL)) {
+		bw_free(k->alloc, text);
+		return false;
+	}
+	for (n = 0; n < len && text[n]; n++)
+		;
+	text[n] = '\0';
+	if (!kopen_has(text, n, KOPEN_NEEDED) ||
+	    bw_vmcoreinfo_parse(text, n, k->alloc, &k->vi, NULL)) {
+		bw_free(k->alloc, text);
+		return false;
+	}
+	k->vmcoreinfo_text = text;
+	return true;
+}
+
+/*
+ * Scan physical memory for the kernel's own VMCOREINFO text (raw dumps have no note). The kernel
+ * keeps it at the start of a page of its own (vmcoreinfo_data) and behind an ELF note header in
+ * vmcoreinfo_note (24 bytes: n_namesz, n_descsz, n_type, "VMCOREINFO" padded to 12).
+ */
+static int kopen_scan_vmcoreinfo(struct bw_kernel *k, struct bw_error *err)
+{
+	static const uint64_t offsets[] = {0, KOPEN_NOTE_TEXT};
+	struct bw_mem_range ranges[KOPEN_MAX_RANGES];
+	size_t nranges = bw_mem_ranges(k->mem, ranges, KOPEN_MAX_RANGES), r, i;
+	char head[KOPEN_NOTE_TEXT + KOPEN_MAGIC_LEN];
+
+	if (nranges > KOPEN_MAX_RANGES)
+		nranges = KOPEN_MAX_RANGES;
+	for (r = 0; r < nranges; r++) {
+		uint64_t end = ranges[r].start + ranges[r].size;
+		uint64_t pg = (ranges[r].start + BW_X86_PAGE_SIZE - 1) & ~(BW_X86_PAGE_SIZE - 1);
+
+		for (; pg < end && end - pg >= sizeof(head); pg += BW_X86_PAGE_SIZE) {
+			if (bw_mem_read(k->mem, pg, head, sizeof(head), NULL))
+				continue;
+			for (i = 0; i < 2; i++)
+				if (!memcmp(head + offsets[i], KOPEN_MAGIC, KOPEN_MAGIC_LEN) &&
+				    kopen_try_copy(k, pg + offsets[i], end))
+					return 0;
+		}
+	}
+	return bw_fail(err, BW_ENOENT,
+		       "no VMCOREINFO: the dump has no VMCOREINFO note and no page of its memory "
+		       "holds VMCOREINFO text with " KOPEN_NEEDED);
+}
+
+static int kopen_vmcoreinfo(struct bw_kernel *k, struct bw_error *err)
+{
+	size_t len;
+	const char *note = bw_mem_vmcoreinfo_note(k->mem, &len);
+
+	if (note && len) {
+		int ret = bw_vmcoreinfo_parse(note, len, k->alloc, &k->vi, err);
+
+		if (ret)
+			return ret;
+		if (bw_vmcoreinfo_get(k->vi, "OSRELEASE"))
+			return 0;
+		bw_vmcoreinfo_free(k->vi);
+		k->vi = NULL;
+	}
+	return kopen_scan_vmcoreinfo(k, err);
+}
+
+static int kopen_parse_hex(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		i = 2;
+	if (!s[i])
+		return -1;
+	for (; s[i]; i++) {
+		char c = s[i];
+		unsigned d;
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+		if (v >> 60)
+			return -1;
+		v = v << 4 | d;
+	}
+	*out = v;
+	return 0;
+}
+
+static int kopen_layout(struct bw_kernel *k, const struct bw_kernel_opts *opts,
+			struct bw_error *err)
+{
+	const char *s;
+	int64_t num;
+	uint64_t sym;
+	struct bw_cpu_regs regs;
+	bool have_regs = bw_mem_cpu_regs(k->mem, &regs, 1) >= 1 && regs.has_cr;
+
+	k->release = bw_vmcoreinfo_get(k->vi, "OSRELEASE");
+	if (!k->release)
+		return bw_fail(err, BW_EFORMAT, "VMCOREINFO has no OSRELEASE");
+	k->build_id = bw_vmcoreinfo_get(k->vi, "BUILD-ID");
+	s = bw_vmcoreinfo_get(k->vi, "KERNELOFFSET");
+	if (s && kopen_parse_hex(s, &k->kaslr_offset))
+		return bw_fail(err, BW_EFORMAT, "VMCOREINFO KERNELOFFSET '%s' is not hex", s);
+	if (bw_vmcoreinfo_number(k->vi, "phys_base", &num, err))
+		return -err->code;
+	k->phys_base = (uint64_t)num;
+	k->image_size = BW_X86_KERNEL_IMAGE_SIZE_DEFAULT;
+	if (!bw_vmcoreinfo_number(k->vi, "KERNEL_IMAGE_SIZE", &num, NULL) && num > 0 &&
+	    (uint64_t)num <= BW_X86_KERNEL_IMAGE_SIZE_DEFAULT)
+		k->image_size = (uint64_t)num;
+
+	k->pgtable.mem = k->mem;
+	k->pgtable.levels = 4;
+	if (!bw_vmcoreinfo_number(k->vi, "pgtable_l5_enabled", &num, NULL))
+		k->pgtable.levels = num ? 5 : 4;
+	else if (have_regs && (regs.cr4 & KOPEN_CR4_LA57))
+		k->pgtable.levels = 5;
+
+	if (opts && opts->cr3) {
+		k->pgtable.root = opts->cr3 & KOPEN_CR3_ADDR_MASK;
+	} else if (!bw_vmcoreinfo_symbol(k->vi, "init_top_pgt", &sym, NULL)) {
+		if (bw_kernel_image_pa(k, sym, &k->pgtable.root))
+			return bw_fail(err, BW_EFORMAT,
+				       "SYMBOL(init_top_pgt)=0x%llx is outside the kernel image",
+				       (unsigned long long)sym);
+	} else if (have_regs) {
+		k->pgtable.root = regs.cr3 & KOPEN_CR3_ADDR_MASK;
+	} else {
+		return bw_fail(err, BW_ENOENT,
+			       "no page-table root: VMCOREINFO has no SYMBOL(init_top_pgt), the dump "
+			       "has no CPU register notes, and no CR3 was given");
+	}
+	return 0;
+}
+
+/* The direct map's base is randomized with KASLR: read the kernel's own variable. */
+static void kopen_page_offset_base(struct bw_kernel *k)
+{
+	struct bw_mem_range last = {0, 0};
+	uint64_t addr, v;
+	size_t n;
+
+	if (!bw_kernel_symbol_quiet(k, "page_offset_base", &addr))
+		return;
+	if (bw_kernel_read(k, addr, &v, sizeof(v), NULL))
+		return;
+	/* Only a canonical kernel-half address can be the direct map's base. */
+	if (v >> 47 != 0x1ffff && !(k->pgtable.levels == 5 && v >> 56 == 0xff))
+		return;
+	k->page_offset_base = v;
+	/* The direct map covers physical memory up to its end, not the whole region: vmalloc
+	 * and vmemmap follow it after KASLR's padding. */
+	n = bw_mem_ranges(k->mem, &last, 1);
+	if (n > 1) {
+		struct bw_mem_range *all = bw_alloc_array(k->alloc, n, sizeof(*all));
+
+		if (!all) {
+			k->page_offset_base = 0;
+			return;
+		}
+		bw_mem_ranges(k->mem, all, n);
+		last = all[n - 1];
+		bw_free(k->alloc, all);
+	}
+	k->direct_map_size = n ? last.start + last.size : 0;
+}
+
+int bw_kernel_open(const struct bw_mem *mem, const struct bw_kernel_opts *opts,
+		   struct bw_kernel **out, struct bw_error *err)
+{
+	struct bw_error local;
+	const struct bw_allocator *alloc = opts ? opts->alloc : NULL;
+	struct bw_kernel *k;
+	int ret;
+
+	if (!err)
+		err = &local;
+	if (!mem || !out)
+		return bw_fail(err, BW_EINVAL, "bw_kernel_open: mem and out must not be NULL");
+	*out = NULL;
+	k = bw_zalloc(alloc, sizeof(*k));
+	if (!k)
+		return bw_fail(err, BW_ENOMEM, "out of memory");
+	k->alloc = alloc;
+	k->mem = mem;
+	ret = kopen_vmcoreinfo(k, err);
+	if (!ret)
+		ret = kopen_layout(k, opts, err);
+	if (!ret)
+		ret = bw_kernel_symbols_load(k, opts ? opts->symbols_path : NULL, err);
+	if (!ret) {
+		kopen_page_offset_base(k);
+		ret = bw_kernel_btf_load(k, opts, err);
+	}
+	if (!ret) {
+		ret = bw_kernel_percpu_init(k, err);
+		bw_kernel_vars_init(k);
+	}
+	if (!ret && !(opts && opts->no_crosscheck))
+		ret = bw_kernel_crosscheck(k, err);
+	if (ret) {
+		bw_kernel_close(k);
+		return ret;
+	}
+	*out = k;
+	return 0;
+}
+
+void bw_kernel_close(struct bw_kernel *k)
+{
+	if (!k)
+		return;
+	bw_btf_close(k->owned_btf);
+	bw_free(k->alloc, k->btf_data);
+	bw_symtab_free(k->symtab);
+	bw_vmcoreinfo_free(k->vi);
+	bw_free(k->alloc, k->vmcoreinfo_text);
+	bw_free(k->alloc, k);
+}
+
+void bw_kernel_get_info(const struct bw_kernel *k, struct bw_kernel_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->release = k->release;
+	info->build_id = k->build_id;
+	info->kaslr_offset = k->kaslr_offset;
+	info->phys_base = k->phys_base;
+	info->page_offset_base = k->page_offset_base;
+	info->pgtable_root = k->pgtable.root;
+	info->paging_levels = k->pgtable.levels;
+	info->nr_cpus = k->nr_cpu_ids;
+	info->nr_online_cpus = k->nr_online_cpus;
+	info->btf_source = k->btf_source;
+	info->symbols_source = k->symbols_source;
+}
+
+const struct bw_btf *bw_kernel_btf(const struct bw_kernel *k)
+{
+	return k->btf;
+}
+
+const struct bw_vmcoreinfo *bw_kernel_vmcoreinfo(const struct bw_kernel *k)
+{
+	return k->vi;
+}
+
+#undef KOPEN_VMCOREINFO_BYTES
+#undef KOPEN_MAX_RANGES
+#undef KOPEN_NOTE_TEXT
+#undef KOPEN_MAGIC
+#undef KOPEN_MAGIC_LEN
+#undef KOPEN_NEEDED
+#undef KOPEN_CR3_ADDR_MASK
+#undef KOPEN_CR4_LA57

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kernel symbols: VMCOREINFO's SYMBOL() entries first, then a System.map / kallsyms file when
+ * given, else the kernel's own kallsyms tables decoded from the dump; per-CPU variables the BTF
+ * places in .data..percpu resolve through __per_cpu_start as a last resort.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "internal.h"
+#include "kernel_internal.h"
+
+/* Symbols VMCOREINFO always carries, to tell a link-time System.map from runtime addresses. */
+static const char *const ksym_anchors[] = {"_stext", "init_uts_ns", "init_top_pgt", "node_data"};
+
+static int ksym_read_file(const struct bw_kernel *k, const char *path, char **text, size_t *len,
+			  struct bw_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 1u << 20, n = 0;
+	char *buf;
+
+	if (!f)
+		return bw_fail(err, BW_EIO, "cannot open symbols file %s", path);
+	buf = bw_alloc(k->alloc, cap);
+	while (buf) {
+		size_t got = fread(buf + n, 1, cap - n, f);
+
+		n += got;
+		if (n < cap)
+			break;
+		if (cap >= BW_KERNEL_MAX_SYMFILE) {
+			bw_free(k->alloc, buf);
+			fclose(f);
+			return bw_fail(err, BW_ELIMIT, "symbols file %s is larger than %u bytes",
+				       path, BW_KERNEL_MAX_SYMFILE);
+		}
+		cap *= 2;
+		{
+			char *nbuf = bw_realloc(k->alloc, buf, cap);
+
+			if (!nbuf)
+				bw_free(k->alloc, buf);
+			buf = nbuf;
+		}
+	}
+	if (!buf) {
+		fclose(f);
+		return bw_fail(err, BW_ENOMEM, "out of memory reading %s", path);
+	}
+	if (ferror(f)) {
+		bw_free(k->alloc, buf);
+		fclose(f);
+		return bw_fail(err, BW_EIO, "error reading symbols file %s", path);
+	}
+	fclose(f);
+	*text = buf;
+	*len = n;
+	return 0;
+}
+
+/*
+ * System.map holds link-time addresses, /proc/kallsyms runtime ones: compare an address both
+ * the file and VMCOREINFO give; the difference must be 0 or the KASLR offset.
+ */
+static int ksym_file_delta(struct bw_kernel *k, const char *path, struct bw_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ksym_anchors) / sizeof(ksym_anchors[0]); i++) {
+		uint64_t vi_addr, file_addr;
+
+		if (bw_vmcoreinfo_symbol(k->vi, ksym_anchors[i], &vi_addr, NULL) ||
+		    bw_symtab_lookup(k->symtab, ksym_anchors[i], &file_addr, NULL))
+			continue;
+		if (vi_addr == file_addr) {
+			k->symtab_delta = 0;
+			return 0;
+		}
+		if (vi_addr - file_addr == k->kaslr_offset) {
+			k->symtab_delta = k->kaslr_offset;
+			return 0;
+		}
+		return bw_fail(err, BW_EMISMATCH,
+			       "symbols file %s does not belong to the dumped kernel: %s is 0x%llx "
+			       "there and 0x%llx in VMCOREINFO (KERNELOFFSET 0x%llx)",
+			       path, ksym_anchors[i], (unsigned long long)file_addr,
+			       (unsigned long long)vi_addr, (unsigned long long)k->kaslr_offset);
+	}
+	/* Nothing to compare with: assume a System.map, the usual file. */
+	k->symtab_delta = k->kaslr_offset;
+	return 0;
+}
+
+static int ksym_vread(void *ctx, uint64_t vaddr, void *buf, size_t len)
+{
+	return bw_kernel_read(ctx, vaddr, buf, len, NULL);
+}
+
+/* The kallsyms tables VMCOREINFO points at (Linux 6.0 and later with CONFIG_KALLSYMS). */
+static int ksym_from_dump(struct bw_kernel *k, struct bw_error *err)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} fields[] = {
+		{"kallsyms_num_syms", offsetof(struct bw_kallsyms_tables, num_syms)},
+		{"kallsyms_names", offsetof(struct bw_kallsyms_tables, names)},
+		{"kallsyms_token_table", offsetof(struct bw_kallsyms_tables, token_table)},
+		{"kallsyms_token_index", offsetof(struct bw_kallsyms_tables, token_index)},
+		{"kallsyms_markers", offsetof(struct bw_kallsyms_tables, markers)},
+		{"kallsyms_offsets", offsetof(struct bw_kallsyms_tables, offsets)},
+		{"kallsyms_relative_base", offsetof(struct bw_kallsyms_tables, relative_base)},
+		{"kallsyms_addresses", offsetof(struct bw_kallsyms_tables, addresses)},
+		{"kallsyms_seqs_of_names", offsetof(struct bw_kallsyms_tables, seqs_of_names)},
+	};
+	struct bw_kallsyms_tables t;
+	size_t i;
+
+	memset(&t, 0, sizeof(t));
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		uint64_t addr = 0;
+
+		bw_vmcoreinfo_symbol(k->vi, fields[i].name, &addr, NULL);
+		memcpy((char *)&t + fields[i].off, &addr, sizeof(addr));
+	}
+	if (!t.num_syms || !t.names || !t.token_table || !t.token_index)
+		return 1; /* not there: not an error */
+	return bw_kallsyms_load(&t, ksym_vread, k, k->alloc, &k->symtab, err);
+}
+
+int bw_kernel_symbols_load(struct bw_kernel *k, const char *path, struct bw_error *err)
+{
+	int ret;
+
+	if (path) {
+		char *text = NULL;
+		size_t len = 0;
+
+		ret = ksym_read_file(k, path, &text, &len, err);
+		if (ret)
+			return ret;
+		ret = bw_symtab_parse(text, len, k->alloc, &k->symtab, err);
+		bw_free(k->alloc, text);
+		if (ret)
+			return ret;
+		k->symbols_source = "file";
+		return ksym_file_delta(k, path, err);
+	}
+	/* A dump whose kallsyms tables are damaged still opens: VMCOREINFO's symbols remain. */
+	ret = ksym_from_dump(k, err);
+	if (ret < 0) {
+		memcpy(k->kallsyms_error, err->msg, sizeof(k->kallsyms_error));
+		k->symtab = NULL;
+	}
+	k->symbols_source = ret == 0 ? "kallsyms" : "vmcoreinfo";
+	return 0;
+}
+
+bool bw_kernel_symbol_quiet(const struct bw_kernel *k, const char *name, uint64_t *addr)
+{
+	struct bw_secinfo si;
+	uint64_t base;
+
+	if (!bw_vmcoreinfo_symbol(k->vi, name, addr, NULL))
+		return true;
+	if (k->symtab && !bw_symtab_lookup(k->symtab, name, addr, NULL)) {
+		/* Only image addresses move with KASLR (not zero-based per-CPU symbols). */
+		if (*addr >= BW_X86_START_KERNEL_MAP)
+			*addr += k->symtab_delta;
+		return true;
+	}
+	if (k->btf && strcmp(name, "__per_cpu_start") &&
+	    !bw_btf_datasec_var(k->btf, ".data..percpu", name, &si, NULL) &&
+	    bw_kernel_symbol_quiet(k, "__per_cpu_start", &base)) {
+		*addr = base + si.offset;
+		return true;
+	}
+	return false;
+}
+
+int bw_kernel_symbol(const struct bw_kernel *k, const char *name, uint64_t *addr,
+		     struct bw_error *err)
+{
+	if (!name)
+		return bw_fail(err, BW_EINVAL, "symbol name is NULL");
+	if (bw_kernel_symbol_quiet(k, name, addr))
+		return 0;
+	if (k->symtab)
+		return bw_fail(err, BW_ENOENT, "symbol '%s' not found in VMCOREINFO or %s", name,
+			       !strcmp(k->symbols_source, "file") ? "the symbols file"
+								  : "the kernel's kallsyms");
+	if (k->kallsyms_error[0])
+		return bw_fail(err, BW_ENOENT,
+			       "symbol '%s' not found: VMCOREINFO has no SYMBOL(%s) and the kernel's "
+			       "kallsyms tables did not decode (%s); give --symbols",
+			       name, name, k->kallsyms_error);
+	return bw_fail(err, BW_ENOENT,
+		       "symbol '%s' not found: VMCOREINFO has no SYMBOL(%s) and no kallsyms tables; "
+		       "give a System.map or /proc/kallsyms file (--symbols)",
+		       name, name);
+}
