@@ -7,8 +7,13 @@ backend files, with the guest's numastat read just before and just after. Then, 
 form, every online node and every counter: before <= `btfwalk numa --json` <= after; and a few
 `btfwalk read` values against what the guest itself printed (uname -r, hostname, nproc, ...).
 
-Env: BTFWALK (CLI path), BTFWALK_CACHE. E2E_COMBOS="trixie-bpo-l5 ..." narrows the set;
-E2E_KEEP=1 keeps the captures (under $BTFWALK_CACHE/e2e-run/).
+Each fresh capture replaces $BTFWALK_CACHE/dumps/<tag>-<l4|l5>/ (only once it is complete), so the
+checks that run after this one (tests/walker, tests/embed, tests/valgrind) use dumps made by this
+very run, with the guest's /proc/kallsyms beside them.
+
+Env: BTFWALK (CLI path), BTFWALK_SAN (sanitizer build), BTFWALK_CACHE.
+E2E_COMBOS="trixie-bpo-l5 ..." narrows the set; E2E_KALLSYMS=0 skips saving /proc/kallsyms (~15 s
+per guest over the serial console).
 """
 import json
 import os
@@ -198,8 +203,7 @@ def check_sanitized(label, man, cwd):
 
 def main():
     cache = G.CACHE
-    work = os.path.join(cache, "e2e-run")
-    keep = os.environ.get("E2E_KEEP") == "1"
+    work = os.path.join(cache, "dumps")
     tags = sorted({c.rsplit("-", 1)[0] for c in COMBOS})
     note("btfwalk: %s; combos: %s" % (BTFWALK, " ".join(COMBOS)))
     missing = [t for t in ("qemu-system-x86_64", "cpio", "busybox") if not shutil.which(t)]
@@ -232,7 +236,8 @@ def main():
         ns = type("A", (), {})()
         ns.tag, ns.paging, ns.out, ns.forms, ns.cpus, ns.node_mb = tag, paging, out, "raw,elf,nodes", 2, 256
         ns.accel, ns.accel_given, ns.initrd = accel, True, initrd
-        ns.boot_timeout, ns.traffic_timeout, ns.traffic_mib, ns.no_kallsyms = 90, 180, 8, True
+        ns.boot_timeout, ns.traffic_timeout, ns.traffic_mib, ns.no_kallsyms = 90, 180, 8, \
+            os.environ.get("E2E_KALLSYMS") == "0"
         try:
             man = G.capture(ns)
             err = None
@@ -262,8 +267,6 @@ def main():
             check_reads(label, man, form, out)
         check_cr3(label, man, out)
         check_sanitized(label, man, out)
-        if not keep:
-            shutil.rmtree(out, ignore_errors=True)
     note("e2e done in %.1fs" % (time.monotonic() - T0))
     return 0
 

@@ -470,6 +470,7 @@ def capture(args):
         t = time.monotonic()
         g.wait_ready(args.traffic_timeout)
         tm["traffic"] = round(time.monotonic() - t, 2)
+        console = bytes(g.out)  # boot + traffic; later output is command traffic (kallsyms base64)
         log("traffic done in %.1fs" % tm["traffic"])
         t = time.monotonic()
         guest = {}
@@ -570,18 +571,23 @@ def capture(args):
             os.unlink(os.path.join(stage, "mem.raw"))
             del man["forms"]["raw"]
         with open(os.path.join(stage, "console.log"), "wb") as f:
-            f.write(bytes(g.out))
+            f.write(console)
         shutil.copyfile(os.path.join(run_dir, "qemu.cmdline"), os.path.join(stage, "qemu.cmdline"))
         for fn in os.listdir(stage):
             os.chmod(os.path.join(stage, fn), 0o644)
+        os.chmod(stage, 0o755)
         man["sizes"] = {fn: os.path.getsize(os.path.join(stage, fn)) for fn in sorted(os.listdir(stage))}
         with open(os.path.join(stage, "manifest.json"), "w") as f:
             json.dump(man, f, indent=1, sort_keys=True)
             f.write("\n")
-        if os.path.exists(out):
-            shutil.rmtree(out)
+        old = None
+        if os.path.exists(out):  # swap in the new capture; readers see the old or the new one
+            old = tempfile.mkdtemp(prefix="." + os.path.basename(out) + ".old-", dir=parent)
+            os.rename(out, os.path.join(old, "x"))
         os.rename(stage, out)
         stage = None
+        if old:
+            shutil.rmtree(old, ignore_errors=True)
         log("capture in %s" % out)
     finally:
         g.kill()
