@@ -215,7 +215,7 @@ def main():
     if not tap(p.returncode == 0, "fetch Debian kernels: %s" % " ".join(tags), p.stdout.decode(errors="replace")):
         return 1
     initrd = os.path.join(ROOT, "build", "e2e", "initramfs.cpio.gz")
-    src = [os.path.join(HERE, f) for f in ("numa_traffic.c", "init", "mkinitramfs.sh")]
+    src = [os.path.join(HERE, f) for f in ("numa_traffic.c", "blobpages.c", "init", "mkinitramfs.sh")]
     if not os.path.exists(initrd) or os.path.getmtime(initrd) < max(os.path.getmtime(f) for f in src):
         p = subprocess.run([os.path.join(HERE, "mkinitramfs.sh"), initrd], stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT)
@@ -238,11 +238,14 @@ def main():
         ns.accel, ns.accel_given, ns.initrd = accel, True, initrd
         ns.boot_timeout, ns.traffic_timeout, ns.traffic_mib, ns.no_kallsyms = 90, 180, 8, \
             os.environ.get("E2E_KALLSYMS") == "0"
-        try:
-            man = G.capture(ns)
-            err = None
-        except (G.GuestError, OSError, subprocess.SubprocessError) as e:
-            man, err = None, e
+        man = err = None
+        for attempt in (1, 2):  # a guest that hangs or dies gets one more try (TCG is not perfect)
+            try:
+                man = G.capture(ns)
+                break
+            except (G.GuestError, OSError, subprocess.SubprocessError) as e:
+                err = e
+                note("%s: capture attempt %d failed: %s" % (label, attempt, str(e).splitlines()[0]))
         tm = man["timings"] if man else {}
         if not tap(man is not None, "%s: boot, traffic and capture of raw, ELF and per-node forms (%s%s)" % (
                 label, accel, ", boot %.1fs, VM stopped %.1fs" % (tm["boot"], tm["stopped"]) if man else ""),
