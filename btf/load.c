@@ -210,6 +210,7 @@ void bw_btf_close(struct bw_btf *btf)
 	bw_btfi_index_free(btf);
 	bw_free(btf->alloc, btf->offs);
 	bw_free(btf->alloc, btf->kinds);
+	bw_free(btf->alloc, btf->rkinds);
 	bw_free(btf->alloc, btf->align_log2);
 	bw_free(btf->alloc, btf->sizes);
 	bw_free(btf->alloc, btf->owned);

@@ -323,10 +323,12 @@ int bw_btf_path(const struct bw_btf *btf, uint32_t id, const char *path,
 	ret = btfq_check_id(btf, id, err);
 	if (ret)
 		return ret;
-	while (*p) {
-		if (++comps > BW_BTF_MAX_PATH_DEPTH)
-			return bw_fail(err, BW_ELIMIT, "BTF path '%.64s': more than %u components",
-				       path, BW_BTF_MAX_PATH_DEPTH);
+	for (comps = *p != '['; *p; p++)
+		comps += *p == '.' || *p == '[';
+	if (comps > BW_BTF_MAX_PATH_DEPTH)
+		return bw_fail(err, BW_ELIMIT, "BTF path '%.64s': more than %u components", path,
+			       BW_BTF_MAX_PATH_DEPTH);
+	for (p = path, comps = 0; *p; comps++) {
 		if (*p == '[') {
 			ret = btfq_path_index(btf, path, &p, &loc, err);
 		} else {
@@ -334,7 +336,7 @@ int bw_btf_path(const struct bw_btf *btf, uint32_t id, const char *path,
 			char name[BW_BTF_MAX_NAME_LEN];
 			size_t len = 0;
 
-			if (comps > 1 && *p++ != '.')
+			if (comps > 0 && *p++ != '.')
 				return bw_fail(err, BW_EINVAL, "BTF path '%.64s': expected '.' or '[' "
 					       "at column %zu", path, (size_t)(p - 1 - path));
 			while (btfq_is_name_char(p[len]) && len < sizeof(name) - 1)

@@ -19,6 +19,7 @@ struct btfval {
 
 /* Pointer size when neither the ELF class, nor the base, nor a 'long' INT says. */
 #define BTFVAL_DEFAULT_PTR_SIZE 8u
+#define BTFVAL_PREFETCH_AHEAD 8
 
 int bw_btfi_type_fail(const struct bw_btf *btf, uint32_t id, struct bw_error *err, int code,
 		      const char *fmt, ...)
@@ -175,14 +176,30 @@ int bw_btfi_validate(struct bw_btf *btf, const uint8_t *blob, size_t len, struct
 		ret = btfval_records(&v);
 	if (!ret)
 		ret = bw_btfi_index_alloc(btf, v.named, v.enumerators, err);
-	for (i = 0; i < btf->nr_types && !ret; i++)
+	if (ret)
+		return ret;
+	c.ident_ok = bw_zalloc(btf->alloc, btf->strs_len / 8 + 1);
+	if (!c.ident_ok)
+		return bw_fail(err, BW_ENOMEM, "BTF: no memory for %u bytes of string marks",
+			       btf->strs_len / 8 + 1);
+	for (i = 0; i < btf->nr_types && !ret; i++) {
+		/* Overlap the cache misses on names: fetch the name of a type a few ahead. */
+		if (i + BTFVAL_PREFETCH_AHEAD < btf->nr_types) {
+			uint32_t off = bw_btfi_rd32(btf->types + btf->offs[i + BTFVAL_PREFETCH_AHEAD]);
+
+			if (off >= btf->start_str && off - btf->start_str < btf->strs_len)
+				BW_BTFI_PREFETCH(btf->strs + (off - btf->start_str));
+		}
 		ret = bw_btfi_check_type(&c, btf->start_id + i);
+	}
+	bw_free(btf->alloc, c.ident_ok);
 	if (ret)
 		return ret;
 	if (!btf->ptr_size)
 		btf->ptr_size = c.long_size ? c.long_size : BTFVAL_DEFAULT_PTR_SIZE;
 	ret = bw_btfi_check_graph(btf, err);
-	return ret ? ret : bw_btfi_check_sizes(btf, err);
+	return ret ? ret : bw_btfi_check_decls(btf, err);
 }
 
 #undef BTFVAL_DEFAULT_PTR_SIZE
+#undef BTFVAL_PREFETCH_AHEAD

@@ -188,6 +188,28 @@ class Guest:
     def node_base(self, n):
         return n * self.node_mb << 20
 
+    def fw_cfg_module(self):
+        p = os.path.join(self.kernel_dir, "modules", "qemu_fw_cfg.ko")
+        return p if os.path.exists(p) else None
+
+    def initrd_path(self):
+        """The shared initramfs, plus (concatenated) a cpio with this kernel's qemu_fw_cfg.ko."""
+        mod = self.fw_cfg_module()
+        if not mod:
+            return self.initrd
+        path = os.path.join(self.workdir, "initrd.img")
+        if not os.path.exists(path):
+            stage = os.path.join(self.workdir, "modcpio")
+            os.makedirs(os.path.join(stage, "lib", "modules"), exist_ok=True)
+            shutil.copyfile(mod, os.path.join(stage, "lib", "modules", "qemu_fw_cfg.ko"))
+            cpio = subprocess.run("find . | LC_ALL=C sort | cpio -o -H newc --quiet --owner=0:0 | gzip -1",
+                                  shell=True, cwd=stage, stdout=subprocess.PIPE, check=True).stdout
+            shutil.rmtree(stage)
+            with open(path, "wb") as out, open(self.initrd, "rb") as base:
+                shutil.copyfileobj(base, out)
+                out.write(cpio)
+        return path
+
     def command(self):
         cpu = "max" if self.accel == "tcg" else "host"
         if self.paging == "l4":
@@ -207,9 +229,11 @@ class Guest:
                     "-numa", "node,nodeid=%d,cpus=%s,memdev=ram-node%d" % (n, cpus, n)]
         append = ("console=ttyS0 quiet panic=-1 lpj=10000000 init_on_alloc=0 "
                   "btfwalk.traffic_mib=%d" % self.traffic_mib)
+        if self.fw_cfg_module():
+            cmd += ["-device", "vmcoreinfo"]
         cmd += ["-display", "none", "-nodefaults", "-no-reboot", "-serial", "stdio",
                 "-qmp", "unix:%s,server=on,wait=off" % os.path.join(self.workdir, "qmp.sock"),
-                "-kernel", os.path.join(self.kernel_dir, "vmlinuz"), "-initrd", self.initrd,
+                "-kernel", os.path.join(self.kernel_dir, "vmlinuz"), "-initrd", self.initrd_path(),
                 "-append", append]
         return cmd
 
@@ -373,6 +397,28 @@ def extract_vmcoreinfo(raw_path, sysfs_text):
     return note[off:off + descsz].decode(errors="replace").rstrip("\0")
 
 
+def elf_note_names(path):
+    """Owner names of the notes in an ELF64 core's PT_NOTE segments."""
+    import struct
+    names = []
+    with open(path, "rb") as f:
+        eh = f.read(64)
+        phoff, = struct.unpack_from("<Q", eh, 32)
+        phentsize, phnum = struct.unpack_from("<HH", eh, 54)
+        for i in range(phnum):
+            f.seek(phoff + i * phentsize)
+            p_type, _, p_offset, _, _, p_filesz = struct.unpack("<IIQQQQ", f.read(40))
+            if p_type != 4:
+                continue
+            f.seek(p_offset)
+            data, off = f.read(p_filesz), 0
+            while off + 12 <= len(data):
+                namesz, descsz, _ = struct.unpack_from("<III", data, off)
+                names.append(data[off + 12:off + 12 + namesz].rstrip(b"\0").decode(errors="replace"))
+                off += 12 + ((namesz + 3) & ~3) + ((descsz + 3) & ~3)
+    return names
+
+
 def compare_pages(node_file, raw_file, base, size):
     """Count 4 KiB pages where a node backend copy differs from the raw image at its base."""
     diff = []
@@ -420,6 +466,7 @@ def capture(args):
         g.boot()
         tm["boot"] = round(g.boot_seconds, 2)
         log("booted in %.1fs: %s" % (g.boot_seconds, g.banner))
+        man["guest_banner"] = g.banner
         t = time.monotonic()
         g.wait_ready(args.traffic_timeout)
         tm["traffic"] = round(time.monotonic() - t, 2)
@@ -469,7 +516,9 @@ def capture(args):
             t = time.monotonic()
             g.qmp.cmd("dump-guest-memory", paging=False, protocol="file:" + os.path.join(stage, "vmcore.elf"))
             tm["dump_guest_memory"] = round(time.monotonic() - t, 2)
-            man["forms"]["elf"] = {"files": [{"path": "vmcore.elf"}], "args": ["vmcore.elf"]}
+            notes = elf_note_names(os.path.join(stage, "vmcore.elf"))
+            man["forms"]["elf"] = {"files": [{"path": "vmcore.elf"}], "args": ["vmcore.elf"],
+                                   "notes": sorted(set(notes)), "vmcoreinfo_note": "VMCOREINFO" in notes}
         if "nodes" in forms:
             t = time.monotonic()
             files = []

@@ -86,6 +86,22 @@ for d in $dumps; do
 		fi
 	done
 	[ -z "$first_json" ] && continue
+	# Page-table walk on real data: CPU 1's idle stack is vmalloc'ed and its struct page sits
+	# in the vmemmap, neither in the direct map. The kernel's own invariant: task.stack equals
+	# the stack's vm_struct.addr.
+	raw=$(manifest_get "$m" forms.raw.args 2>/dev/null || true)
+	if [ -n "$raw" ]; then
+		got=$(cd "$d" && timeout 120 "$BTFWALK" read $raw -- \
+			'runqueues@cpu1.idle->stack' 'runqueues@cpu1.idle->stack_vm_area->addr' \
+			'runqueues@cpu1.idle->stack_vm_area->pages[0]->flags' 2>&1)
+		a=$(echo "$got" | sed -n 's/^runqueues@cpu1.idle->stack = //p')
+		b=$(echo "$got" | sed -n 's/^runqueues@cpu1.idle->stack_vm_area->addr = //p')
+		if [ -n "$a" ] && [ "$a" = "$b" ] && echo "$got" | grep -q 'pages\[0\]->flags = '; then
+			ok "$tag: vmalloc and vmemmap reads through the page tables ($a)"
+		else
+			notok "$tag: page-table reads: $(echo "$got" | tr '\n' ' ' | head -c 300)"
+		fi
+	fi
 	elf=$(manifest_get "$m" forms.elf.args 2>/dev/null || true)
 	[ -z "$elf" ] && elf=$(manifest_get "$m" "forms.$(echo $forms | cut -d' ' -f1).args")
 
