@@ -12,12 +12,6 @@ static int btfq_check_id(const struct bw_btf *btf, uint32_t id, struct bw_error 
 	return 0;
 }
 
-static bool btfq_is_modifier(int kind)
-{
-	return kind == BW_KIND_TYPEDEF || kind == BW_KIND_CONST || kind == BW_KIND_VOLATILE ||
-	       kind == BW_KIND_RESTRICT || kind == BW_KIND_TYPE_TAG;
-}
-
 /* Visit the names index of every blob in the chain, base first (so lower ids first). */
 static int btfq_names_each(const struct bw_btf *btf, const char *name,
 			   int (*fn)(void *ctx, uint32_t id), void *ctx)
@@ -106,7 +100,7 @@ int bw_btf_resolve(const struct bw_btf *btf, uint32_t id, uint32_t *out, struct 
 
 	if (ret)
 		return ret;
-	for (hops = 0; id && btfq_is_modifier(bw_btfi_kind(btf, id)); hops++) {
+	for (hops = 0; id && bw_btfi_is_modifier(bw_btfi_kind(btf, id)); hops++) {
 		if (hops == BW_BTF_MAX_RESOLVE_DEPTH)
 			return bw_fail(err, BW_ELIMIT, "BTF: [%u] has more than %u typedef/modifier "
 				       "hops", start, BW_BTF_MAX_RESOLVE_DEPTH);
