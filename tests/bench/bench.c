@@ -264,7 +264,8 @@ static struct mem_result measure_mem(const char *which, const char *path,
 {
 	struct mem_result r = { -1, 0 };
 	char args[MAX_NAMES][160];
-	char *argv[MAX_NAMES + 5] = { (char *)"bench", (char *)"--mem", (char *)which, (char *)path };
+	char *argv[MAX_NAMES + 5] = { (char *)"bench", (char *)"--mem", (char *)which,
+				      (char *)path };
 	int fds[2], status;
 	pid_t pid;
 	FILE *f;

@@ -20,10 +20,10 @@ struct blob_case {
 	const char *path;
 	const char *base; /* split BTF: its base blob */
 	/*
-	 * What the producing tool can express. clang 14 predates signed enums in BTF: its ENUMs are
-	 * all unsigned, and 64-bit enums come out as a truncated ENUM. pahole 1.24 emits kflag-signed
-	 * ENUMs and ENUM64, but flattens a multi-dimensional array into one dimension
-	 * (int grid[3][4] becomes int[12]).
+	 * What the producing tool can express. clang 14 predates signed enums in BTF: its ENUMs
+	 * are all unsigned, and 64-bit enums come out as a truncated ENUM. pahole 1.24 emits
+	 * kflag-signed ENUMs and ENUM64, but flattens a multi-dimensional array into one
+	 * dimension (int grid[3][4] becomes int[12]).
 	 */
 	bool modern_enums;
 	bool flat_arrays;
@@ -467,8 +467,9 @@ static void check_enums(struct tally *t, const struct bw_btf *btf, bool modern_e
 		expect_u64(t, c->name, "signed value", (uint64_t)e.value, want);
 		name = bw_btf_enum_name(btf, id, (int64_t)want);
 		if (!name || strcmp(name, c->name)) {
-			print_error("%s: enum %s value %llu names '%s', not '%s'\n", t->blob, c->type,
-				    (unsigned long long)want, name ? name : "(none)", c->name);
+			print_error("%s: enum %s value %llu names '%s', not '%s'\n", t->blob,
+				    c->type, (unsigned long long)want, name ? name : "(none)",
+				    c->name);
 			t->failures++;
 		}
 		if (bw_btf_enum_value(btf, 0, c->name, &e, &err))
