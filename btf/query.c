@@ -456,29 +456,48 @@ const char *bw_btf_enum_name(const struct bw_btf *btf, uint32_t id, int64_t valu
 
 /* ---- Sections ---- */
 
-int bw_btf_datasec_var(const struct bw_btf *btf, const char *sec_name, const char *var_name,
-		       struct bw_secinfo *out, struct bw_error *err)
-{
-	uint32_t sec, i, vlen;
-	int ret;
+struct btfq_datasec_find {
+	const struct bw_btf *btf;
+	const char *var_name;
+	struct bw_secinfo *out;
+	bool seen; /* a DATASEC of that name exists */
+};
 
-	if (!btf || !sec_name || !var_name || !out)
-		return bw_fail(err, BW_EINVAL, "BTF datasec: NULL argument");
-	ret = bw_btf_find(btf, sec_name, BW_KIND_DATASEC, &sec, err);
-	if (ret)
-		return ret;
-	vlen = bw_btfi_info_vlen(bw_btfi_info(btf, sec));
+/* Look for the variable in DATASEC id (sections of one name may repeat: try each). */
+static int btfq_datasec_one(void *ctx, uint32_t id)
+{
+	struct btfq_datasec_find *f = ctx;
+	uint32_t i, vlen;
+
+	if (bw_btfi_kind(f->btf, id) != BW_KIND_DATASEC)
+		return 0;
+	f->seen = true;
+	vlen = bw_btfi_info_vlen(bw_btfi_info(f->btf, id));
 	for (i = 0; i < vlen; i++) {
 		struct bw_secinfo si;
 
-		ret = bw_btf_secinfo(btf, sec, i, &si, err);
-		if (ret)
-			return ret;
-		if (!strcmp(bw_btfi_str(btf, bw_btfi_rd32(bw_btfi_rec(btf, si.type))), var_name)) {
-			*out = si;
+		if (bw_btf_secinfo(f->btf, id, i, &si, NULL))
 			return 0;
+		if (!strcmp(bw_btfi_str(f->btf, bw_btfi_rd32(bw_btfi_rec(f->btf, si.type))),
+			    f->var_name)) {
+			*f->out = si;
+			return 1;
 		}
 	}
-	return bw_fail(err, BW_ENOENT, "BTF: section '%.64s' [%u] has no variable '%.64s'",
-		       sec_name, sec, var_name);
+	return 0;
+}
+
+int bw_btf_datasec_var(const struct bw_btf *btf, const char *sec_name, const char *var_name,
+		       struct bw_secinfo *out, struct bw_error *err)
+{
+	struct btfq_datasec_find f = { .btf = btf, .var_name = var_name, .out = out };
+
+	if (!btf || !sec_name || !var_name || !out)
+		return bw_fail(err, BW_EINVAL, "BTF datasec: NULL argument");
+	if (btfq_names_each(btf, sec_name, btfq_datasec_one, &f))
+		return 0;
+	if (!f.seen)
+		return bw_fail(err, BW_ENOENT, "BTF: no DATASEC named '%.64s'", sec_name);
+	return bw_fail(err, BW_ENOENT, "BTF: section '%.64s' has no variable '%.64s'", sec_name,
+		       var_name);
 }
