@@ -612,6 +612,7 @@ static struct blob_case gcc_pahole = { .path = "fixtures/btf/layout.gcc.btf",
 				       .flat_arrays = true,
 				       .syms = "fixtures/btf/layout.gcc.syms",
 				       .syms_sec = ".data..percpu" };
+static struct blob_case clang_be_elf64 = { .path = "fixtures/btf/layout.clang-eb-elf64be.elf" };
 static struct blob_case gcc_split = { .path = "fixtures/btf/module.gcc.btf",
 				      .base = "fixtures/btf/layout.gcc.btf",
 				      .modern_enums = true,
@@ -629,6 +630,8 @@ int main(void)
 		BLOB_TEST("layout: clang -target bpfeb, raw big-endian", test_layout, clang_be),
 		BLOB_TEST("layout: clang, linked ELF with DATASECs", test_layout, clang_elf),
 		BLOB_TEST("layout: gcc + pahole -J, raw with ENUM64", test_layout, gcc_pahole),
+		BLOB_TEST("layout: big-endian blob in a big-endian ELF64", test_layout,
+			  clang_be_elf64),
 		BLOB_TEST("layout: gcc + pahole split BTF", test_layout, gcc_split),
 		BLOB_TEST("module: gcc + pahole split BTF", test_module, gcc_split),
 		BLOB_TEST("module: per-CPU variable in the split .data..percpu", test_module_percpu,
