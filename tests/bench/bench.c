@@ -56,7 +56,7 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-static void die(const char *what, const char *detail)
+_Noreturn static void die(const char *what, const char *detail)
 {
 	fprintf(stderr, "bench: %s: %s\n", what, detail);
 	exit(1);
@@ -208,6 +208,33 @@ static long peak_rss_kib(void)
 	return kib;
 }
 
+/*
+ * Both parsers open a minimal blob (one INT) before the measurement starts, so the code pages each
+ * faults in on its first parse (libbpf's shared library, btfwalk's static code) are not counted as
+ * memory for the blob.
+ */
+static void warm_up(void)
+{
+	static const struct {
+		struct btf_header hdr;
+		uint32_t type[4];
+		char str[5];
+	} __attribute__((packed)) tiny = {
+		.hdr = { .magic = BTF_MAGIC, .version = BTF_VERSION, .hdr_len = sizeof(tiny.hdr),
+			 .type_len = sizeof(tiny.type), .str_off = sizeof(tiny.type),
+			 .str_len = sizeof(tiny.str) },
+		.type = { 1, BTF_KIND_INT << 24, 4, 32 },
+		.str = "\0int",
+	};
+	struct bw_btf *bw;
+	struct btf *lb = btf__new(&tiny, sizeof(tiny));
+
+	if (!lb || bw_btf_open_mem(&tiny, sizeof(tiny), NULL, &bw, NULL))
+		die("warm-up", "a one-INT blob did not parse");
+	btf__free(lb);
+	bw_btf_close(bw);
+}
+
 /* argv: "NAME:KIND"... as the parent found them, so the child parses nothing but the blob. */
 static int mem_child(const char *which, const char *path, int argc, char **argv)
 {
@@ -228,6 +255,7 @@ static int mem_child(const char *which, const char *path, int argc, char **argv)
 		names[n].name[colon - argv[i]] = '\0';
 		names[n].kind = atoi(colon + 1);
 	}
+	warm_up();
 	before = peak_rss_kib();
 	if (!strcmp(which, "btfwalk")) {
 		struct bw_btf *btf = bw_open(path, &alloc);
@@ -264,7 +292,8 @@ static struct mem_result measure_mem(const char *which, const char *path,
 {
 	struct mem_result r = { -1, 0 };
 	char args[MAX_NAMES][160];
-	char *argv[MAX_NAMES + 5] = { (char *)"bench", (char *)"--mem", (char *)which, (char *)path };
+	char *argv[MAX_NAMES + 5] = { (char *)"bench", (char *)"--mem", (char *)which,
+				      (char *)path };
 	int fds[2], status;
 	pid_t pid;
 	FILE *f;
