@@ -83,7 +83,8 @@ struct bw_btfi_kind_layout {
 static inline int64_t bw_btfi_kind_extra(int kind, uint32_t vlen)
 {
 	static const struct bw_btfi_kind_layout layout[32] = {
-		[BW_KIND_UNKN] = { -1, 0 },	    [BW_KIND_INT] = { 4, 0 },
+		[BW_KIND_UNKN] = { -1, 0 }, /* kind 0 is no kind */
+		[BW_KIND_INT] = { 4, 0 },
 		[BW_KIND_PTR] = { 0, 0 },	    [BW_KIND_ARRAY] = { BW_BTF_ARRAY_LEN, 0 },
 		[BW_KIND_STRUCT] = { 0, BW_BTF_MEMBER_LEN }, [BW_KIND_UNION] = { 0, BW_BTF_MEMBER_LEN },
 		[BW_KIND_ENUM] = { 0, BW_BTF_ENUM_LEN }, [BW_KIND_FWD] = { 0, 0 },
@@ -248,8 +249,12 @@ int bw_btfi_check_graph(struct bw_btf *btf, struct bw_error *err);
 int bw_btfi_check_array(struct bw_btf *btf, uint32_t idx, struct bw_error *err);
 /* Struct/union idx (its member types finished): members within it, bitfields, alignment. */
 int bw_btfi_check_members(struct bw_btf *btf, uint32_t idx, struct bw_error *err);
-/* After the graph: variables of sized types, section entries, decl tag components. */
-int bw_btfi_check_decls(const struct bw_btf *btf, struct bw_error *err);
+/* Variable idx (its type finished): of a sized type. */
+int bw_btfi_check_var(const struct bw_btf *btf, uint32_t idx, struct bw_error *err);
+/* Section idx (its variables finished): entries as large as their variables. */
+int bw_btfi_check_datasec(const struct bw_btf *btf, uint32_t idx, struct bw_error *err);
+/* Decl tag idx: the component it tags exists. */
+int bw_btfi_check_decl_tag(const struct bw_btf *btf, uint32_t idx, struct bw_error *err);
 
 /* ---- Name indexes (index.c) ---- */
 #define BW_BTFI_FNV_BASIS 2166136261u

@@ -3,7 +3,8 @@
  * The type graph: cycles found without recursion (a depth-first search with an explicit stack
  * and colours over "contains by value" edges, then pointer/modifier chains followed with
  * marks). In post-order, when all a type contains is done, its size, alignment and resolved
- * kind are noted and the rules that need them are checked, so queries need no walk.
+ * kind are noted and the rules that need them are checked (validate_sizes.c), so queries need
+ * no walk.
  */
 #include "btf_impl.h"
 
@@ -24,22 +25,29 @@ struct btfgraph_frame {
 	uint32_t nr;   /* children */
 };
 
+/* Kinds that contain other types by value (variables and sections too: their checks need
+ * their types' sizes). */
+#define BTFGRAPH_CONTAINERS                                                                    \
+	((1u << BW_KIND_ARRAY) | (1u << BW_KIND_STRUCT) | (1u << BW_KIND_UNION) |             \
+	 (1u << BW_KIND_TYPEDEF) | (1u << BW_KIND_CONST) | (1u << BW_KIND_VOLATILE) |          \
+	 (1u << BW_KIND_RESTRICT) | (1u << BW_KIND_TYPE_TAG) | (1u << BW_KIND_VAR) |           \
+	 (1u << BW_KIND_DATASEC))
+
 static bool btfgraph_is_leaf(int kind)
 {
-	return !bw_btfi_is_modifier(kind) && kind != BW_KIND_ARRAY && kind != BW_KIND_STRUCT &&
-	       kind != BW_KIND_UNION;
+	return !((BTFGRAPH_CONTAINERS >> kind) & 1);
 }
 
-/* How many types id contains by value (what its size and layout depend on). */
+/* How many types idx contains by value (what its size, layout or checks depend on). */
 static uint32_t btfgraph_children(const struct bw_btf *btf, uint32_t idx)
 {
 	int kind = btf->kinds[idx];
 
 	if (kind == BW_KIND_ARRAY)
 		return 2; /* element and index */
-	if (kind == BW_KIND_STRUCT || kind == BW_KIND_UNION)
+	if (kind == BW_KIND_STRUCT || kind == BW_KIND_UNION || kind == BW_KIND_DATASEC)
 		return bw_btfi_info_vlen(bw_btfi_rd32(btf->types + btf->offs[idx] + 4));
-	return bw_btfi_is_modifier(kind) ? 1 : 0;
+	return 1; /* modifiers and VAR: their type */
 }
 
 static uint32_t btfgraph_child(const struct bw_btf *btf, uint32_t idx, uint32_t k)
@@ -51,6 +59,8 @@ static uint32_t btfgraph_child(const struct bw_btf *btf, uint32_t idx, uint32_t 
 		return bw_btfi_rd32(t + BW_BTF_TYPE_LEN + 4 * k);
 	if (kind == BW_KIND_STRUCT || kind == BW_KIND_UNION)
 		return bw_btfi_rd32(t + BW_BTF_TYPE_LEN + k * BW_BTF_MEMBER_LEN + 4);
+	if (kind == BW_KIND_DATASEC)
+		return bw_btfi_rd32(t + BW_BTF_TYPE_LEN + k * BW_BTF_SECINFO_LEN);
 	return bw_btfi_rd32(t + 8);
 }
 
@@ -109,7 +119,11 @@ static int btfgraph_finish(struct btfgraph *g, uint32_t idx)
 		return 0;
 	case BW_KIND_DATASEC:
 		btf->sizes[idx] = st;
-		return 0;
+		return bw_btfi_check_datasec(btf, idx, g->err);
+	case BW_KIND_VAR:
+		return bw_btfi_check_var(btf, idx, g->err);
+	case BW_KIND_DECL_TAG:
+		return bw_btfi_check_decl_tag(btf, idx, g->err);
 	case BW_KIND_PTR:
 		btf->sizes[idx] = btf->ptr_size;
 		btf->align_log2[idx] = btfgraph_log2(btf->ptr_size);
@@ -268,3 +282,4 @@ int bw_btfi_check_graph(struct bw_btf *btf, struct bw_error *err)
 }
 
 #undef btfgraph_fail
+#undef BTFGRAPH_CONTAINERS

@@ -124,11 +124,22 @@ int bw_btfi_check_members(struct bw_btf *btf, uint32_t idx, struct bw_error *err
 	return 0;
 }
 
-static int btfsz_datasec(const struct bw_btf *btf, uint32_t id, const uint8_t *t,
-			 struct bw_error *err)
+int bw_btfi_check_var(const struct bw_btf *btf, uint32_t idx, struct bw_error *err)
 {
+	uint32_t type = bw_btfi_rd32(btf->types + btf->offs[idx] + 8);
+
+	if (bw_btfi_size_of(btf, type) != BW_BTFI_NO_SIZE)
+		return 0;
+	return btfsz_fail(btf, btf->start_id + idx, err, BW_EFORMAT, "type [%u] (%s) has no size",
+			  type, bw_kind_name(bw_btfi_rkind_of(btf, type)));
+}
+
+int bw_btfi_check_datasec(const struct bw_btf *btf, uint32_t idx, struct bw_error *err)
+{
+	const uint8_t *t = btf->types + btf->offs[idx];
 	uint32_t i, vlen = bw_btfi_info_vlen(bw_btfi_rd32(t + 4));
 
+	/* An unlinked object's section (size 0) has no sizes to check yet. */
 	if (!bw_btfi_rd32(t + 8))
 		return 0;
 	for (i = 0; i < vlen; i++) {
@@ -139,61 +150,35 @@ static int btfsz_datasec(const struct bw_btf *btf, uint32_t id, const uint8_t *t
 			continue;
 		size = bw_btfi_size_of(btf, bw_btfi_rd32(bw_btfi_rec(btf, var) + 8));
 		if (size > bw_btfi_rd32(s + 8))
-			return btfsz_fail(btf, id, err, BW_EFORMAT, "variable #%u [%u] of %u bytes "
-					  "has an entry of %u", i, var, size, bw_btfi_rd32(s + 8));
+			return btfsz_fail(btf, btf->start_id + idx, err, BW_EFORMAT, "variable #%u "
+					  "[%u] of %u bytes has an entry of %u", i, var, size,
+					  bw_btfi_rd32(s + 8));
 	}
 	return 0;
 }
 
-static int btfsz_decl_tag(const struct bw_btf *btf, uint32_t id, const uint8_t *t,
-			  struct bw_error *err)
+int bw_btfi_check_decl_tag(const struct bw_btf *btf, uint32_t idx, struct bw_error *err)
 {
+	const uint8_t *t = btf->types + btf->offs[idx];
 	uint32_t target = bw_btfi_rd32(t + 8), raw = bw_btfi_rd32(t + BW_BTF_TYPE_LEN), n;
+	uint32_t id = btf->start_id + idx;
 	int kind = bw_btfi_kind(btf, target);
-	int32_t idx;
+	int32_t cidx;
 
-	memcpy(&idx, &raw, sizeof(idx));
-	if (idx == -1)
+	memcpy(&cidx, &raw, sizeof(cidx));
+	if (cidx == -1)
 		return 0;
 	if (kind == BW_KIND_STRUCT || kind == BW_KIND_UNION)
 		n = bw_btfi_info_vlen(bw_btfi_info(btf, target));
 	else if (kind == BW_KIND_FUNC)
 		n = bw_btfi_info_vlen(bw_btfi_info(btf, bw_btfi_rd32(bw_btfi_rec(btf, target) + 8)));
 	else
-		return btfsz_fail(btf, id, err, BW_EFORMAT, "component_idx %d on a %s", idx,
+		return btfsz_fail(btf, id, err, BW_EFORMAT, "component_idx %d on a %s", cidx,
 				  bw_kind_name(kind));
-	if ((uint32_t)idx >= n)
+	if ((uint32_t)cidx >= n)
 		return btfsz_fail(btf, id, err, BW_EFORMAT, "component_idx %d, but [%u] has %u",
-				  idx, target, n);
+				  cidx, target, n);
 	return 0;
-}
-
-int bw_btfi_check_decls(const struct bw_btf *btf, struct bw_error *err)
-{
-	uint32_t i, type;
-	int ret = 0;
-
-	for (i = 0; i < btf->nr_types && !ret; i++) {
-		uint32_t id = btf->start_id + i;
-		const uint8_t *t;
-
-		switch (btf->kinds[i]) {
-		case BW_KIND_VAR:
-			t = btf->types + btf->offs[i];
-			type = bw_btfi_rd32(t + 8);
-			if (bw_btfi_size_of(btf, type) == BW_BTFI_NO_SIZE)
-				ret = btfsz_fail(btf, id, err, BW_EFORMAT, "type [%u] (%s) has no size",
-						 type, bw_kind_name(bw_btfi_rkind_of(btf, type)));
-			break;
-		case BW_KIND_DATASEC:
-			ret = btfsz_datasec(btf, id, btf->types + btf->offs[i], err);
-			break;
-		case BW_KIND_DECL_TAG:
-			ret = btfsz_decl_tag(btf, id, btf->types + btf->offs[i], err);
-			break;
-		}
-	}
-	return ret;
 }
 
 #undef btfsz_fail

@@ -18,7 +18,7 @@ struct bw_kernel_var {
 	uint32_t array_len; /* 0: not an array */
 };
 
-#define BW_KERNEL_MAX_KNOWN_VARS 24
+#define BW_KERNEL_MAX_KNOWN_VARS 32
 
 struct bw_kernel {
 	const struct bw_allocator *alloc;

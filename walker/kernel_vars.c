@@ -32,6 +32,8 @@ static const struct kvar_decl kvar_decls[] = {
 	{"__per_cpu_offset", BW_KIND_INT, "long unsigned int", false, KVAR_LEN_CPUS, NULL},
 	{"nr_cpu_ids", BW_KIND_INT, "unsigned int", false, KVAR_SCALAR, NULL},
 	{"nr_online_nodes", BW_KIND_INT, "unsigned int", false, KVAR_SCALAR, NULL},
+	{"nr_node_ids", BW_KIND_INT, "unsigned int", false, KVAR_SCALAR, NULL},
+	{"__num_online_cpus", BW_KIND_TYPEDEF, "atomic_t", false, KVAR_SCALAR, NULL},
 	{"__cpu_online_mask", BW_KIND_STRUCT, "cpumask", false, KVAR_SCALAR, NULL},
 	{"__cpu_possible_mask", BW_KIND_STRUCT, "cpumask", false, KVAR_SCALAR, NULL},
 	{"__cpu_present_mask", BW_KIND_STRUCT, "cpumask", false, KVAR_SCALAR, NULL},

@@ -25,7 +25,8 @@ while read -r label path; do
 	args+=("$label=$path")
 done <<<"$KERNEL_BLOBS"
 {
-	echo "btfwalk bench, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average $(cut -d" " -f1-3 /proc/loadavg), $(uname -r)"
+	echo "btfwalk bench, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs," \
+		"load average $(cut -d" " -f1-3 /proc/loadavg), $(uname -r)"
 	echo
 	"$bench" -n "$rounds" "${args[@]}"
 } | tee "$out"

@@ -373,6 +373,33 @@ static void test_dump_writer_stops(void **state)
 	assert_non_null(strstr(err.msg, "writer stopped"));
 }
 
+/* Names of INTs are not capped: a dump longer than any buffer still comes out whole. */
+static void test_dump_long_name(void **state)
+{
+	struct dump_buf d = { 0 };
+	struct bw_btf *btf;
+	char name[6001], want[6100];
+	uint8_t *blob;
+	struct btfb b;
+	size_t len;
+
+	(void)state;
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = 0;
+	btfb_init(&b);
+	btfb_int(&b, name, 4, 0, 0, 32);
+	len = btfb_blob(&b, &blob);
+	btfb_free(&b);
+	assert_int_equal(bw_btf_open_mem(blob, len, NULL, &btf, NULL), 0);
+	assert_int_equal(bw_btf_dump_raw(btf, dump_collect, &d, NULL), 0);
+	snprintf(want, sizeof(want), "[1] INT '%s' size=4 bits_offset=0 nr_bits=32 encoding=(none)\n",
+		 name);
+	assert_string_equal(d.text, want);
+	free(d.text);
+	bw_btf_close(btf);
+	free(blob);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_dump_format),
 		cmocka_unit_test(test_dump_matches_bpftool),
 		cmocka_unit_test(test_dump_writer_stops),
+		cmocka_unit_test(test_dump_long_name),
 	};
 
 	return cmocka_run_group_tests(tests, kinds_setup, kinds_teardown);

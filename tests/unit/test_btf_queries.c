@@ -367,6 +367,39 @@ static void test_datasec_var(void **state)
 	assert_int_equal(bw_btf_datasec_var(s->btf, ".bss", "tq_y", &si, NULL), -BW_ENOENT);
 }
 
+/* Two sections of one name (object files repeat them): the variable is looked for in each. */
+static void test_datasec_repeated_name(void **state)
+{
+	struct bw_secinfo si;
+	struct bw_error err = { 0 };
+	struct bw_btf *btf;
+	uint8_t *blob;
+	struct btfb b;
+	size_t len;
+
+	(void)state;
+	btfb_init(&b);
+	btfb_int(&b, "int", 4, 1, 0, 32);
+	btfb_var(&b, "first", 1, 1);
+	btfb_var(&b, "second", 1, 1);
+	btfb_datasec(&b, ".data", 4, 1);
+	btfb_secinfo(&b, 2, 0, 4);
+	btfb_datasec(&b, ".data", 8, 1);
+	btfb_secinfo(&b, 3, 4, 4);
+	len = btfb_blob(&b, &blob);
+	btfb_free(&b);
+	assert_int_equal(bw_btf_open_mem(blob, len, NULL, &btf, NULL), 0);
+	assert_int_equal(bw_btf_datasec_var(btf, ".data", "second", &si, NULL), 0);
+	assert_int_equal(si.type, 3);
+	assert_int_equal(si.offset, 4);
+	assert_int_equal(bw_btf_datasec_var(btf, ".data", "third", &si, &err), -BW_ENOENT);
+	assert_non_null(strstr(err.msg, "has no variable 'third'"));
+	assert_int_equal(bw_btf_datasec_var(btf, ".bss", "first", &si, &err), -BW_ENOENT);
+	assert_non_null(strstr(err.msg, "no DATASEC named '.bss'"));
+	bw_btf_close(btf);
+	free(blob);
+}
+
 static void test_member_errors(void **state)
 {
 	struct tq_state *s = *state;
@@ -423,6 +456,7 @@ int main(void)
 		cmocka_unit_test(test_path_errors),
 		cmocka_unit_test(test_enums),
 		cmocka_unit_test(test_datasec_var),
+		cmocka_unit_test(test_datasec_repeated_name),
 		cmocka_unit_test(test_member_errors),
 		cmocka_unit_test(test_anonymous_depth_cap),
 	};

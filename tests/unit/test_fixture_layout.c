@@ -20,10 +20,10 @@ struct blob_case {
 	const char *path;
 	const char *base; /* split BTF: its base blob */
 	/*
-	 * What the producing tool can express. clang 14 predates signed enums in BTF: its ENUMs are
-	 * all unsigned, and 64-bit enums come out as a truncated ENUM. pahole 1.24 emits kflag-signed
-	 * ENUMs and ENUM64, but flattens a multi-dimensional array into one dimension
-	 * (int grid[3][4] becomes int[12]).
+	 * What the producing tool can express. clang 14 predates signed enums in BTF: its ENUMs
+	 * are all unsigned, and 64-bit enums come out as a truncated ENUM. pahole 1.24 emits
+	 * kflag-signed ENUMs and ENUM64, but flattens a multi-dimensional array into one
+	 * dimension (int grid[3][4] becomes int[12]).
 	 */
 	bool modern_enums;
 	bool flat_arrays;
@@ -467,8 +467,9 @@ static void check_enums(struct tally *t, const struct bw_btf *btf, bool modern_e
 		expect_u64(t, c->name, "signed value", (uint64_t)e.value, want);
 		name = bw_btf_enum_name(btf, id, (int64_t)want);
 		if (!name || strcmp(name, c->name)) {
-			print_error("%s: enum %s value %llu names '%s', not '%s'\n", t->blob, c->type,
-				    (unsigned long long)want, name ? name : "(none)", c->name);
+			print_error("%s: enum %s value %llu names '%s', not '%s'\n", t->blob,
+				    c->type, (unsigned long long)want, name ? name : "(none)",
+				    c->name);
 			t->failures++;
 		}
 		if (bw_btf_enum_value(btf, 0, c->name, &e, &err))
@@ -581,13 +582,24 @@ static void test_module(void **state)
 	check_members(&t, b->btf, module_members, N(module_members), b->flat_arrays);
 	check_bitfields(&t, b->btf, module_bitfields, N(module_bitfields));
 	check_types(&t, b->btf, module_types, N(module_types));
-	/* The split blob has its own .data..percpu beside the base's: both are searched. */
-	check_datasec(&t, b->btf, b->module_syms, b->syms_sec);
 	/* module.c's own type has an id after the base's; bpftool -B shows it there too. */
 	if (find_type(&t, b->btf, "fx_module_state", BW_KIND_STRUCT, &id) &&
 	    id < bw_btf_start_id(b->btf))
 		mismatch(&t, "fx_module_state", "type id below the split start", id,
 			 bw_btf_start_id(b->btf));
+	assert_int_equal(t.failures, 0);
+}
+
+/*
+ * The split blob has its own .data..percpu beside the base's, as a module's BTF does on vmlinux:
+ * a module's per-CPU variable must be found through the split BTF.
+ */
+static void test_module_percpu(void **state)
+{
+	struct blob_case *b = *state;
+	struct tally t = { b->path, 0 };
+
+	check_datasec(&t, b->btf, b->module_syms, b->syms_sec);
 	assert_int_equal(t.failures, 0);
 }
 
@@ -600,6 +612,7 @@ static struct blob_case gcc_pahole = { .path = "fixtures/btf/layout.gcc.btf",
 				       .flat_arrays = true,
 				       .syms = "fixtures/btf/layout.gcc.syms",
 				       .syms_sec = ".data..percpu" };
+static struct blob_case clang_be_elf64 = { .path = "fixtures/btf/layout.clang-eb-elf64be.elf" };
 static struct blob_case gcc_split = { .path = "fixtures/btf/module.gcc.btf",
 				      .base = "fixtures/btf/layout.gcc.btf",
 				      .modern_enums = true,
@@ -617,8 +630,12 @@ int main(void)
 		BLOB_TEST("layout: clang -target bpfeb, raw big-endian", test_layout, clang_be),
 		BLOB_TEST("layout: clang, linked ELF with DATASECs", test_layout, clang_elf),
 		BLOB_TEST("layout: gcc + pahole -J, raw with ENUM64", test_layout, gcc_pahole),
+		BLOB_TEST("layout: big-endian blob in a big-endian ELF64", test_layout,
+			  clang_be_elf64),
 		BLOB_TEST("layout: gcc + pahole split BTF", test_layout, gcc_split),
 		BLOB_TEST("module: gcc + pahole split BTF", test_module, gcc_split),
+		BLOB_TEST("module: per-CPU variable in the split .data..percpu", test_module_percpu,
+			  gcc_split),
 	};
 
 	return cmocka_run_group_tests_name("fixture layout", tests, NULL, NULL);

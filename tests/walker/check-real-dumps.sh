@@ -127,8 +127,29 @@ for d in $dumps; do
 	else
 		ok "$tag --symbols # SKIP no guest kallsyms"
 	fi
+	# System.map: link-time addresses, to which the walker must add the KASLR offset. Debian
+	# packages neither it nor an unstripped vmlinux, so one is made from the guest's kallsyms
+	# less the guest's KERNELOFFSET for kernel-image addresses (what System.map is).
 	if [ -f "$kdir/System.map" ]; then
 		variant "--symbols System.map" --symbols "$kdir/System.map"
+	elif [ -f "$d/kallsyms" ]; then
+		python3 - "$d/kallsyms" "$(manifest_get "$m" vmcoreinfo.KERNELOFFSET)" \
+			>"$tmp/System.map" <<'EOF2'
+import sys
+off = int(sys.argv[2], 16)
+for line in open(sys.argv[1]):
+    f = line.split()
+    if len(f) != 3:
+        continue  # module symbols: not in System.map
+    a = int(f[0], 16)
+    if a >= 0xffffffff80000000:
+        a -= off
+    print("%016x %s %s" % (a, f[1], f[2]))
+EOF2
+		variant "--symbols System.map (guest kallsyms less KERNELOFFSET)" \
+			--symbols "$tmp/System.map"
+	else
+		ok "$tag --symbols System.map # SKIP no System.map and no guest kallsyms"
 	fi
 
 	# A BTF from another packaged kernel must be refused.
