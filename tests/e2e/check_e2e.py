@@ -2,7 +2,7 @@
 """End-to-end test: real Debian kernels in 2-node QEMU guests against btfwalk. Prints TAP lines.
 
 For each kernel (6.12 = trixie, 7.x = trixie-bpo) and paging mode (l5: TCG -cpu max; l4:
-la57=off): boot, make NUMA traffic, capture raw (pmemsave), ELF (dump-guest-memory) and per-node
+la57=off), plus 6.1 (bookworm) with 4-level paging: boot, make NUMA traffic, capture raw (pmemsave), ELF (dump-guest-memory) and per-node
 backend files, with the guest's numastat read just before and just after. Then, for every capture
 form, every online node and every counter: before <= `btfwalk numa --json` <= after; and a few
 `btfwalk read` values against what the guest itself printed (uname -r, hostname, nproc, ...).
@@ -30,7 +30,7 @@ import guest as G  # noqa: E402
 ROOT = G.ROOT
 BTFWALK = os.environ.get("BTFWALK") or os.path.join(ROOT, "build", "btfwalk")
 BTFWALK_SAN = os.environ.get("BTFWALK_SAN") or os.path.join(ROOT, "build-san", "btfwalk")
-COMBOS = os.environ.get("E2E_COMBOS", "trixie-bpo-l5 trixie-bpo-l4 trixie-l5 trixie-l4").split()
+COMBOS = os.environ.get("E2E_COMBOS", "trixie-bpo-l5 trixie-bpo-l4 trixie-l5 trixie-l4 bookworm-l4").split()
 T0 = time.monotonic()
 
 
