@@ -162,8 +162,8 @@ int bw_kernel_value_print(const struct bw_kernel *k, const struct bw_value *v, b
  * NUMA_MISS numa_miss, NUMA_FOREIGN numa_foreign, NUMA_INTERLEAVE_HIT interleave_hit,
  * NUMA_LOCAL local_node, NUMA_OTHER other_node (an unknown enumerator keeps its enum name).
  * BW_ENOTSUP when the BTF lacks any of these (no CONFIG_NUMA, kernels before 5.14), BW_ENOENT
- * when per-CPU symbols are unknown, BW_ELIMIT past BW_NUMA_MAX_ITEMS counters; nodes numbered
- * BW_NUMA_MAX_NODES and up are not read.
+ * when per-CPU symbols are unknown, BW_ELIMIT past BW_NUMA_MAX_ITEMS counters, 16 zones or 2^20
+ * (populated zone, online CPU) pairs in all; nodes numbered BW_NUMA_MAX_NODES and up are not read.
  */
 
 #define BW_NUMA_MAX_ITEMS 16
