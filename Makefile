@@ -159,7 +159,7 @@ $(AMALG)/btfwalk.c: $(LIB_SRC) $(HEADERS)
 # ---- packages ----
 DEPS_PKGS := build-essential clang llvm libclang-rt-14-dev libfuzzer-14-dev libcmocka-dev \
 	libbpf-dev bpftool dwarves qemu-system-x86 qemu-utils busybox-static cpio zstd xz-utils \
-	python3 valgrind
+	python3 valgrind pkg-config file
 deps:
 	@missing=$$(for p in $(DEPS_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -z "$$missing" ]; then exit 0; fi; \

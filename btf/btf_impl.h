@@ -36,6 +36,13 @@
 #define BW_BTF_SECINFO_LEN 12u /* type, offset, size */
 #define BW_BTF_ARRAY_LEN 12u   /* type, index_type, nelems */
 
+/* Ask for memory that will be read soon (names are scattered over the string section). */
+#if defined(__GNUC__)
+#define BW_BTFI_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define BW_BTFI_PREFETCH(p) ((void)(p))
+#endif
+
 static inline uint32_t bw_btfi_rd32(const uint8_t *p)
 {
 	uint32_t v;
@@ -67,40 +74,33 @@ static inline bool bw_btfi_info_kflag(uint32_t info)
 	return info >> 31;
 }
 
-/* Bytes of kind data after the common record; -1 for an unknown kind. */
+/* Bytes of kind data after the common record: fixed + per_vlen * vlen (-1: unknown kind). */
+struct bw_btfi_kind_layout {
+	int8_t fixed;
+	uint8_t per_vlen;
+};
+
 static inline int64_t bw_btfi_kind_extra(int kind, uint32_t vlen)
 {
-	switch (kind) {
-	case BW_KIND_INT:
-	case BW_KIND_VAR:
-	case BW_KIND_DECL_TAG:
-		return 4;
-	case BW_KIND_ARRAY:
-		return BW_BTF_ARRAY_LEN;
-	case BW_KIND_STRUCT:
-	case BW_KIND_UNION:
-		return (int64_t)vlen * BW_BTF_MEMBER_LEN;
-	case BW_KIND_DATASEC:
-		return (int64_t)vlen * BW_BTF_SECINFO_LEN;
-	case BW_KIND_ENUM64:
-		return (int64_t)vlen * BW_BTF_ENUM64_LEN;
-	case BW_KIND_ENUM:
-		return (int64_t)vlen * BW_BTF_ENUM_LEN;
-	case BW_KIND_FUNC_PROTO:
-		return (int64_t)vlen * BW_BTF_PARAM_LEN;
-	case BW_KIND_PTR:
-	case BW_KIND_FWD:
-	case BW_KIND_TYPEDEF:
-	case BW_KIND_VOLATILE:
-	case BW_KIND_CONST:
-	case BW_KIND_RESTRICT:
-	case BW_KIND_FUNC:
-	case BW_KIND_FLOAT:
-	case BW_KIND_TYPE_TAG:
-		return 0;
-	default:
-		return -1;
-	}
+	static const struct bw_btfi_kind_layout layout[32] = {
+		[BW_KIND_UNKN] = { -1, 0 }, /* kind 0 is no kind */
+		[BW_KIND_INT] = { 4, 0 },
+		[BW_KIND_PTR] = { 0, 0 },	    [BW_KIND_ARRAY] = { BW_BTF_ARRAY_LEN, 0 },
+		[BW_KIND_STRUCT] = { 0, BW_BTF_MEMBER_LEN }, [BW_KIND_UNION] = { 0, BW_BTF_MEMBER_LEN },
+		[BW_KIND_ENUM] = { 0, BW_BTF_ENUM_LEN }, [BW_KIND_FWD] = { 0, 0 },
+		[BW_KIND_TYPEDEF] = { 0, 0 },	    [BW_KIND_VOLATILE] = { 0, 0 },
+		[BW_KIND_CONST] = { 0, 0 },	    [BW_KIND_RESTRICT] = { 0, 0 },
+		[BW_KIND_FUNC] = { 0, 0 },	    [BW_KIND_FUNC_PROTO] = { 0, BW_BTF_PARAM_LEN },
+		[BW_KIND_VAR] = { 4, 0 },	    [BW_KIND_DATASEC] = { 0, BW_BTF_SECINFO_LEN },
+		[BW_KIND_FLOAT] = { 0, 0 },	    [BW_KIND_DECL_TAG] = { 4, 0 },
+		[BW_KIND_TYPE_TAG] = { 0, 0 },	    [BW_KIND_ENUM64] = { 0, BW_BTF_ENUM64_LEN },
+		[20] = { -1, 0 }, [21] = { -1, 0 }, [22] = { -1, 0 }, [23] = { -1, 0 },
+		[24] = { -1, 0 }, [25] = { -1, 0 }, [26] = { -1, 0 }, [27] = { -1, 0 },
+		[28] = { -1, 0 }, [29] = { -1, 0 }, [30] = { -1, 0 }, [31] = { -1, 0 },
+	};
+	const struct bw_btfi_kind_layout *l = &layout[kind & 31];
+
+	return l->fixed < 0 ? -1 : l->fixed + (int64_t)l->per_vlen * vlen;
 }
 
 /* ---- Name index: open addressing over type ids (or enumerators), built once ---- */
@@ -128,6 +128,7 @@ struct bw_btf {
 	uint32_t ptr_size;  /* bytes of a pointer on the BTF's machine */
 	uint32_t *offs;	    /* offs[i]: byte offset of type start_id + i in types */
 	uint8_t *kinds;	    /* kinds[i]: kind of type start_id + i */
+	uint8_t *rkinds;    /* kind after typedefs/modifiers (BW_KIND_UNKN: void) */
 	uint8_t *align_log2; /* alignment of each type as log2, or BW_BTFI_NO_ALIGN */
 	uint32_t *sizes;     /* size of each type (through modifiers/arrays), or BW_BTFI_NO_SIZE */
 	struct bw_btfi_names names; /* entry: type index i (id start_id + i) */
@@ -178,6 +179,43 @@ static inline int bw_btfi_kind(const struct bw_btf *btf, uint32_t id)
 	return o->kinds[id - o->start_id];
 }
 
+/* Facts the graph validation noted for every type (this blob's, or the base's). */
+static inline uint32_t bw_btfi_size_of(const struct bw_btf *btf, uint32_t id)
+{
+	const struct bw_btf *o;
+
+	if (!id)
+		return BW_BTFI_NO_SIZE;
+	o = bw_btfi_owner(btf, id);
+	return o->sizes[id - o->start_id];
+}
+
+static inline uint8_t bw_btfi_align_of(const struct bw_btf *btf, uint32_t id)
+{
+	const struct bw_btf *o;
+
+	if (!id)
+		return BW_BTFI_NO_ALIGN;
+	o = bw_btfi_owner(btf, id);
+	return o->align_log2[id - o->start_id];
+}
+
+static inline int bw_btfi_rkind_of(const struct bw_btf *btf, uint32_t id)
+{
+	const struct bw_btf *o;
+
+	if (!id)
+		return BW_KIND_UNKN;
+	o = bw_btfi_owner(btf, id);
+	return o->rkinds[id - o->start_id];
+}
+
+static inline bool bw_btfi_is_modifier(int kind)
+{
+	return kind == BW_KIND_TYPEDEF || kind == BW_KIND_CONST || kind == BW_KIND_VOLATILE ||
+	       kind == BW_KIND_RESTRICT || kind == BW_KIND_TYPE_TAG;
+}
+
 /* A string by offset without checks (offsets were validated at load). */
 const char *bw_btfi_str(const struct bw_btf *btf, uint32_t off);
 
@@ -198,13 +236,25 @@ struct bw_btfi_check {
 	struct bw_btf *btf;
 	struct bw_error *err;
 	uint32_t long_size; /* size of the INT 'long int', if seen: the pointer size */
+	uint8_t *ident_ok;  /* bit per string offset of this blob: known to be an identifier */
 };
 /* One record's own rules and references; adds its names to the indexes. */
 int bw_btfi_check_type(struct bw_btfi_check *c, uint32_t id);
-/* Cycles (by value, and through pointers/modifiers); fills align_log2 and sizes. */
+/*
+ * Cycles (by value, and through pointers/modifiers), found without recursion; in post-order
+ * fills sizes, align_log2 and rkinds, checking arrays and members as each is finished.
+ */
 int bw_btfi_check_graph(struct bw_btf *btf, struct bw_error *err);
-/* Rules that need sizes: members within their struct, bitfields, arrays, sections. */
-int bw_btfi_check_sizes(const struct bw_btf *btf, struct bw_error *err);
+/* Array idx (its element and index types finished): element and index kinds, total size. */
+int bw_btfi_check_array(struct bw_btf *btf, uint32_t idx, struct bw_error *err);
+/* Struct/union idx (its member types finished): members within it, bitfields, alignment. */
+int bw_btfi_check_members(struct bw_btf *btf, uint32_t idx, struct bw_error *err);
+/* Variable idx (its type finished): of a sized type. */
+int bw_btfi_check_var(const struct bw_btf *btf, uint32_t idx, struct bw_error *err);
+/* Section idx (its variables finished): entries as large as their variables. */
+int bw_btfi_check_datasec(const struct bw_btf *btf, uint32_t idx, struct bw_error *err);
+/* Decl tag idx: the component it tags exists. */
+int bw_btfi_check_decl_tag(const struct bw_btf *btf, uint32_t idx, struct bw_error *err);
 
 /* ---- Name indexes (index.c) ---- */
 #define BW_BTFI_FNV_BASIS 2166136261u

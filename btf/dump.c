@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include "btf_impl.h"
 
-#define BTFDUMP_BUF 65536
-#define BTFDUMP_LINE 1024 /* longer than any line: names are capped at BW_BTF_MAX_NAME_LEN */
+#define BTFDUMP_BUF 4096  /* on the stack: a dump allocates nothing */
+#define BTFDUMP_NUMS 256  /* room for one formatted piece without names */
 
 struct btfdump {
 	bw_write_fn write;
@@ -33,7 +33,7 @@ static void btfdump_printf(struct btfdump *d, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	if (BTFDUMP_BUF - d->len < BTFDUMP_LINE)
+	if (BTFDUMP_BUF - d->len < BTFDUMP_NUMS)
 		btfdump_flush(d);
 	va_start(ap, fmt);
 	n = vsnprintf(d->buf + d->len, BTFDUMP_BUF - d->len, fmt, ap);
@@ -42,10 +42,30 @@ static void btfdump_printf(struct btfdump *d, const char *fmt, ...)
 		d->len += (size_t)n < BTFDUMP_BUF - d->len ? (size_t)n : BTFDUMP_BUF - d->len - 1;
 }
 
-/* bpftool's btf_str(): "(anon)" for offset 0, else the string (possibly empty). */
-static const char *btfdump_name(const struct bw_btf *btf, uint32_t off)
+/* A string of any length (names are not all capped), through the buffer. */
+static void btfdump_puts(struct btfdump *d, const char *s)
 {
-	return off ? bw_btfi_str(btf, off) : "(anon)";
+	while (*s) {
+		size_t n = 0;
+
+		if (d->len == BTFDUMP_BUF)
+			btfdump_flush(d);
+		while (s[n] && d->len + n < BTFDUMP_BUF)
+			n++;
+		memcpy(d->buf + d->len, s, n);
+		d->len += n;
+		s += n;
+	}
+}
+
+/* before, then bpftool's btf_str() in quotes ("(anon)" for offset 0, else the string). */
+static void btfdump_name(struct btfdump *d, const char *before, const struct bw_btf *btf,
+			 uint32_t off)
+{
+	btfdump_puts(d, before);
+	btfdump_puts(d, "'");
+	btfdump_puts(d, off ? bw_btfi_str(btf, off) : "(anon)");
+	btfdump_puts(d, "'");
 }
 
 static const char *btfdump_int_encoding(uint32_t enc)
@@ -88,8 +108,8 @@ static void btfdump_members(struct btfdump *d, const struct bw_btf *btf, const u
 		uint32_t off = bw_btfi_rd32(m + 8);
 		uint32_t bit_off = kflag ? off & 0xffffff : off, bf = kflag ? off >> 24 : 0;
 
-		btfdump_printf(d, "\n\t'%s' type_id=%u bits_offset=%u",
-			       btfdump_name(btf, bw_btfi_rd32(m)), bw_btfi_rd32(m + 4), bit_off);
+		btfdump_name(d, "\n\t", btf, bw_btfi_rd32(m));
+		btfdump_printf(d, " type_id=%u bits_offset=%u", bw_btfi_rd32(m + 4), bit_off);
 		if (bf)
 			btfdump_printf(d, " bitfield_size=%u", bf);
 	}
@@ -104,28 +124,27 @@ static void btfdump_enum(struct btfdump *d, const struct bw_btf *btf, const uint
 		       bw_btfi_rd32(t + 8), vlen);
 	for (i = 0; i < vlen; i++) {
 		const uint8_t *e;
-		const char *name;
 
 		if (kind == BW_KIND_ENUM) {
 			uint32_t v;
 
 			e = t + BW_BTF_TYPE_LEN + i * BW_BTF_ENUM_LEN;
-			name = btfdump_name(btf, bw_btfi_rd32(e));
+			btfdump_name(d, "\n\t", btf, bw_btfi_rd32(e));
 			v = bw_btfi_rd32(e + 4);
 			if (kflag)
-				btfdump_printf(d, "\n\t'%s' val=%d", name, (int)(int32_t)v);
+				btfdump_printf(d, " val=%d", (int)(int32_t)v);
 			else
-				btfdump_printf(d, "\n\t'%s' val=%u", name, v);
+				btfdump_printf(d, " val=%u", v);
 		} else {
 			uint64_t v;
 
 			e = t + BW_BTF_TYPE_LEN + i * BW_BTF_ENUM64_LEN;
-			name = btfdump_name(btf, bw_btfi_rd32(e));
+			btfdump_name(d, "\n\t", btf, bw_btfi_rd32(e));
 			v = ((uint64_t)bw_btfi_rd32(e + 8) << 32) | bw_btfi_rd32(e + 4);
 			if (kflag)
-				btfdump_printf(d, "\n\t'%s' val=%lldLL", name, (long long)(int64_t)v);
+				btfdump_printf(d, " val=%lldLL", (long long)(int64_t)v);
 			else
-				btfdump_printf(d, "\n\t'%s' val=%lluULL", name, (unsigned long long)v);
+				btfdump_printf(d, " val=%lluULL", (unsigned long long)v);
 		}
 	}
 }
@@ -139,8 +158,8 @@ static void btfdump_type(struct btfdump *d, const struct bw_btf *btf, uint32_t i
 	int kind = bw_btfi_info_kind(info);
 	const uint8_t *x = t + BW_BTF_TYPE_LEN;
 
-	btfdump_printf(d, "[%u] %s '%s'", id, bw_kind_name(kind),
-		       btfdump_name(btf, bw_btfi_rd32(t)));
+	btfdump_printf(d, "[%u] %s", id, bw_kind_name(kind));
+	btfdump_name(d, " ", btf, bw_btfi_rd32(t));
 	switch (kind) {
 	case BW_KIND_INT: {
 		uint32_t v = bw_btfi_rd32(x);
@@ -181,8 +200,8 @@ static void btfdump_type(struct btfdump *d, const struct bw_btf *btf, uint32_t i
 		for (i = 0; i < vlen; i++) {
 			const uint8_t *p = x + i * BW_BTF_PARAM_LEN;
 
-			btfdump_printf(d, "\n\t'%s' type_id=%u",
-				       btfdump_name(btf, bw_btfi_rd32(p)), bw_btfi_rd32(p + 4));
+			btfdump_name(d, "\n\t", btf, bw_btfi_rd32(p));
+			btfdump_printf(d, " type_id=%u", bw_btfi_rd32(p + 4));
 		}
 		break;
 	case BW_KIND_VAR:
@@ -194,10 +213,11 @@ static void btfdump_type(struct btfdump *d, const struct bw_btf *btf, uint32_t i
 			const uint8_t *s = x + i * BW_BTF_SECINFO_LEN;
 			uint32_t var = bw_btfi_rd32(s);
 
-			btfdump_printf(d, "\n\ttype_id=%u offset=%u size=%u (%s '%s')", var,
+			btfdump_printf(d, "\n\ttype_id=%u offset=%u size=%u (%s", var,
 				       bw_btfi_rd32(s + 4), bw_btfi_rd32(s + 8),
-				       bw_kind_name(bw_btfi_kind(btf, var)),
-				       btfdump_name(btf, bw_btfi_rd32(bw_btfi_rec(btf, var))));
+				       bw_kind_name(bw_btfi_kind(btf, var)));
+			btfdump_name(d, " ", btf, bw_btfi_rd32(bw_btfi_rec(btf, var)));
+			btfdump_puts(d, ")");
 		}
 		break;
 	case BW_KIND_FLOAT:
@@ -212,30 +232,23 @@ static void btfdump_type(struct btfdump *d, const struct bw_btf *btf, uint32_t i
 
 int bw_btf_dump_raw(const struct bw_btf *btf, bw_write_fn write, void *ctx, struct bw_error *err)
 {
-	struct btfdump *d;
+	struct btfdump d;
 	uint32_t i;
-	int failed;
 
 	if (!btf || !write)
 		return bw_fail(err, BW_EINVAL, "BTF dump: NULL btf or writer");
-	d = bw_alloc(btf->alloc, sizeof(*d));
-	if (!d)
-		return bw_fail(err, BW_ENOMEM, "BTF dump: no memory for a %u-byte buffer",
-			       BTFDUMP_BUF);
-	d->write = write;
-	d->ctx = ctx;
-	d->len = 0;
-	d->failed = 0;
-	for (i = 0; i < btf->nr_types && !d->failed; i++)
-		btfdump_type(d, btf, btf->start_id + i);
-	btfdump_flush(d);
-	failed = d->failed;
-	bw_free(btf->alloc, d);
-	if (failed)
+	d.write = write;
+	d.ctx = ctx;
+	d.len = 0;
+	d.failed = 0;
+	for (i = 0; i < btf->nr_types && !d.failed; i++)
+		btfdump_type(&d, btf, btf->start_id + i);
+	btfdump_flush(&d);
+	if (d.failed)
 		return bw_fail(err, BW_EIO, "BTF dump: the writer stopped at type %u",
 			       btf->start_id + i - 1);
 	return 0;
 }
 
 #undef BTFDUMP_BUF
-#undef BTFDUMP_LINE
+#undef BTFDUMP_NUMS

@@ -62,12 +62,8 @@ static int btfload_data(struct bw_btf *btf, uint8_t *writable, const uint8_t *da
 static int btfload_new(const struct bw_btf_opts *opts, struct bw_btf **out, struct bw_error *err)
 {
 	const struct bw_allocator *a = opts ? opts->alloc : NULL;
-	struct bw_btf *btf;
+	struct bw_btf *btf = bw_zalloc(a, sizeof(*btf));
 
-	if (!out)
-		return bw_fail(err, BW_EINVAL, "BTF: NULL output pointer");
-	*out = NULL;
-	btf = bw_zalloc(a, sizeof(*btf));
 	if (!btf)
 		return bw_fail(err, BW_ENOMEM, "BTF: no memory for the BTF object");
 	if (a) {
@@ -87,8 +83,9 @@ int bw_btf_open_mem(const void *data, size_t len, const struct bw_btf_opts *opts
 	struct bw_btf *btf;
 	int ret;
 
-	if (!data && len)
-		return bw_fail(err, BW_EINVAL, "BTF: NULL buffer");
+	if ((!data && len) || !out)
+		return bw_fail(err, BW_EINVAL, "BTF: NULL buffer or output pointer");
+	*out = NULL;
 	ret = btfload_new(opts, &btf, err);
 	if (ret)
 		return ret;
@@ -158,8 +155,9 @@ int bw_btf_open_file(const char *path, const struct bw_btf_opts *opts, struct bw
 	size_t len = 0;
 	int fd, ret;
 
-	if (!path)
-		return bw_fail(err, BW_EINVAL, "BTF: NULL path");
+	if (!path || !out)
+		return bw_fail(err, BW_EINVAL, "BTF: NULL path or output pointer");
+	*out = NULL;
 	ret = btfload_new(opts, &btf, err);
 	if (ret)
 		return ret;
@@ -210,6 +208,7 @@ void bw_btf_close(struct bw_btf *btf)
 	bw_btfi_index_free(btf);
 	bw_free(btf->alloc, btf->offs);
 	bw_free(btf->alloc, btf->kinds);
+	bw_free(btf->alloc, btf->rkinds);
 	bw_free(btf->alloc, btf->align_log2);
 	bw_free(btf->alloc, btf->sizes);
 	bw_free(btf->alloc, btf->owned);

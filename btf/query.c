@@ -12,12 +12,6 @@ static int btfq_check_id(const struct bw_btf *btf, uint32_t id, struct bw_error 
 	return 0;
 }
 
-static bool btfq_is_modifier(int kind)
-{
-	return kind == BW_KIND_TYPEDEF || kind == BW_KIND_CONST || kind == BW_KIND_VOLATILE ||
-	       kind == BW_KIND_RESTRICT || kind == BW_KIND_TYPE_TAG;
-}
-
 /* Visit the names index of every blob in the chain, base first (so lower ids first). */
 static int btfq_names_each(const struct bw_btf *btf, const char *name,
 			   int (*fn)(void *ctx, uint32_t id), void *ctx)
@@ -106,7 +100,7 @@ int bw_btf_resolve(const struct bw_btf *btf, uint32_t id, uint32_t *out, struct 
 
 	if (ret)
 		return ret;
-	for (hops = 0; id && btfq_is_modifier(bw_btfi_kind(btf, id)); hops++) {
+	for (hops = 0; id && bw_btfi_is_modifier(bw_btfi_kind(btf, id)); hops++) {
 		if (hops == BW_BTF_MAX_RESOLVE_DEPTH)
 			return bw_fail(err, BW_ELIMIT, "BTF: [%u] has more than %u typedef/modifier "
 				       "hops", start, BW_BTF_MAX_RESOLVE_DEPTH);
@@ -279,7 +273,7 @@ static int btfq_parse_index(const char *path, const char **p, uint64_t *n, struc
 }
 
 static int btfq_path_index(const struct bw_btf *btf, const char *path, const char **p,
-			   struct bw_member_loc *loc, struct bw_error *err)
+			   bool after_index, struct bw_member_loc *loc, struct bw_error *err)
 {
 	uint64_t n = 0, elem_size, add;
 	uint32_t rid;
@@ -291,9 +285,13 @@ static int btfq_path_index(const struct bw_btf *btf, const char *path, const cha
 		ret = bw_btf_resolve(btf, loc->type, &rid, err);
 	if (ret)
 		return ret;
+	/* pahole writes a multi-dimensional array as one flat array: say so when it shows. */
 	if (bw_btfi_kind(btf, rid) != BW_KIND_ARRAY)
-		return bw_fail(err, BW_EINVAL, "BTF path '%.64s': [%u] is a %s, not an array", path,
-			       rid, bw_kind_name(bw_btfi_kind(btf, rid)));
+		return bw_fail(err, BW_EINVAL, "BTF path '%.64s': [%u] is a %s, not an array%s", path,
+			       rid, bw_kind_name(bw_btfi_kind(btf, rid)),
+			       after_index ? " (this BTF may flatten multi-dimensional arrays: "
+					     "use one index)"
+					   : "");
 	rec = bw_btfi_rec(btf, rid);
 	if (n >= bw_btfi_rd32(rec + BW_BTF_TYPE_LEN + 8))
 		return bw_fail(err, BW_EINVAL, "BTF path '%.64s': index %llu is past the %u "
@@ -323,18 +321,20 @@ int bw_btf_path(const struct bw_btf *btf, uint32_t id, const char *path,
 	ret = btfq_check_id(btf, id, err);
 	if (ret)
 		return ret;
-	while (*p) {
-		if (++comps > BW_BTF_MAX_PATH_DEPTH)
-			return bw_fail(err, BW_ELIMIT, "BTF path '%.64s': more than %u components",
-				       path, BW_BTF_MAX_PATH_DEPTH);
+	for (comps = *p != '['; *p; p++)
+		comps += *p == '.' || *p == '[';
+	if (comps > BW_BTF_MAX_PATH_DEPTH)
+		return bw_fail(err, BW_ELIMIT, "BTF path '%.64s': more than %u components", path,
+			       BW_BTF_MAX_PATH_DEPTH);
+	for (p = path, comps = 0; *p; comps++) {
 		if (*p == '[') {
-			ret = btfq_path_index(btf, path, &p, &loc, err);
+			ret = btfq_path_index(btf, path, &p, p > path && p[-1] == ']', &loc, err);
 		} else {
 			struct bw_member_loc m;
 			char name[BW_BTF_MAX_NAME_LEN];
 			size_t len = 0;
 
-			if (comps > 1 && *p++ != '.')
+			if (comps > 0 && *p++ != '.')
 				return bw_fail(err, BW_EINVAL, "BTF path '%.64s': expected '.' or '[' "
 					       "at column %zu", path, (size_t)(p - 1 - path));
 			while (btfq_is_name_char(p[len]) && len < sizeof(name) - 1)
@@ -454,29 +454,48 @@ const char *bw_btf_enum_name(const struct bw_btf *btf, uint32_t id, int64_t valu
 
 /* ---- Sections ---- */
 
-int bw_btf_datasec_var(const struct bw_btf *btf, const char *sec_name, const char *var_name,
-		       struct bw_secinfo *out, struct bw_error *err)
-{
-	uint32_t sec, i, vlen;
-	int ret;
+struct btfq_datasec_find {
+	const struct bw_btf *btf;
+	const char *var_name;
+	struct bw_secinfo *out;
+	bool seen; /* a DATASEC of that name exists */
+};
 
-	if (!btf || !sec_name || !var_name || !out)
-		return bw_fail(err, BW_EINVAL, "BTF datasec: NULL argument");
-	ret = bw_btf_find(btf, sec_name, BW_KIND_DATASEC, &sec, err);
-	if (ret)
-		return ret;
-	vlen = bw_btfi_info_vlen(bw_btfi_info(btf, sec));
+/* Look for the variable in DATASEC id (sections of one name may repeat: try each). */
+static int btfq_datasec_one(void *ctx, uint32_t id)
+{
+	struct btfq_datasec_find *f = ctx;
+	uint32_t i, vlen;
+
+	if (bw_btfi_kind(f->btf, id) != BW_KIND_DATASEC)
+		return 0;
+	f->seen = true;
+	vlen = bw_btfi_info_vlen(bw_btfi_info(f->btf, id));
 	for (i = 0; i < vlen; i++) {
 		struct bw_secinfo si;
 
-		ret = bw_btf_secinfo(btf, sec, i, &si, err);
-		if (ret)
-			return ret;
-		if (!strcmp(bw_btfi_str(btf, bw_btfi_rd32(bw_btfi_rec(btf, si.type))), var_name)) {
-			*out = si;
+		if (bw_btf_secinfo(f->btf, id, i, &si, NULL))
 			return 0;
+		if (!strcmp(bw_btfi_str(f->btf, bw_btfi_rd32(bw_btfi_rec(f->btf, si.type))),
+			    f->var_name)) {
+			*f->out = si;
+			return 1;
 		}
 	}
-	return bw_fail(err, BW_ENOENT, "BTF: section '%.64s' [%u] has no variable '%.64s'",
-		       sec_name, sec, var_name);
+	return 0;
+}
+
+int bw_btf_datasec_var(const struct bw_btf *btf, const char *sec_name, const char *var_name,
+		       struct bw_secinfo *out, struct bw_error *err)
+{
+	struct btfq_datasec_find f = { .btf = btf, .var_name = var_name, .out = out };
+
+	if (!btf || !sec_name || !var_name || !out)
+		return bw_fail(err, BW_EINVAL, "BTF datasec: NULL argument");
+	if (btfq_names_each(btf, sec_name, btfq_datasec_one, &f))
+		return 0;
+	if (!f.seen)
+		return bw_fail(err, BW_ENOENT, "BTF: no DATASEC named '%.64s'", sec_name);
+	return bw_fail(err, BW_ENOENT, "BTF: section '%.64s' has no variable '%.64s'", sec_name,
+		       var_name);
 }

@@ -2,8 +2,9 @@
 /*
  * The type graph: cycles found without recursion (a depth-first search with an explicit stack
  * and colours over "contains by value" edges, then pointer/modifier chains followed with
- * marks), and on the way, in post-order, each type's alignment and size, so queries need no
- * walk and no recursion.
+ * marks). In post-order, when all a type contains is done, its size, alignment and resolved
+ * kind are noted and the rules that need them are checked (validate_sizes.c), so queries need
+ * no walk.
  */
 #include "btf_impl.h"
 
@@ -11,102 +12,59 @@
 
 enum { BTFGRAPH_WHITE, BTFGRAPH_GREY, BTFGRAPH_BLACK, BTFGRAPH_PTR_GREY, BTFGRAPH_PTR_BLACK };
 
-static bool btfgraph_is_modifier(int kind)
+struct btfgraph {
+	struct bw_btf *btf;
+	struct bw_error *err;
+	uint8_t *colour;
+	uint8_t *depth; /* typedef/modifier hops from a type of this blob to a non-modifier */
+};
+
+struct btfgraph_frame {
+	uint32_t idx;  /* type index in this blob */
+	uint32_t next; /* next child to visit */
+	uint32_t nr;   /* children */
+};
+
+/* Kinds that contain other types by value (variables and sections too: their checks need
+ * their types' sizes). */
+#define BTFGRAPH_CONTAINERS                                                                    \
+	((1u << BW_KIND_ARRAY) | (1u << BW_KIND_STRUCT) | (1u << BW_KIND_UNION) |             \
+	 (1u << BW_KIND_TYPEDEF) | (1u << BW_KIND_CONST) | (1u << BW_KIND_VOLATILE) |          \
+	 (1u << BW_KIND_RESTRICT) | (1u << BW_KIND_TYPE_TAG) | (1u << BW_KIND_VAR) |           \
+	 (1u << BW_KIND_DATASEC))
+
+static bool btfgraph_is_leaf(int kind)
 {
-	return kind == BW_KIND_TYPEDEF || kind == BW_KIND_CONST || kind == BW_KIND_VOLATILE ||
-	       kind == BW_KIND_RESTRICT || kind == BW_KIND_TYPE_TAG;
+	return !((BTFGRAPH_CONTAINERS >> kind) & 1);
 }
 
-/* The idx-th type that id contains by value (what its size depends on); 0 when no more. */
-static uint32_t btfgraph_value_child(const struct bw_btf *btf, uint32_t id, uint32_t idx)
+/* How many types idx contains by value (what its size, layout or checks depend on). */
+static uint32_t btfgraph_children(const struct bw_btf *btf, uint32_t idx)
 {
-	const uint8_t *t = bw_btfi_rec(btf, id);
-	uint32_t info = bw_btfi_rd32(t + 4);
-	int kind = bw_btfi_info_kind(info);
+	int kind = btf->kinds[idx];
 
-	if (btfgraph_is_modifier(kind))
-		return idx == 0 ? bw_btfi_rd32(t + 8) : 0;
 	if (kind == BW_KIND_ARRAY)
-		return idx == 0 ? bw_btfi_rd32(t + BW_BTF_TYPE_LEN) : 0;
-	if ((kind == BW_KIND_STRUCT || kind == BW_KIND_UNION) && idx < bw_btfi_info_vlen(info))
-		return bw_btfi_rd32(t + BW_BTF_TYPE_LEN + idx * BW_BTF_MEMBER_LEN + 4);
-	return 0;
+		return 2; /* element and index */
+	if (kind == BW_KIND_STRUCT || kind == BW_KIND_UNION || kind == BW_KIND_DATASEC)
+		return bw_btfi_info_vlen(bw_btfi_rd32(btf->types + btf->offs[idx] + 4));
+	return 1; /* modifiers and VAR: their type */
 }
 
-static uint32_t btfgraph_value_children(const struct bw_btf *btf, uint32_t id)
+static uint32_t btfgraph_child(const struct bw_btf *btf, uint32_t idx, uint32_t k)
 {
-	uint32_t info = bw_btfi_info(btf, id);
-	int kind = bw_btfi_info_kind(info);
+	const uint8_t *t = btf->types + btf->offs[idx];
+	int kind = btf->kinds[idx];
 
-	if (btfgraph_is_modifier(kind) || kind == BW_KIND_ARRAY)
-		return 1;
+	if (kind == BW_KIND_ARRAY)
+		return bw_btfi_rd32(t + BW_BTF_TYPE_LEN + 4 * k);
 	if (kind == BW_KIND_STRUCT || kind == BW_KIND_UNION)
-		return bw_btfi_info_vlen(info);
-	return 0;
+		return bw_btfi_rd32(t + BW_BTF_TYPE_LEN + k * BW_BTF_MEMBER_LEN + 4);
+	if (kind == BW_KIND_DATASEC)
+		return bw_btfi_rd32(t + BW_BTF_TYPE_LEN + k * BW_BTF_SECINFO_LEN);
+	return bw_btfi_rd32(t + 8);
 }
 
-static uint32_t btfgraph_size_of(const struct bw_btf *btf, uint32_t id)
-{
-	const struct bw_btf *o;
-
-	if (!id)
-		return BW_BTFI_NO_SIZE;
-	o = bw_btfi_owner(btf, id);
-	return o->sizes[id - o->start_id];
-}
-
-/* Size of id, all of whose value children have theirs; arrays beyond 4 GiB are an error. */
-static int btfgraph_size(const struct bw_btf *btf, uint32_t id, uint32_t *size,
-		       struct bw_error *err)
-{
-	const uint8_t *t = bw_btfi_rec(btf, id);
-	int kind = bw_btfi_info_kind(bw_btfi_rd32(t + 4));
-	uint64_t total;
-	uint32_t elem;
-
-	switch (kind) {
-	case BW_KIND_INT:
-	case BW_KIND_STRUCT:
-	case BW_KIND_UNION:
-	case BW_KIND_ENUM:
-	case BW_KIND_ENUM64:
-	case BW_KIND_FLOAT:
-	case BW_KIND_DATASEC:
-		*size = bw_btfi_rd32(t + 8);
-		return 0;
-	case BW_KIND_PTR:
-		*size = btf->ptr_size;
-		return 0;
-	case BW_KIND_ARRAY:
-		elem = btfgraph_size_of(btf, bw_btfi_rd32(t + BW_BTF_TYPE_LEN));
-		*size = elem;
-		if (elem == BW_BTFI_NO_SIZE)
-			return 0;
-		total = (uint64_t)elem * bw_btfi_rd32(t + BW_BTF_TYPE_LEN + 8);
-		if (total >= BW_BTFI_NO_SIZE)
-			return btfgraph_fail(btf, err, id, BW_EFORMAT, "%u elements of %u bytes "
-					     "exceed 4 GiB", bw_btfi_rd32(t + BW_BTF_TYPE_LEN + 8),
-					     elem);
-		*size = (uint32_t)total;
-		return 0;
-	default:
-		*size = btfgraph_is_modifier(kind) ? btfgraph_size_of(btf, bw_btfi_rd32(t + 8))
-						 : BW_BTFI_NO_SIZE;
-		return 0;
-	}
-}
-
-static uint8_t btfgraph_align_of(const struct bw_btf *btf, uint32_t id)
-{
-	const struct bw_btf *o;
-
-	if (!id)
-		return BW_BTFI_NO_ALIGN;
-	o = bw_btfi_owner(btf, id);
-	return o->align_log2[id - o->start_id];
-}
-
-static uint8_t btfgraph_log2(uint64_t v)
+static uint8_t btfgraph_log2(uint32_t v)
 {
 	uint8_t lg = 0;
 
@@ -117,116 +75,143 @@ static uint8_t btfgraph_log2(uint64_t v)
 	return lg;
 }
 
-/*
- * Alignment of id, all of whose value children have theirs: as the compiler lays out, and
- * like libbpf's btf__align_of, a struct whose member offsets or size break its members'
- * alignment is packed (1).
- */
-static uint8_t btfgraph_align(const struct bw_btf *btf, uint32_t id)
+/* Modifier hops from id (of this blob, finished, or of the base) to a non-modifier. */
+static uint32_t btfgraph_depth_of(const struct btfgraph *g, uint32_t id)
 {
-	const uint8_t *t = bw_btfi_rec(btf, id);
-	uint32_t info = bw_btfi_rd32(t + 4), size = bw_btfi_rd32(t + 8), i;
-	int kind = bw_btfi_info_kind(info);
-	uint8_t max = 0, a;
+	const struct bw_btf *btf = g->btf;
+	uint32_t hops = 0;
 
+	if (id >= btf->start_id)
+		return g->depth[id - btf->start_id];
+	/* A base type: its chains are validated, so this walk ends within the cap. */
+	while (id && bw_btfi_is_modifier(bw_btfi_kind(btf, id)) &&
+	       hops <= BW_BTF_MAX_RESOLVE_DEPTH) {
+		id = bw_btfi_rd32(bw_btfi_rec(btf, id) + 8);
+		hops++;
+	}
+	return hops;
+}
+
+/* Type index idx: all it contains by value is done; note its facts and check its rules. */
+static int btfgraph_finish(struct btfgraph *g, uint32_t idx)
+{
+	struct bw_btf *btf = g->btf;
+	const uint8_t *t = btf->types + btf->offs[idx];
+	uint32_t id = btf->start_id + idx, st = bw_btfi_rd32(t + 8), depth;
+	int kind = btf->kinds[idx];
+
+	g->colour[idx] = BTFGRAPH_BLACK;
+	g->depth[idx] = 0;
+	btf->rkinds[idx] = (uint8_t)kind;
+	btf->sizes[idx] = BW_BTFI_NO_SIZE;
+	btf->align_log2[idx] = BW_BTFI_NO_ALIGN;
 	switch (kind) {
 	case BW_KIND_INT:
 	case BW_KIND_ENUM:
 	case BW_KIND_ENUM64:
 	case BW_KIND_FLOAT:
+		btf->sizes[idx] = st;
 		/* 16-byte scalars (__int128, long double) are 16-aligned on 64-bit ABIs. */
-		if (size == 16 && btf->ptr_size == 8)
-			return 4;
-		return btfgraph_log2(size < btf->ptr_size ? size : btf->ptr_size);
+		if (st == 16 && btf->ptr_size == 8)
+			btf->align_log2[idx] = 4;
+		else
+			btf->align_log2[idx] = btfgraph_log2(st < btf->ptr_size ? st : btf->ptr_size);
+		return 0;
+	case BW_KIND_DATASEC:
+		btf->sizes[idx] = st;
+		return bw_btfi_check_datasec(btf, idx, g->err);
+	case BW_KIND_VAR:
+		return bw_btfi_check_var(btf, idx, g->err);
+	case BW_KIND_DECL_TAG:
+		return bw_btfi_check_decl_tag(btf, idx, g->err);
 	case BW_KIND_PTR:
-		return btfgraph_log2(btf->ptr_size);
+		btf->sizes[idx] = btf->ptr_size;
+		btf->align_log2[idx] = btfgraph_log2(btf->ptr_size);
+		return 0;
 	case BW_KIND_ARRAY:
-		return btfgraph_align_of(btf, bw_btfi_rd32(t + BW_BTF_TYPE_LEN));
+		return bw_btfi_check_array(btf, idx, g->err);
 	case BW_KIND_STRUCT:
 	case BW_KIND_UNION:
-		for (i = 0; i < bw_btfi_info_vlen(info); i++) {
-			const uint8_t *m = t + BW_BTF_TYPE_LEN + i * BW_BTF_MEMBER_LEN;
-			uint32_t off = bw_btfi_rd32(m + 8);
-			bool bitfield = bw_btfi_info_kflag(info) && (off >> 24);
-
-			a = btfgraph_align_of(btf, bw_btfi_rd32(m + 4));
-			if (a == BW_BTFI_NO_ALIGN)
-				return BW_BTFI_NO_ALIGN;
-			if (!bitfield && (off & 0xffffff) % (8u << a))
-				return 0;
-			if (a > max)
-				max = a;
-		}
-		return size % (1u << max) ? 0 : max;
+		btf->sizes[idx] = st;
+		return bw_btfi_check_members(btf, idx, g->err);
 	default:
-		if (btfgraph_is_modifier(kind))
-			return btfgraph_align_of(btf, bw_btfi_rd32(t + 8));
-		return BW_BTFI_NO_ALIGN;
+		if (!bw_btfi_is_modifier(kind))
+			return 0;
+		depth = bw_btfi_is_modifier(bw_btfi_kind(btf, st)) ? btfgraph_depth_of(g, st) : 0;
+		if (depth >= BW_BTF_MAX_RESOLVE_DEPTH)
+			return btfgraph_fail(btf, g->err, id, BW_ELIMIT, "more than %u typedef/"
+					     "modifier hops to a type", BW_BTF_MAX_RESOLVE_DEPTH);
+		g->depth[idx] = (uint8_t)(depth + 1);
+		btf->rkinds[idx] = (uint8_t)bw_btfi_rkind_of(btf, st);
+		btf->sizes[idx] = bw_btfi_size_of(btf, st);
+		btf->align_log2[idx] = bw_btfi_align_of(btf, st);
+		return 0;
 	}
 }
 
-struct btfgraph_frame {
-	uint32_t idx;  /* type index in this blob */
-	uint32_t next; /* next child to visit */
-};
+static int btfgraph_grow(struct btfgraph *g, struct btfgraph_frame **stack, uint32_t *cap)
+{
+	struct btfgraph_frame *ns;
+
+	ns = bw_realloc(g->btf->alloc, *stack, (size_t)*cap * 2 * sizeof(**stack));
+	if (!ns)
+		return bw_fail(g->err, BW_ENOMEM, "BTF: no memory for a %u-deep cycle search",
+			       *cap * 2);
+	*stack = ns;
+	*cap *= 2;
+	return 0;
+}
 
 /*
  * Depth-first search, with an explicit stack, over "contains by value" edges (modifier ->
- * target, array -> element, struct -> member): a grey node met again is a cycle, i.e. a type
- * that contains itself. Base types are acyclic already and never point into this blob.
+ * target, array -> element and index, struct -> member): a grey node met again is a type that
+ * contains itself. Base types are done already and never point into this blob.
  */
-static int btfgraph_value_cycles(struct bw_btf *btf, struct bw_error *err, uint8_t *colour)
+static int btfgraph_value_cycles(struct btfgraph *g)
 {
+	struct bw_btf *btf = g->btf;
 	struct btfgraph_frame *stack, *top;
-	uint32_t cap = 64, depth, i, id, child;
+	uint32_t cap = 64, depth, i, child;
 	int ret = 0;
 
 	stack = bw_alloc_array(btf->alloc, cap, sizeof(*stack));
 	if (!stack)
-		return bw_fail(err, BW_ENOMEM, "BTF: no memory for the cycle search");
+		return bw_fail(g->err, BW_ENOMEM, "BTF: no memory for the cycle search");
 	for (i = 0; i < btf->nr_types && !ret; i++) {
-		if (colour[i] != BTFGRAPH_WHITE)
+		if (g->colour[i] != BTFGRAPH_WHITE)
 			continue;
-		colour[i] = BTFGRAPH_GREY;
-		stack[0].idx = i;
-		stack[0].next = 0;
+		/* Most types (functions, pointers, integers) contain nothing by value. */
+		if (btfgraph_is_leaf(btf->kinds[i])) {
+			ret = btfgraph_finish(g, i);
+			continue;
+		}
+		g->colour[i] = BTFGRAPH_GREY;
+		stack[0] = (struct btfgraph_frame){ .idx = i, .nr = btfgraph_children(btf, i) };
 		depth = 1;
 		while (depth && !ret) {
 			top = &stack[depth - 1];
-			id = btf->start_id + top->idx;
-			if (top->next >= btfgraph_value_children(btf, id)) {
-				colour[top->idx] = BTFGRAPH_BLACK;
-				btf->align_log2[top->idx] = btfgraph_align(btf, id);
-				ret = btfgraph_size(btf, id, &btf->sizes[top->idx], err);
+			if (top->next == top->nr) {
+				ret = btfgraph_finish(g, top->idx);
 				depth--;
 				continue;
 			}
-			child = btfgraph_value_child(btf, id, top->next++);
+			child = btfgraph_child(btf, top->idx, top->next++);
 			if (child < btf->start_id)
 				continue;
 			child -= btf->start_id;
-			if (colour[child] == BTFGRAPH_GREY) {
-				ret = btfgraph_fail(btf, err, id, BW_EFORMAT, "reference cycle: [%u] contains "
-						  "itself by value through [%u]",
-						  btf->start_id + child, id);
-			} else if (colour[child] == BTFGRAPH_WHITE) {
-				if (depth == cap) {
-					struct btfgraph_frame *ns;
-
-					ns = bw_realloc(btf->alloc, stack,
-							(size_t)cap * 2 * sizeof(*stack));
-					if (!ns) {
-						ret = bw_fail(err, BW_ENOMEM, "BTF: no memory for a "
-							      "%u-deep cycle search", cap * 2);
-						break;
-					}
-					stack = ns;
-					cap *= 2;
-				}
-				colour[child] = BTFGRAPH_GREY;
-				stack[depth].idx = child;
-				stack[depth].next = 0;
-				depth++;
+			if (g->colour[child] == BTFGRAPH_GREY) {
+				ret = btfgraph_fail(btf, g->err, btf->start_id + top->idx, BW_EFORMAT,
+						    "reference cycle: [%u] contains itself by value",
+						    btf->start_id + child);
+			} else if (g->colour[child] != BTFGRAPH_WHITE) {
+				continue;
+			} else if (btfgraph_is_leaf(btf->kinds[child])) {
+				ret = btfgraph_finish(g, child);
+			} else if (depth < cap || !(ret = btfgraph_grow(g, &stack, &cap))) {
+				g->colour[child] = BTFGRAPH_GREY;
+				stack[depth++] = (struct btfgraph_frame){
+					.idx = child, .nr = btfgraph_children(btf, child)
+				};
 			}
 		}
 	}
@@ -235,41 +220,40 @@ static int btfgraph_value_cycles(struct bw_btf *btf, struct bw_error *err, uint8
 }
 
 /* Pointers and modifiers form chains with one target each: follow them, marking the path. */
-static int btfgraph_pointer_cycles(const struct bw_btf *btf, struct bw_error *err, uint8_t *colour)
+static int btfgraph_pointer_cycles(const struct btfgraph *g)
 {
-	uint32_t i;
+	const struct bw_btf *btf = g->btf;
+	uint8_t *colour = g->colour;
+	uint32_t i, j, id;
 
 	for (i = 0; i < btf->nr_types; i++) {
-		uint32_t j = i, id;
-		int kind;
-
 		if (colour[i] != BTFGRAPH_BLACK)
 			continue;
-		for (;;) {
-			id = btf->start_id + j;
-			kind = bw_btfi_kind(btf, id);
-			if (kind != BW_KIND_PTR && !btfgraph_is_modifier(kind))
+		for (j = i;;) {
+			int kind = btf->kinds[j];
+
+			if (kind != BW_KIND_PTR && !bw_btfi_is_modifier(kind))
 				break;
 			if (colour[j] == BTFGRAPH_PTR_GREY)
-				return btfgraph_fail(btf, err, id, BW_EFORMAT, "pointer/modifier cycle through "
-						   "[%u]", btf->start_id + i);
+				return btfgraph_fail(btf, g->err, btf->start_id + j, BW_EFORMAT,
+						     "pointer/modifier cycle through [%u]",
+						     btf->start_id + i);
 			if (colour[j] == BTFGRAPH_PTR_BLACK)
 				break;
 			colour[j] = BTFGRAPH_PTR_GREY;
-			id = bw_btfi_rd32(bw_btfi_rec(btf, id) + 8);
+			id = bw_btfi_rd32(btf->types + btf->offs[j] + 8);
 			if (id < btf->start_id)
 				break;
 			j = id - btf->start_id;
 		}
 		for (j = i; colour[j] == BTFGRAPH_PTR_GREY;) {
 			colour[j] = BTFGRAPH_PTR_BLACK;
-			id = bw_btfi_rd32(bw_btfi_rec(btf, btf->start_id + j) + 8);
+			id = bw_btfi_rd32(btf->types + btf->offs[j] + 8);
 			if (id < btf->start_id)
 				break;
 			j = id - btf->start_id;
 		}
-		if (colour[i] == BTFGRAPH_BLACK)
-			colour[i] = BTFGRAPH_PTR_BLACK;
+		colour[i] = BTFGRAPH_PTR_BLACK;
 	}
 	return 0;
 }
@@ -277,22 +261,25 @@ static int btfgraph_pointer_cycles(const struct bw_btf *btf, struct bw_error *er
 int bw_btfi_check_graph(struct bw_btf *btf, struct bw_error *err)
 {
 	size_t n = btf->nr_types ? btf->nr_types : 1;
-	uint8_t *colour;
-	int ret;
+	struct btfgraph g = { .btf = btf, .err = err };
+	int ret = 0;
 
 	btf->align_log2 = bw_alloc(btf->alloc, n);
+	btf->rkinds = bw_alloc(btf->alloc, n);
 	btf->sizes = bw_alloc_array(btf->alloc, n, sizeof(*btf->sizes));
-	colour = bw_zalloc(btf->alloc, n);
-	if (!btf->align_log2 || !btf->sizes || !colour) {
-		bw_free(btf->alloc, colour);
-		return bw_fail(err, BW_ENOMEM, "BTF: no memory for the sizes of %u types",
-			       btf->nr_types);
-	}
-	ret = btfgraph_value_cycles(btf, err, colour);
+	g.colour = bw_zalloc(btf->alloc, n);
+	g.depth = bw_alloc(btf->alloc, n);
+	if (!btf->align_log2 || !btf->rkinds || !btf->sizes || !g.colour || !g.depth)
+		ret = bw_fail(err, BW_ENOMEM, "BTF: no memory for the sizes of %u types",
+			      btf->nr_types);
 	if (!ret)
-		ret = btfgraph_pointer_cycles(btf, err, colour);
-	bw_free(btf->alloc, colour);
+		ret = btfgraph_value_cycles(&g);
+	if (!ret)
+		ret = btfgraph_pointer_cycles(&g);
+	bw_free(btf->alloc, g.colour);
+	bw_free(btf->alloc, g.depth);
 	return ret;
 }
 
 #undef btfgraph_fail
+#undef BTFGRAPH_CONTAINERS

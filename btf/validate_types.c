@@ -11,31 +11,38 @@
 #define btfchk_fail(c, id, code, ...) bw_btfi_type_fail((c)->btf, id, (c)->err, code, __VA_ARGS__)
 
 
-static bool btfchk_is_alpha_(unsigned char c)
-{
-	return (unsigned char)((c | 0x20) - 'a') < 26 || c == '_';
-}
+/* Per byte: BTFCHK_START may begin a C identifier ([A-Za-z_]), BTFCHK_CONT may continue one. */
+#define BTFCHK_START 1
+#define BTFCHK_CONT 2
+static const uint8_t btfchk_ident_class[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0,
+	0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 3,
+	0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
 
 /* A C identifier shorter than BW_BTF_MAX_NAME_LEN; *hash (if non-NULL) gets bw_btfi_hash(s). */
 static bool btfchk_is_ident(const char *s, uint32_t *hash)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	uint32_t h = BW_BTFI_FNV_BASIS;
 	size_t i;
 
-	if (!btfchk_is_alpha_((unsigned char)s[0]))
+	if (!(btfchk_ident_class[p[0]] & BTFCHK_START))
 		return false;
-	for (i = 0; s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (i >= BW_BTF_MAX_NAME_LEN ||
-		    !(btfchk_is_alpha_(c) || (unsigned char)(c - '0') < 10))
-			return false;
-		if (hash)
-			h = (h ^ c) * BW_BTFI_FNV_PRIME;
+	if (!hash) {
+		for (i = 1; btfchk_ident_class[p[i]] & BTFCHK_CONT; i++)
+			;
+		return !p[i] && i < BW_BTF_MAX_NAME_LEN;
 	}
-	if (hash)
-		*hash = h;
-	return true;
+	for (i = 0; btfchk_ident_class[p[i]] & BTFCHK_CONT; i++)
+		h = (h ^ p[i]) * BW_BTFI_FNV_PRIME;
+	*hash = h;
+	return !p[i] && i < BW_BTF_MAX_NAME_LEN;
 }
 
 /* Printable, non-empty, shorter than BW_BTF_MAX_NAME_LEN (section names, tag values). */
@@ -54,7 +61,7 @@ enum btfchk_name_rule {
 	BTFCHK_NAME_NONE,     /* name_off must be 0 */
 	BTFCHK_NAME_ANY,      /* any string */
 	BTFCHK_NAME_OPT_IDENT, /* empty or a C identifier */
-	BTFCHK_NAME_IDENT,    /* a C identifier */
+	BTFCHK_NAME_IDENT,    /* a C identifier (this rule and the next require a name) */
 	BTFCHK_NAME_PRINTABLE, /* non-empty printable */
 };
 
@@ -72,6 +79,31 @@ static const char *btfchk_what(struct btfchk_what *w, const char *what, int64_t 
 }
 
 /* Check the name at off by rule; *hash gets its hash (for the index) when it is not empty. */
+/* Fast path: a name offset of this blob already known to be an identifier. */
+static inline bool btfchk_ident_known(const struct bw_btfi_check *v, uint32_t off)
+{
+	uint32_t rel = off - v->btf->start_str;
+
+	return off >= v->btf->start_str && rel < v->btf->strs_len &&
+	       ((v->ident_ok[rel / 8] >> (rel % 8)) & 1);
+}
+
+/* Strings are shared (members called "next" or "flags"): check each offset once. */
+static bool btfchk_is_ident_memo(const struct bw_btfi_check *v, uint32_t off, const char *s)
+{
+	uint32_t rel = off - v->btf->start_str;
+	bool ok;
+
+	if (off < v->btf->start_str || !v->ident_ok)
+		return btfchk_is_ident(s, NULL);
+	if (v->ident_ok[rel / 8] & (1u << (rel % 8)))
+		return true;
+	ok = btfchk_is_ident(s, NULL);
+	if (ok)
+		v->ident_ok[rel / 8] |= (uint8_t)(1u << (rel % 8));
+	return ok;
+}
+
 static int btfchk_name(const struct bw_btfi_check *v, uint32_t id, const char *what, int64_t idx,
 		       uint32_t off, enum btfchk_name_rule rule, uint32_t *hash)
 {
@@ -98,7 +130,7 @@ static int btfchk_name(const struct bw_btfi_check *v, uint32_t id, const char *w
 		h = hash ? bw_btfi_hash(s) : 0;
 		break;
 	case BTFCHK_NAME_OPT_IDENT:
-		ok = !*s || btfchk_is_ident(s, hash ? &h : NULL);
+		ok = !*s || (hash ? btfchk_is_ident(s, &h) : btfchk_is_ident_memo(v, off, s));
 		break;
 	case BTFCHK_NAME_IDENT:
 		ok = btfchk_is_ident(s, hash ? &h : NULL);
@@ -119,14 +151,22 @@ static int btfchk_name(const struct bw_btfi_check *v, uint32_t id, const char *w
 
 /* ---- References ---- */
 
-/* Kinds a type reference from a type (not from FUNC/DATASEC/DECL_TAG) may point to. */
-static bool btfchk_is_type_kind(int kind)
+/* Check that ref (a type id, 0 allowed when void_ok) exists and may be referenced as `what`. */
+/* Kinds a type may refer to (from a type: not FUNC, VAR, DATASEC or DECL_TAG). */
+#define BTFCHK_TYPE_KINDS                                                                      \
+	(((1u << (BW_KIND_MAX + 1)) - 1) & ~((1u << BW_KIND_UNKN) | (1u << BW_KIND_FUNC) |      \
+					     (1u << BW_KIND_VAR) | (1u << BW_KIND_DATASEC) |   \
+					     (1u << BW_KIND_DECL_TAG)))
+
+/* Fast path: ref is a type of this blob of a kind that may be referenced. */
+static inline bool btfchk_ref_known(const struct bw_btfi_check *v, uint32_t ref)
 {
-	return kind != BW_KIND_FUNC && kind != BW_KIND_VAR && kind != BW_KIND_DATASEC &&
-	       kind != BW_KIND_DECL_TAG;
+	const struct bw_btf *b = v->btf;
+
+	return ref - b->start_id < b->nr_types &&
+	       ((BTFCHK_TYPE_KINDS >> b->kinds[ref - b->start_id]) & 1);
 }
 
-/* Check that ref (a type id, 0 allowed when void_ok) exists and may be referenced as `what`. */
 static int btfchk_ref(const struct bw_btfi_check *v, uint32_t id, const char *what_s, int64_t idx,
 		      uint32_t ref, bool void_ok)
 {
@@ -136,7 +176,7 @@ static int btfchk_ref(const struct bw_btfi_check *v, uint32_t id, const char *wh
 
 	if (!ref && void_ok)
 		return 0;
-	if (ref && ref < cnt && btfchk_is_type_kind(bw_btfi_kind(v->btf, ref)))
+	if (ref && ref < cnt && ((BTFCHK_TYPE_KINDS >> bw_btfi_kind(v->btf, ref)) & 1))
 		return 0;
 	if (!ref)
 		return btfchk_fail(v, id, BW_EFORMAT, "%s is void (type id 0)",
@@ -207,11 +247,16 @@ static int btfchk_members(const struct bw_btfi_check *v, uint32_t id, const uint
 		uint32_t off = bw_btfi_rd32(m + 8);
 		uint32_t bit_off = kflag ? off & 0xffffff : off;
 
-		ret = btfchk_name(v, id, "member", i, name_off, BTFCHK_NAME_OPT_IDENT, NULL);
-		if (!ret)
+		if (name_off && !btfchk_ident_known(v, name_off)) {
+			ret = btfchk_name(v, id, "member", i, name_off, BTFCHK_NAME_OPT_IDENT, NULL);
+			if (ret)
+				return ret;
+		}
+		if (!btfchk_ref_known(v, type)) {
 			ret = btfchk_ref(v, id, "member", i, type, false);
-		if (ret)
-			return ret;
+			if (ret)
+				return ret;
+		}
 		if (kind == BW_KIND_UNION && bit_off)
 			return btfchk_fail(v, id, BW_EFORMAT, "member #%u '%.32s' of a union has "
 					   "bits_offset %u, want 0", i, bw_btfi_str(v->btf, name_off),
@@ -262,11 +307,14 @@ static int btfchk_func_proto(const struct bw_btfi_check *v, uint32_t id, const u
 	for (i = 0; i < vlen; i++) {
 		const uint8_t *p = t + BW_BTF_TYPE_LEN + i * BW_BTF_PARAM_LEN;
 		uint32_t name_off = bw_btfi_rd32(p), type = bw_btfi_rd32(p + 4);
-		ret = btfchk_name(v, id, "parameter", i, name_off, BTFCHK_NAME_OPT_IDENT, NULL);
-		if (ret)
-			return ret;
+		if (name_off && !btfchk_ident_known(v, name_off)) {
+			ret = btfchk_name(v, id, "parameter", i, name_off, BTFCHK_NAME_OPT_IDENT,
+					  NULL);
+			if (ret)
+				return ret;
+		}
 		/* A last {0, 0} parameter is "...". */
-		if (i == vlen - 1 && !type && !name_off)
+		if ((i == vlen - 1 && !type && !name_off) || btfchk_ref_known(v, type))
 			continue;
 		ret = btfchk_ref(v, id, "parameter", i, type, false);
 		if (ret)
@@ -373,11 +421,14 @@ int bw_btfi_check_type(struct bw_btfi_check *v, uint32_t id)
 		return btfchk_fail(v, id, BW_EFORMAT, "kind_flag set on a kind without one");
 	if (vlen && !(BTFCHK_VLEN_KINDS & (1u << kind)))
 		return btfchk_fail(v, id, BW_EFORMAT, "vlen %u on a kind without one", vlen);
-	ret = btfchk_name(v, id, "type", -1, name_off, btfchk_name_rule_of(kind), &hash);
-	if (ret)
-		return ret;
-	if (name_off && *bw_btfi_str(v->btf, name_off))
-		bw_btfi_index_add_name(v->btf, id - v->btf->start_id, hash);
+	/* Anonymous types (prototypes, pointers, modifiers: half of them) need no name check. */
+	if (name_off || btfchk_name_rule_of(kind) >= BTFCHK_NAME_IDENT) {
+		ret = btfchk_name(v, id, "type", -1, name_off, btfchk_name_rule_of(kind), &hash);
+		if (ret)
+			return ret;
+		if (*bw_btfi_str(v->btf, name_off))
+			bw_btfi_index_add_name(v->btf, id - v->btf->start_id, hash);
+	}
 
 	switch (kind) {
 	case BW_KIND_INT:
@@ -432,5 +483,8 @@ int bw_btfi_check_type(struct bw_btfi_check *v, uint32_t id)
 }
 
 #undef btfchk_fail
+#undef BTFCHK_START
+#undef BTFCHK_CONT
+#undef BTFCHK_TYPE_KINDS
 #undef BTFCHK_KFLAG_KINDS
 #undef BTFCHK_VLEN_KINDS

@@ -46,9 +46,10 @@ static int kallsyms_read(struct kallsyms_reader *r, uint64_t vaddr, void *out, s
 					       !r->vread(r->ctx, bad, r->buf, 1))
 						bad++;
 					r->len = 0;
-					return bw_fail(err, BW_EFAULT,
-						       "kallsyms: cannot read %s at vaddr 0x%" PRIx64,
-						       what, bad);
+					return bw_fail(
+						err, BW_EFAULT,
+						"kallsyms: cannot read %s at vaddr 0x%" PRIx64,
+						what, bad);
 				}
 			}
 		}
@@ -146,8 +147,8 @@ static int kallsyms_expand(struct kallsyms_reader *r, const struct kallsyms_toke
 
 /* The address of symbol i in whichever encoding the tables use. */
 static int kallsyms_address(const struct bw_kallsyms_tables *t, struct kallsyms_reader *r,
-			    uint64_t relative_base, bool absolute_percpu, uint32_t i, uint64_t *addr,
-			    struct bw_error *err)
+			    uint64_t relative_base, bool absolute_percpu, uint32_t i,
+			    uint64_t *addr, struct bw_error *err)
 {
 	uint8_t raw[8];
 	int32_t off;
@@ -204,10 +205,10 @@ struct kallsyms_state {
 
 static int kallsyms_check_tables(const struct bw_kallsyms_tables *t, struct bw_error *err)
 {
-	const char *missing = !t->num_syms	? "kallsyms_num_syms"
-			      : !t->names	? "kallsyms_names"
-			      : !t->token_table ? "kallsyms_token_table"
-			      : !t->token_index ? "kallsyms_token_index"
+	const char *missing = !t->num_syms		     ? "kallsyms_num_syms"
+			      : !t->names		     ? "kallsyms_names"
+			      : !t->token_table		     ? "kallsyms_token_table"
+			      : !t->token_index		     ? "kallsyms_token_index"
 			      : !t->offsets && !t->addresses ? "kallsyms_offsets"
 							     : NULL;
 
@@ -255,9 +256,10 @@ static int kallsyms_decode(const struct bw_kallsyms_tables *t, struct kallsyms_s
 		if (ret)
 			break;
 		if (len < 2)
-			return bw_fail(err, BW_EFORMAT,
-				       "kallsyms: symbol %u expands to \"%s\", no name after the type",
-				       i, s->name);
+			return bw_fail(
+				err, BW_EFORMAT,
+				"kallsyms: symbol %u expands to \"%s\", no name after the type", i,
+				s->name);
 		if (i && addr < prev)
 			return bw_fail(err, BW_EFORMAT,
 				       "kallsyms: symbol %u (%s) at 0x%" PRIx64
@@ -271,8 +273,7 @@ static int kallsyms_decode(const struct bw_kallsyms_tables *t, struct kallsyms_s
 }
 
 int bw_kallsyms_load(const struct bw_kallsyms_tables *tables, bw_vread_fn vread, void *ctx,
-		     const struct bw_allocator *alloc, struct bw_symtab **out,
-		     struct bw_error *err)
+		     const struct bw_allocator *alloc, struct bw_symtab **out, struct bw_error *err)
 {
 	struct kallsyms_state *s;
 	struct bw_symtab *st = NULL;

@@ -33,6 +33,7 @@ static int kbtf_open_buffer(struct bw_kernel *k, void *data, size_t len, struct 
 static int kbtf_from_symbols(struct bw_kernel *k, uint64_t start, uint64_t stop,
 			     struct bw_error *err)
 {
+	unsigned char probe;
 	void *data;
 	int ret;
 
@@ -40,6 +41,12 @@ static int kbtf_from_symbols(struct bw_kernel *k, uint64_t start, uint64_t stop,
 		return bw_fail(err, BW_EFORMAT, "__start_BTF 0x%llx .. __stop_BTF 0x%llx is not a "
 			       "plausible BTF range", (unsigned long long)start,
 			       (unsigned long long)stop);
+	/* The size comes from the dump: allocate it only once both ends are in the dump. */
+	ret = bw_kernel_read(k, start, &probe, 1, err);
+	if (!ret)
+		ret = bw_kernel_read(k, stop - 1, &probe, 1, err);
+	if (ret)
+		return ret;
 	data = bw_alloc(k->alloc, (size_t)(stop - start));
 	if (!data)
 		return bw_fail(err, BW_ENOMEM, "out of memory for %llu bytes of BTF",
@@ -73,9 +80,11 @@ static uint64_t kbtf_header_size(const unsigned char *p)
 
 static int kbtf_try_at(struct bw_kernel *k, uint64_t paddr, uint64_t size)
 {
+	unsigned char probe;
 	void *data;
 
-	if (size > BW_BTF_MAX_SIZE)
+	/* A header's sizes are anyone's bytes: allocate only for a blob that ends in the dump. */
+	if (size > BW_BTF_MAX_SIZE || bw_mem_read(k->mem, paddr + size - 1, &probe, 1, NULL))
 		return -1;
 	data = bw_alloc(k->alloc, (size_t)size);
 	if (!data)

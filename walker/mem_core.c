@@ -16,14 +16,16 @@ int bw_mem_add_seg(struct bw_mem *mem, uint64_t start, uint64_t size, const uint
 
 	if (bw_add_overflow(start, size, &end) && end != 0)
 		return bw_fail(err, BW_EFORMAT,
-			       "range 0x%" PRIx64 "+0x%" PRIx64 " wraps past the top of the address space",
+			       "range 0x%" PRIx64 "+0x%" PRIx64
+			       " wraps past the top of the address space",
 			       start, size);
 	if (mem->nsegs == mem->segs_cap) {
 		size_t cap = mem->segs_cap ? mem->segs_cap * 2 : 16;
 		struct bw_mem_seg *segs;
 
 		if (mem->nsegs >= BW_MEM_MAX_RANGES)
-			return bw_fail(err, BW_ELIMIT, "more than %u memory ranges (at 0x%" PRIx64 ")",
+			return bw_fail(err, BW_ELIMIT,
+				       "more than %u memory ranges (at 0x%" PRIx64 ")",
 				       BW_MEM_MAX_RANGES, start);
 		segs = bw_realloc(mem->alloc, mem->segs, cap * sizeof(*segs));
 		if (!segs)
@@ -31,14 +33,15 @@ int bw_mem_add_seg(struct bw_mem *mem, uint64_t start, uint64_t size, const uint
 		mem->segs = segs;
 		mem->segs_cap = cap;
 	}
-	mem->segs[mem->nsegs++] = (struct bw_mem_seg){ start, size, data, source };
+	mem->segs[mem->nsegs++] = (struct bw_mem_seg){start, size, data, source};
 	return 0;
 }
 
 int bw_mem_cpu_slot(struct bw_mem *mem, size_t idx, struct bw_cpu_regs **out, struct bw_error *err)
 {
 	if (idx >= BW_MEM_MAX_CPUS)
-		return bw_fail(err, BW_ELIMIT, "register notes for more than %u CPUs", BW_MEM_MAX_CPUS);
+		return bw_fail(err, BW_ELIMIT, "register notes for more than %u CPUs",
+			       BW_MEM_MAX_CPUS);
 	if (idx >= mem->cpus_cap) {
 		size_t cap = mem->cpus_cap ? mem->cpus_cap * 2 : 8;
 		struct bw_cpu_regs *cpus;
@@ -47,7 +50,8 @@ int bw_mem_cpu_slot(struct bw_mem *mem, size_t idx, struct bw_cpu_regs **out, st
 			cap *= 2;
 		cpus = bw_realloc(mem->alloc, mem->cpus, cap * sizeof(*cpus));
 		if (!cpus)
-			return bw_fail(err, BW_ENOMEM, "out of memory for %zu CPU register sets", cap);
+			return bw_fail(err, BW_ENOMEM, "out of memory for %zu CPU register sets",
+				       cap);
 		memset(cpus + mem->cpus_cap, 0, (cap - mem->cpus_cap) * sizeof(*cpus));
 		mem->cpus = cpus;
 		mem->cpus_cap = cap;
@@ -152,6 +156,31 @@ static bool mem_core_parse_base(const char *s, uint64_t *out)
 	return true;
 }
 
+/*
+ * Dump formats btfwalk does not read, recognized by their signature so they are refused instead
+ * of being taken for raw memory: kdump-compressed (makedumpfile -c/-l/-p, QEMU dump-guest-memory
+ * -z/-l/-s), makedumpfile's flattened stream, and Windows crash dumps (QEMU -w).
+ */
+static const char *mem_core_foreign_format(const uint8_t *data, size_t len)
+{
+	static const struct {
+		const char *magic, *name;
+	} formats[] = {
+		{"KDUMP   ", "kdump-compressed"},	    {"DISKDUMP", "diskdump"},
+		{"makedumpfile", "makedumpfile flattened"}, {"PAGEDU64", "Windows crash dump"},
+		{"PAGEDUMP", "Windows crash dump"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		size_t n = strlen(formats[i].magic);
+
+		if (len >= n && !memcmp(data, formats[i].magic, n))
+			return formats[i].name;
+	}
+	return NULL;
+}
+
 static int mem_core_open_spec(struct bw_mem *mem, const char *spec, uint32_t source,
 			      struct bw_error *err)
 {
@@ -159,6 +188,7 @@ static int mem_core_open_spec(struct bw_mem *mem, const char *spec, uint32_t sou
 	uint64_t base = 0;
 	bool has_base = at && at != spec && mem_core_parse_base(at + 1, &base);
 	size_t plen = has_base ? (size_t)(at - spec) : strlen(spec);
+	const char *foreign;
 	const uint8_t *data;
 	size_t len;
 	char *path;
@@ -172,8 +202,14 @@ static int mem_core_open_spec(struct bw_mem *mem, const char *spec, uint32_t sou
 	ret = bw_mem_map_file(mem, path, &data, &len, err);
 	if (ret)
 		goto out;
+	foreign = has_base ? NULL : mem_core_foreign_format(data, len);
 	if (!has_base && bw_mem_is_elf(data, len))
 		ret = bw_mem_load_elfcore(mem, path, data, len, source, err);
+	else if (foreign)
+		ret = bw_fail(err, BW_ENOTSUP,
+			      "%s: a %s file, not supported (use an ELF core or raw memory; "
+			      "PATH@0 forces raw)",
+			      path, foreign);
 	else
 		ret = bw_mem_add_seg(mem, base, len, data, source, err);
 out:
@@ -321,7 +357,7 @@ size_t bw_mem_ranges(const struct bw_mem *mem, struct bw_mem_range *out, size_t 
 	if (!mem)
 		return 0;
 	for (i = 0; i < mem->nsegs && i < max && out; i++)
-		out[i] = (struct bw_mem_range){ mem->segs[i].start, mem->segs[i].size };
+		out[i] = (struct bw_mem_range){mem->segs[i].start, mem->segs[i].size};
 	return mem->nsegs;
 }
 

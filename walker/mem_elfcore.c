@@ -93,8 +93,7 @@ static int elfcore_note(struct elfcore_ctx *c, uint64_t off, const uint8_t *name
 	if (elfcore_name_is(name, namesz, "QEMU")) {
 		uint32_t size = descsz >= 8 ? bw_le32(desc + 4) : 0;
 
-		if (descsz < ELFCORE_QEMU_MIN_SIZE || size < ELFCORE_QEMU_MIN_SIZE ||
-		    size > descsz)
+		if (descsz < ELFCORE_QEMU_MIN_SIZE || size < ELFCORE_QEMU_MIN_SIZE || size > descsz)
 			return bw_fail(err, BW_EFORMAT,
 				       "%s: QEMU note at offset 0x%" PRIx64
 				       " is %u bytes (state size %u), at least %u needed",
@@ -171,7 +170,7 @@ static int elfcore_phnum(const struct elfcore_ctx *c, uint64_t *phnum, struct bw
 int bw_mem_load_elfcore(struct bw_mem *mem, const char *path, const uint8_t *data, size_t len,
 			uint32_t source, struct bw_error *err)
 {
-	struct elfcore_ctx c = { mem, path, data, len, false, 0 };
+	struct elfcore_ctx c = {mem, path, data, len, false, 0};
 	uint64_t phoff, phnum, i, phsize, loads;
 	int ret;
 

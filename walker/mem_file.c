@@ -49,7 +49,7 @@ int bw_mem_map_file(struct bw_mem *mem, const char *path, const uint8_t **data, 
 	close(fd);
 	if (addr == MAP_FAILED)
 		return bw_fail(err, BW_EIO, "%s: mmap: %s", path, strerror(saved));
-	maps[mem->nmaps++] = (struct bw_mem_map){ addr, (size_t)st.st_size };
+	maps[mem->nmaps++] = (struct bw_mem_map){addr, (size_t)st.st_size};
 	*data = addr;
 	*len = (size_t)st.st_size;
 	return 0;

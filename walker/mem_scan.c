@@ -27,8 +27,7 @@ static uint64_t scan_page(const struct bw_mem *mem, uint64_t page, uint64_t last
 }
 
 /* Copy the text at paddr up to its NUL or the end of buf; true when it looks like VMCOREINFO. */
-static bool scan_copy(const struct bw_mem *mem, uint64_t paddr, char *buf, size_t size,
-		      size_t *len)
+static bool scan_copy(const struct bw_mem *mem, uint64_t paddr, char *buf, size_t size, size_t *len)
 {
 	size_t n = 0;
 
@@ -63,7 +62,8 @@ int bw_mem_find_vmcoreinfo(const struct bw_mem *mem, char *buf, size_t size, siz
 	for (i = 0; i < mem->nsegs; i++) {
 		const struct bw_mem_seg *s = &mem->segs[i];
 		uint64_t last = s->start + (s->size - 1);
-		uint64_t page = (s->start + BW_MEM_PAGE_SIZE - 1) & ~(uint64_t)(BW_MEM_PAGE_SIZE - 1);
+		uint64_t page =
+			(s->start + BW_MEM_PAGE_SIZE - 1) & ~(uint64_t)(BW_MEM_PAGE_SIZE - 1);
 
 		if (page < s->start) /* rounding up wrapped */
 			continue;

@@ -5,10 +5,10 @@
 #include "mem_internal.h"
 
 #define PGTABLE_PRESENT 0x1ull
-#define PGTABLE_PS 0x80ull			  /* a 1 GiB (PDPT) or 2 MiB (PD) page */
+#define PGTABLE_PS 0x80ull			/* a 1 GiB (PDPT) or 2 MiB (PD) page */
 #define PGTABLE_ADDR_MASK 0x000ffffffffff000ull /* physical address bits 12..51 */
 
-static const char *const pgtable_level_names[] = { "PT", "PD", "PDPT", "PML4", "PML5" };
+static const char *const pgtable_level_names[] = {"PT", "PD", "PDPT", "PML4", "PML5"};
 
 /* Sign-extension from the top implemented bit: 47 for 4-level, 56 for 5-level. */
 static bool pgtable_canonical(uint64_t vaddr, int levels)
@@ -28,10 +28,12 @@ int bw_pgtable_translate(const struct bw_pgtable *pt, uint64_t vaddr, uint64_t *
 	if (!pt || !pt->mem || !paddr)
 		return bw_fail(err, BW_EINVAL, "bw_pgtable_translate: NULL argument");
 	if (pt->levels != 4 && pt->levels != 5)
-		return bw_fail(err, BW_EINVAL, "%d-level paging is not x86-64 (4 or 5)", pt->levels);
+		return bw_fail(err, BW_EINVAL, "%d-level paging is not x86-64 (4 or 5)",
+			       pt->levels);
 	if (!pgtable_canonical(vaddr, pt->levels))
-		return bw_fail(err, BW_EFAULT, "vaddr 0x%" PRIx64 " is not canonical for %d-level paging",
-			       vaddr, pt->levels);
+		return bw_fail(err, BW_EFAULT,
+			       "vaddr 0x%" PRIx64 " is not canonical for %d-level paging", vaddr,
+			       pt->levels);
 	mask = PGTABLE_ADDR_MASK & ~pt->me_mask;
 	table = pt->root & mask;
 	/* Level 1 (PT) always ends the walk. */

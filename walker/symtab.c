@@ -62,8 +62,8 @@ static int symtab_intern(struct bw_symtab *st, const char *s, size_t len, uint32
 			cap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
 		pool = bw_realloc(st->alloc, st->pool, cap);
 		if (!pool)
-			return bw_fail(err, BW_ENOMEM, "out of memory for %zu bytes of symbol names",
-				       cap);
+			return bw_fail(err, BW_ENOMEM,
+				       "out of memory for %zu bytes of symbol names", cap);
 		st->pool = pool;
 		st->pool_cap = cap;
 	}
@@ -77,15 +77,17 @@ static int symtab_intern(struct bw_symtab *st, const char *s, size_t len, uint32
 int bw_symtab_add(struct bw_symtab *st, const char *name, size_t len, char type, uint64_t addr,
 		  const char *module, size_t module_len, struct bw_error *err)
 {
-	struct symtab_sym sym = { addr, 0, SYMTAB_NO_MODULE, type };
+	struct symtab_sym sym = {addr, 0, SYMTAB_NO_MODULE, type};
 	int ret;
 
 	if (st->count == BW_SYMTAB_MAX_SYMBOLS)
 		return bw_fail(err, BW_ELIMIT, "more than %u symbols (at %.*s)",
 			       BW_SYMTAB_MAX_SYMBOLS, (int)(len > 64 ? 64 : len), name);
 	if (!len || len > BW_SYMTAB_MAX_NAME_LEN || memchr(name, '\0', len))
-		return bw_fail(err, BW_EFORMAT, "symbol %zu: name of %zu bytes is empty, too long "
-			       "or has a NUL", st->count, len);
+		return bw_fail(err, BW_EFORMAT,
+			       "symbol %zu: name of %zu bytes is empty, too long "
+			       "or has a NUL",
+			       st->count, len);
 	if (st->count == st->cap) {
 		size_t cap = st->cap ? st->cap * 2 : 1024;
 		struct symtab_sym *syms = bw_realloc(st->alloc, st->syms, cap * sizeof(*syms));

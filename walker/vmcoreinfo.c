@@ -15,7 +15,7 @@ struct vmcoreinfo_entry {
 struct bw_vmcoreinfo {
 	struct bw_allocator alloc_copy;
 	const struct bw_allocator *alloc;
-	char *text; /* private copy, '=' and line ends replaced by NULs */
+	char *text;			  /* private copy, '=' and line ends replaced by NULs */
 	struct vmcoreinfo_entry *entries; /* text order */
 	struct vmcoreinfo_entry *sorted;  /* by key, then line */
 	size_t count;
@@ -50,7 +50,7 @@ static long vmcoreinfo_split(char *text, size_t len, struct vmcoreinfo_entry *en
 		if (n == max)
 			return -1;
 		*eq = '\0';
-		entries[n] = (struct vmcoreinfo_entry){ line, eq + 1, (uint32_t)n };
+		entries[n] = (struct vmcoreinfo_entry){line, eq + 1, (uint32_t)n};
 		n++;
 	}
 	return (long)n;
@@ -282,8 +282,7 @@ int bw_vmcoreinfo_length(const struct bw_vmcoreinfo *vi, const char *name, uint6
 	return vmcoreinfo_get_u64(vi, "LENGTH", name ? name : "", 10, out, err);
 }
 
-int bw_vmcoreinfo_kerneloffset(const struct bw_vmcoreinfo *vi, uint64_t *out,
-			       struct bw_error *err)
+int bw_vmcoreinfo_kerneloffset(const struct bw_vmcoreinfo *vi, uint64_t *out, struct bw_error *err)
 {
 	return vmcoreinfo_get_u64(vi, "KERNELOFFSET", NULL, 16, out, err);
 }

@@ -15,6 +15,16 @@
  * Threads: a loaded bw_btf is immutable; any number of threads may query it at once.
  *
  * Caps (inputs beyond them are rejected with BW_ELIMIT): see BW_BTF_MAX_*.
+ *
+ * Validation at open follows the kernel's BTF checker (kernel/bpf/btf.c) for everything a
+ * reader relies on; a blob that fails gets BW_EFORMAT (BW_ELIMIT for a cap) and a message
+ * naming the type id, kind, name and the byte offset of its record in the blob. Two
+ * relaxations, for object files before linking: a DATASEC of size 0 (offsets not yet set) is
+ * accepted, and a DATASEC entry may be a FUNC (.ksyms). After a successful open every query is
+ * bounded: no query recurses, allocates, or scans all types.
+ *
+ * Pointer size: from the ELF class for an ELF file, else from the base, else the size of the
+ * INT named "long int" or "long unsigned int", else 8.
  */
 #ifndef BTFWALK_BTF_H
 #define BTFWALK_BTF_H
@@ -193,7 +203,13 @@ int bw_btf_resolve(const struct bw_btf *btf, uint32_t id, uint32_t *out, struct 
  * modifiers/typedefs of them). BW_EINVAL for void, FWD, FUNC, FUNC_PROTO. */
 int bw_btf_sizeof(const struct bw_btf *btf, uint32_t id, uint64_t *size, struct bw_error *err);
 
-/* Alignment in bytes, as a C compiler would give (packed structs give 1). */
+/*
+ * Alignment in bytes, as a C compiler would give: scalars min(size, pointer size) (16 for
+ * 16-byte scalars on 64-bit), structs the largest member alignment, and 1 when the layout proves
+ * the struct packed (a member off its alignment, or a size not a multiple of it), as libbpf's
+ * btf__align_of. BTF does not record __attribute__((aligned(N))), so such structs give their
+ * members' alignment. BW_EINVAL for void, FWD, FUNC, FUNC_PROTO, VAR, DATASEC, DECL_TAG.
+ */
 int bw_btf_alignof(const struct bw_btf *btf, uint32_t id, uint64_t *align, struct bw_error *err);
 
 /* Where a member is, relative to the start of the outermost type. */
@@ -214,8 +230,10 @@ int bw_btf_member_find(const struct bw_btf *btf, uint32_t id, const char *name,
 /*
  * A member path from type id: names separated by '.', each optionally followed by [N] array
  * indexes (multi-dimensional: [i][j]), e.g. "node_zones[2].vm_numa_event" or "scx.local_dsq.nr".
- * A path may start with an index ("[3].x") when id is an array. Indexes beyond the array length
- * are BW_EINVAL (the walker checks its own bounds for pointers).
+ * A path may start with an index ("[3].x") when id is an array. Indexes are decimal or 0x hex.
+ * Indexes beyond the array length are BW_EINVAL (the walker checks its own bounds for pointers).
+ * Note that pahole writes a multi-dimensional C array as one flat array ([2][3] -> [6]), clang
+ * keeps the dimensions: index as the BTF has it. At most BW_BTF_MAX_PATH_DEPTH components.
  */
 int bw_btf_path(const struct bw_btf *btf, uint32_t id, const char *path,
 		struct bw_member_loc *out, struct bw_error *err);
@@ -223,10 +241,12 @@ int bw_btf_path(const struct bw_btf *btf, uint32_t id, const char *path,
 /* Enumerator of the ENUM/ENUM64 id by name (id 0: search every enum through the name index). */
 int bw_btf_enum_value(const struct bw_btf *btf, uint32_t id, const char *name,
 		      struct bw_enumerator *out, struct bw_error *err);
-/* Name of the first enumerator of id with that value; NULL if none. */
+/* Name of the first enumerator of id (typedefs resolved) with that value, compared in the
+ * enum's own width (so -1 and 0xffffffff match in a 4-byte enum); NULL if none. */
 const char *bw_btf_enum_name(const struct bw_btf *btf, uint32_t id, int64_t value);
 
-/* Find variable var_name in DATASEC sec_name (e.g. ".data..percpu", "runqueues"). */
+/* Find variable var_name in DATASEC sec_name (e.g. ".data..percpu", "runqueues"); every DATASEC
+ * of that name is searched (object files repeat section names). BW_ENOENT if none has it. */
 int bw_btf_datasec_var(const struct bw_btf *btf, const char *sec_name, const char *var_name,
 		       struct bw_secinfo *out, struct bw_error *err);
 

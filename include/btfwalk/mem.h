@@ -36,7 +36,8 @@ struct bw_mem_range {
  * magic, else raw with file offset = physical address) or "PATH@PHYSADDR" (raw file whose first
  * byte is at PHYSADDR; hex with 0x or decimal; a suffix after the last '@' that is not a number is
  * part of the path). Files are mapped read-only, never read whole: opening is constant time in
- * the size of the dump. Empty files are BW_EFORMAT.
+ * the size of the dump. Empty files are BW_EFORMAT. Formats recognized but not read are
+ * BW_ENOTSUP rather than raw: kdump-compressed/diskdump, makedumpfile flattened, Windows dumps.
  *
  * ELF cores (QEMU dump-guest-memory, kdump /proc/vmcore): 64-bit little-endian ET_CORE only
  * (BW_ENOTSUP otherwise). Each PT_LOAD gives [p_paddr, p_paddr + p_filesz) backed by the file.
@@ -137,8 +138,7 @@ int bw_vmcoreinfo_size(const struct bw_vmcoreinfo *vi, const char *name, uint64_
 int bw_vmcoreinfo_length(const struct bw_vmcoreinfo *vi, const char *name, uint64_t *out,
 			 struct bw_error *err);
 /* KERNELOFFSET (hex, the KASLR offset), PAGESIZE (decimal), CRASHTIME (signed decimal seconds). */
-int bw_vmcoreinfo_kerneloffset(const struct bw_vmcoreinfo *vi, uint64_t *out,
-			       struct bw_error *err);
+int bw_vmcoreinfo_kerneloffset(const struct bw_vmcoreinfo *vi, uint64_t *out, struct bw_error *err);
 int bw_vmcoreinfo_pagesize(const struct bw_vmcoreinfo *vi, uint64_t *out, struct bw_error *err);
 int bw_vmcoreinfo_crashtime(const struct bw_vmcoreinfo *vi, int64_t *out, struct bw_error *err);
 /* Visit every key/value in text order; stop when fn returns non-zero (returned). */

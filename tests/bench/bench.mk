@@ -2,7 +2,7 @@
 # same run, on every Debian kernel's vmlinux BTF (fetched first) and this machine's. Timings are
 # never part of make check. BENCH_ROUNDS: parse repetitions (best of).
 BENCH := $(BUILD)/bench/bench
-BENCH_ROUNDS ?= 10
+BENCH_ROUNDS ?= 20
 
 .PHONY: bench
 $(BENCH): tests/bench/bench.c $(STATIC_LIB) $(HEADERS)

@@ -11,14 +11,22 @@ if [ -n "$MISSING_TAGS" ]; then
 	cat "$FETCH_LOG" >&2
 	exit 1
 fi
+out=$(dirname "$bench")/results.txt
 args=()
 while read -r label path; do
 	# libbpf's btf__parse_raw reads raw blobs only; the ELF vmlinux holds the same BTF.
-	[ -n "$label" ] && [[ $label != *-elf ]] && args+=("$label=$path")
+	[ -n "$label" ] && [[ $label != *-elf ]] || continue
+	# Pages of a mapped /sys/kernel/btf/vmlinux are the kernel's own and never count in RSS:
+	# both parsers read a regular copy instead, so the file costs btfwalk what it costs libbpf.
+	if [[ $path == /sys/* ]]; then
+		cp "$path" "$(dirname "$bench")/$label.btf"
+		path=$(dirname "$bench")/$label.btf
+	fi
+	args+=("$label=$path")
 done <<<"$KERNEL_BLOBS"
-out=$(dirname "$bench")/results.txt
 {
-	echo "btfwalk bench, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, $(uname -r)"
+	echo "btfwalk bench, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs," \
+		"load average $(cut -d" " -f1-3 /proc/loadavg), $(uname -r)"
 	echo
 	"$bench" -n "$rounds" "${args[@]}"
 } | tee "$out"

@@ -48,7 +48,7 @@ def main():
     release = open(os.path.join(kdir, "release")).read().strip()
 
     initrd = os.path.join(G.ROOT, "build", "e2e", "initramfs.cpio.gz")
-    src = [os.path.join(HERE, f) for f in ("numa_traffic.c", "init", "mkinitramfs.sh")]
+    src = [os.path.join(HERE, f) for f in ("numa_traffic.c", "blobpages.c", "init", "mkinitramfs.sh")]
     if not os.path.exists(initrd) or os.path.getmtime(initrd) < max(map(os.path.getmtime, src)):
         phase("building the guest initramfs (busybox-static + numa_traffic)")
         if subprocess.run([os.path.join(HERE, "mkinitramfs.sh"), initrd]).returncode:

@@ -17,13 +17,12 @@ reader never sees a half-written capture). Each node's RAM is its own memory-bac
 Only the Python standard library is used.
 """
 import argparse
-import base64
-import gzip
 import json
 import os
 import re
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -188,6 +187,28 @@ class Guest:
     def node_base(self, n):
         return n * self.node_mb << 20
 
+    def fw_cfg_module(self):
+        p = os.path.join(self.kernel_dir, "modules", "qemu_fw_cfg.ko")
+        return p if os.path.exists(p) else None
+
+    def initrd_path(self):
+        """The shared initramfs, plus (concatenated) a cpio with this kernel's qemu_fw_cfg.ko."""
+        mod = self.fw_cfg_module()
+        if not mod:
+            return self.initrd
+        path = os.path.join(self.workdir, "initrd.img")
+        if not os.path.exists(path):
+            stage = os.path.join(self.workdir, "modcpio")
+            os.makedirs(os.path.join(stage, "lib", "modules"), exist_ok=True)
+            shutil.copyfile(mod, os.path.join(stage, "lib", "modules", "qemu_fw_cfg.ko"))
+            cpio = subprocess.run("find . | LC_ALL=C sort | cpio -o -H newc --quiet --owner=0:0 | gzip -1",
+                                  shell=True, cwd=stage, stdout=subprocess.PIPE, check=True).stdout
+            shutil.rmtree(stage)
+            with open(path, "wb") as out, open(self.initrd, "rb") as base:
+                shutil.copyfileobj(base, out)
+                out.write(cpio)
+        return path
+
     def command(self):
         cpu = "max" if self.accel == "tcg" else "host"
         if self.paging == "l4":
@@ -207,9 +228,11 @@ class Guest:
                     "-numa", "node,nodeid=%d,cpus=%s,memdev=ram-node%d" % (n, cpus, n)]
         append = ("console=ttyS0 quiet panic=-1 lpj=10000000 init_on_alloc=0 "
                   "btfwalk.traffic_mib=%d" % self.traffic_mib)
+        if self.fw_cfg_module():
+            cmd += ["-device", "vmcoreinfo"]
         cmd += ["-display", "none", "-nodefaults", "-no-reboot", "-serial", "stdio",
                 "-qmp", "unix:%s,server=on,wait=off" % os.path.join(self.workdir, "qmp.sock"),
-                "-kernel", os.path.join(self.kernel_dir, "vmlinuz"), "-initrd", self.initrd,
+                "-kernel", os.path.join(self.kernel_dir, "vmlinuz"), "-initrd", self.initrd_path(),
                 "-append", append]
         return cmd
 
@@ -312,6 +335,34 @@ class Guest:
         self.last_rc = int(m.group(1))
         return text[i + len(b) + 1:].decode(errors="replace")
 
+    def fetch_file(self, path, timeout=120):
+        """A (large) guest file, carried through guest RAM: blobpages holds it in pages marked
+        with a random nonce; the pages are read from the shared node backend files."""
+        import mmap
+        nonce = os.urandom(8).hex()
+        self.run("cat %s | blobpages %s & BLOBPID=$!" % (path, nonce))
+        m = self.wait_for(rb"blobpages: ready (\d+) pages (\d+) bytes\n", timeout)
+        if not m:
+            raise GuestError("blobpages did not report for %s" % path)
+        npages, size = int(m.group(1)), int(m.group(2))
+        key = nonce.encode()
+        found = {}
+        for n in range(self.nodes):
+            with open(self.node_path(n), "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                pos = mm.find(key)
+                while pos >= 0:
+                    if pos % 4096 == 0:
+                        seq, total, ln, zero = struct.unpack_from("<IIII", mm, pos + 16)
+                        if total == npages and seq < npages and ln <= 4064 and zero == 0:
+                            found[seq] = mm[pos + 32:pos + 32 + ln]
+                    pos = mm.find(key, pos + 1)
+        self.run("kill $BLOBPID; wait $BLOBPID 2>/dev/null")
+        data = b"".join(found.get(i, b"") for i in range(npages))
+        if len(found) != npages or len(data) != size:
+            raise GuestError("fetch %s: found %d of %d pages, %d of %d bytes" % (
+                path, len(found), npages, len(data), size))
+        return data
+
     def numastat(self):
         """{node: {counter: value}} from every online node's sysfs numastat."""
         text = self.run("for d in /sys/devices/system/node/node[0-9]*; do echo \"node ${d##*node}\"; "
@@ -373,6 +424,28 @@ def extract_vmcoreinfo(raw_path, sysfs_text):
     return note[off:off + descsz].decode(errors="replace").rstrip("\0")
 
 
+def elf_note_names(path):
+    """Owner names of the notes in an ELF64 core's PT_NOTE segments."""
+    import struct
+    names = []
+    with open(path, "rb") as f:
+        eh = f.read(64)
+        phoff, = struct.unpack_from("<Q", eh, 32)
+        phentsize, phnum = struct.unpack_from("<HH", eh, 54)
+        for i in range(phnum):
+            f.seek(phoff + i * phentsize)
+            p_type, _, p_offset, _, _, p_filesz = struct.unpack("<IIQQQQ", f.read(40))
+            if p_type != 4:
+                continue
+            f.seek(p_offset)
+            data, off = f.read(p_filesz), 0
+            while off + 12 <= len(data):
+                namesz, descsz, _ = struct.unpack_from("<III", data, off)
+                names.append(data[off + 12:off + 12 + namesz].rstrip(b"\0").decode(errors="replace"))
+                off += 12 + ((namesz + 3) & ~3) + ((descsz + 3) & ~3)
+    return names
+
+
 def compare_pages(node_file, raw_file, base, size):
     """Count 4 KiB pages where a node backend copy differs from the raw image at its base."""
     diff = []
@@ -420,9 +493,11 @@ def capture(args):
         g.boot()
         tm["boot"] = round(g.boot_seconds, 2)
         log("booted in %.1fs: %s" % (g.boot_seconds, g.banner))
+        man["guest_banner"] = g.banner
         t = time.monotonic()
         g.wait_ready(args.traffic_timeout)
         tm["traffic"] = round(time.monotonic() - t, 2)
+        console = bytes(g.out)  # boot + traffic; later output is command traffic (kallsyms base64)
         log("traffic done in %.1fs" % tm["traffic"])
         t = time.monotonic()
         guest = {}
@@ -445,8 +520,9 @@ def capture(args):
             for k, v in guest.items():
                 f.write("%s=%s\n" % (k, v))
         if not args.no_kallsyms:
-            b64 = g.run("gzip -c /proc/kallsyms | base64", timeout=300)
-            data = gzip.decompress(base64.b64decode("".join(b64.split())))
+            data = g.fetch_file("/proc/kallsyms")
+            if not data.endswith(b"\n") or data.count(b"\n") < 1000:
+                raise GuestError("kallsyms looks truncated (%d bytes)" % len(data))
             with open(os.path.join(stage, "kallsyms"), "wb") as f:
                 f.write(data)
             man["kallsyms_lines"] = data.count(b"\n")
@@ -469,7 +545,9 @@ def capture(args):
             t = time.monotonic()
             g.qmp.cmd("dump-guest-memory", paging=False, protocol="file:" + os.path.join(stage, "vmcore.elf"))
             tm["dump_guest_memory"] = round(time.monotonic() - t, 2)
-            man["forms"]["elf"] = {"files": [{"path": "vmcore.elf"}], "args": ["vmcore.elf"]}
+            notes = elf_note_names(os.path.join(stage, "vmcore.elf"))
+            man["forms"]["elf"] = {"files": [{"path": "vmcore.elf"}], "args": ["vmcore.elf"],
+                                   "notes": sorted(set(notes)), "vmcoreinfo_note": "VMCOREINFO" in notes}
         if "nodes" in forms:
             t = time.monotonic()
             files = []
@@ -521,18 +599,23 @@ def capture(args):
             os.unlink(os.path.join(stage, "mem.raw"))
             del man["forms"]["raw"]
         with open(os.path.join(stage, "console.log"), "wb") as f:
-            f.write(bytes(g.out))
+            f.write(console)
         shutil.copyfile(os.path.join(run_dir, "qemu.cmdline"), os.path.join(stage, "qemu.cmdline"))
         for fn in os.listdir(stage):
             os.chmod(os.path.join(stage, fn), 0o644)
+        os.chmod(stage, 0o755)
         man["sizes"] = {fn: os.path.getsize(os.path.join(stage, fn)) for fn in sorted(os.listdir(stage))}
         with open(os.path.join(stage, "manifest.json"), "w") as f:
             json.dump(man, f, indent=1, sort_keys=True)
             f.write("\n")
-        if os.path.exists(out):
-            shutil.rmtree(out)
+        old = None
+        if os.path.exists(out):  # swap in the new capture; readers see the old or the new one
+            old = tempfile.mkdtemp(prefix="." + os.path.basename(out) + ".old-", dir=parent)
+            os.rename(out, os.path.join(old, "x"))
         os.rename(stage, out)
         stage = None
+        if old:
+            shutil.rmtree(old, ignore_errors=True)
         log("capture in %s" % out)
     finally:
         g.kill()

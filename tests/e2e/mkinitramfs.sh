@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# mkinitramfs.sh OUT.cpio.gz — the e2e guest's initramfs: busybox-static, tests/e2e/init and a
-# static numa_traffic built from tests/e2e/numa_traffic.c. Needs busybox-static, cpio, a C compiler.
+# mkinitramfs.sh OUT.cpio.gz — the e2e guest's initramfs: busybox-static, tests/e2e/init and
+# static numa_traffic and blobpages built from tests/e2e/*.c. Needs busybox-static, cpio, a C compiler.
 set -euo pipefail
 out=${1:?usage: mkinitramfs.sh OUT.cpio.gz}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,7 +14,9 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp"/{bin,dev,proc,sys,tmp,root}
 cp "$bb" "$tmp/bin/busybox"
 ln -s busybox "$tmp/bin/sh"
-${CC:-cc} -static -O2 -Wall -Wextra -Werror -o "$tmp/bin/numa_traffic" "$here/numa_traffic.c"
+for prog in numa_traffic blobpages; do
+	${CC:-cc} -static -O2 -Wall -Wextra -Werror -o "$tmp/bin/$prog" "$here/$prog.c"
+done
 install -m 755 "$here/init" "$tmp/init"
 mkdir -p "$(dirname "$out")"
 (cd "$tmp" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet --owner=0:0) | gzip -1 >"$out.tmp"

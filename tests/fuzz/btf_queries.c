@@ -33,10 +33,9 @@ static void check_find(const struct bw_btf *btf, const struct bw_type *t)
 
 	if (!t->name[0])
 		return;
-	rc = bw_btf_find(btf, t->name, t->kind, &id, &err);
-	FUZZ_ASSERT(rc == 0);
+	FUZZ_ASSERT_OK(bw_btf_find(btf, t->name, t->kind, &id, &err), &err);
 	FUZZ_ASSERT(id <= t->id);
-	FUZZ_ASSERT(bw_btf_type(btf, id, &found, &err) == 0);
+	FUZZ_ASSERT_OK(bw_btf_type(btf, id, &found, &err), &err);
 	FUZZ_ASSERT(found.kind == t->kind && strcmp(found.name, t->name) == 0);
 
 	rc = bw_btf_find(btf, t->name, BW_KIND_UNKN, &id, &err);
@@ -46,7 +45,7 @@ static void check_find(const struct bw_btf *btf, const struct bw_type *t)
 	FUZZ_ASSERT(n >= 1);
 	for (i = 0; i < n && i < FIND_ALL_MAX; i++) {
 		FUZZ_ASSERT(i == 0 || ids[i - 1] < ids[i]);
-		FUZZ_ASSERT(bw_btf_type(btf, ids[i], &found, &err) == 0);
+		FUZZ_ASSERT_OK(bw_btf_type(btf, ids[i], &found, &err), &err);
 		FUZZ_ASSERT(strcmp(found.name, t->name) == 0);
 		seen |= ids[i] == t->id;
 	}
@@ -63,7 +62,7 @@ static void check_layout(const struct bw_btf *btf, const struct bw_type *t)
 
 	rc = bw_btf_resolve(btf, t->id, &rid, &err);
 	if (rc == 0) {
-		FUZZ_ASSERT(bw_btf_type(btf, rid, &r, &err) == 0);
+		FUZZ_ASSERT_OK(bw_btf_type(btf, rid, &r, &err), &err);
 		FUZZ_ASSERT(!is_modifier(r.kind));
 	} else {
 		fuzz_check_error(rc, &err);
@@ -163,16 +162,14 @@ static void check_members(const struct bw_btf *btf, const struct bw_type *t)
 	int rc;
 
 	for (uint32_t i = 0; i < t->vlen; i++) {
-		FUZZ_ASSERT(bw_btf_member(btf, t->id, i, &m, &err) == 0);
+		FUZZ_ASSERT_OK(bw_btf_member(btf, t->id, i, &m, &err), &err);
 		if (!m.name[0])
 			continue;
 		/* The member exists, so a lookup by its name must find one of that name. */
-		rc = bw_btf_member_find(btf, t->id, m.name, &loc, &err);
-		FUZZ_ASSERT(rc == 0);
+		FUZZ_ASSERT_OK(bw_btf_member_find(btf, t->id, m.name, &loc, &err), &err);
 		FUZZ_ASSERT(loc.byte_offset == loc.bit_offset / 8);
 		/* A one-component path is the same question. */
-		rc = bw_btf_path(btf, t->id, m.name, &ploc, &err);
-		FUZZ_ASSERT(rc == 0);
+		FUZZ_ASSERT_OK(bw_btf_path(btf, t->id, m.name, &ploc, &err), &err);
 		FUZZ_ASSERT(ploc.bit_offset == loc.bit_offset && ploc.type == loc.type);
 	}
 	rc = bw_btf_member(btf, t->id, t->vlen, &m, &err);
@@ -189,14 +186,14 @@ static void check_enum(const struct bw_btf *btf, const struct bw_type *t)
 	struct bw_enumerator e, byname;
 
 	for (uint32_t i = 0; i < t->vlen; i++) {
-		FUZZ_ASSERT(bw_btf_enumerator(btf, t->id, i, &e, &err) == 0);
+		FUZZ_ASSERT_OK(bw_btf_enumerator(btf, t->id, i, &e, &err), &err);
 		FUZZ_ASSERT((uint64_t)e.value == e.uvalue);
 		FUZZ_ASSERT(bw_btf_enum_name(btf, t->id, e.value) != NULL);
 		if (!e.name[0])
 			continue;
-		FUZZ_ASSERT(bw_btf_enum_value(btf, t->id, e.name, &byname, &err) == 0);
+		FUZZ_ASSERT_OK(bw_btf_enum_value(btf, t->id, e.name, &byname, &err), &err);
 		FUZZ_ASSERT(strcmp(byname.name, e.name) == 0);
-		FUZZ_ASSERT(bw_btf_enum_value(btf, 0, e.name, &byname, &err) == 0);
+		FUZZ_ASSERT_OK(bw_btf_enum_value(btf, 0, e.name, &byname, &err), &err);
 	}
 	FUZZ_ASSERT(bw_btf_enumerator(btf, t->id, t->vlen, &e, &err) < 0);
 }
@@ -208,11 +205,11 @@ static void check_datasec(const struct bw_btf *btf, const struct bw_type *t)
 	struct bw_type var;
 
 	for (uint32_t i = 0; i < t->vlen; i++) {
-		FUZZ_ASSERT(bw_btf_secinfo(btf, t->id, i, &si, &err) == 0);
+		FUZZ_ASSERT_OK(bw_btf_secinfo(btf, t->id, i, &si, &err), &err);
 		if (bw_btf_type(btf, si.type, &var, &err) || var.kind != BW_KIND_VAR)
 			continue;
 		if (t->name[0] && var.name[0])
-			FUZZ_ASSERT(bw_btf_datasec_var(btf, t->name, var.name, &found, &err) == 0);
+			FUZZ_ASSERT_OK(bw_btf_datasec_var(btf, t->name, var.name, &found, &err), &err);
 	}
 	FUZZ_ASSERT(bw_btf_secinfo(btf, t->id, t->vlen, &si, &err) < 0);
 }
@@ -256,7 +253,7 @@ static void check_type(const struct bw_btf *btf, uint32_t id)
 	int32_t idx;
 	uint64_t esize, asize, total;
 
-	FUZZ_ASSERT(bw_btf_type(btf, id, &t, &err) == 0);
+	FUZZ_ASSERT_OK(bw_btf_type(btf, id, &t, &err), &err);
 	FUZZ_ASSERT(t.id == id && t.name != NULL);
 	FUZZ_ASSERT(t.kind > BW_KIND_UNKN && t.kind <= BW_KIND_MAX);
 	FUZZ_ASSERT(strcmp(bw_kind_name(t.kind), "UNKN") != 0);
@@ -265,11 +262,11 @@ static void check_type(const struct bw_btf *btf, uint32_t id)
 	check_wrong_kind(btf, &t);
 	switch (t.kind) {
 	case BW_KIND_INT:
-		FUZZ_ASSERT(bw_btf_int(btf, id, &in, &err) == 0);
+		FUZZ_ASSERT_OK(bw_btf_int(btf, id, &in, &err), &err);
 		FUZZ_ASSERT(in.offset + in.bits <= (uint64_t)t.size * 8);
 		break;
 	case BW_KIND_ARRAY:
-		FUZZ_ASSERT(bw_btf_array(btf, id, &arr, &err) == 0);
+		FUZZ_ASSERT_OK(bw_btf_array(btf, id, &arr, &err), &err);
 		/* An array is its elements laid end to end. */
 		if (!bw_btf_sizeof(btf, arr.type, &esize, &err) &&
 		    !bw_btf_sizeof(btf, id, &asize, &err) &&
@@ -286,18 +283,18 @@ static void check_type(const struct bw_btf *btf, uint32_t id)
 		break;
 	case BW_KIND_FUNC_PROTO:
 		for (uint32_t i = 0; i < t.vlen; i++)
-			FUZZ_ASSERT(bw_btf_param(btf, id, i, &p, &err) == 0);
+			FUZZ_ASSERT_OK(bw_btf_param(btf, id, i, &p, &err), &err);
 		FUZZ_ASSERT(bw_btf_param(btf, id, t.vlen, &p, &err) < 0);
 		break;
 	case BW_KIND_VAR:
 	case BW_KIND_FUNC:
-		FUZZ_ASSERT(bw_btf_linkage(btf, id, &linkage, &err) == 0);
+		FUZZ_ASSERT_OK(bw_btf_linkage(btf, id, &linkage, &err), &err);
 		break;
 	case BW_KIND_DATASEC:
 		check_datasec(btf, &t);
 		break;
 	case BW_KIND_DECL_TAG:
-		FUZZ_ASSERT(bw_btf_decl_tag_idx(btf, id, &idx, &err) == 0);
+		FUZZ_ASSERT_OK(bw_btf_decl_tag_idx(btf, id, &idx, &err), &err);
 		FUZZ_ASSERT(idx >= -1);
 		break;
 	default:
@@ -343,7 +340,7 @@ void fuzz_query_btf(const struct bw_btf *btf)
 	(void)bw_btf_str(btf, UINT32_MAX);
 	(void)bw_btf_enum_name(btf, cnt, 0);
 
-	FUZZ_ASSERT(bw_btf_dump_raw(btf, fuzz_null_sink, NULL, &err) == 0);
+	FUZZ_ASSERT_OK(bw_btf_dump_raw(btf, fuzz_null_sink, NULL, &err), &err);
 	/* A writer that stops early must stop the dump with an error, not be called again. */
 	rc = bw_btf_dump_raw(btf, fuzz_stop_sink, &stop, &err);
 	FUZZ_ASSERT(rc <= 0);

@@ -8,7 +8,9 @@ smoke=${FUZZ_SMOKE_SECONDS:-20}
 build=build-fuzz
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-limits=(-timeout=10 -rss_limit_mb=2048)
+# Hangs (10 s), memory blow-ups and any single allocation above 256 MiB (no input is that big)
+# are findings, like crashes.
+limits=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=256)
 
 for src in tests/fuzz/fuzz_*.c; do
 	t=$(basename "$src" .c)

@@ -2,7 +2,8 @@
 # with the same sanitizers, into build-fuzz/. Entry points:
 #   make fuzz-build   the targets, the tools and the seed corpora (build-fuzz/seeds/TARGET/)
 #   make fuzz-all     (make fuzz) every target for FUZZ_SECONDS each, on one core, then a summary
-#   FUZZ_TARGETS="btf_raw expr" narrows either; FUZZ_RSS_MB / FUZZ_TIMEOUT set the finding limits.
+#   FUZZ_TARGETS="btf_raw expr" narrows either; FUZZ_TIMEOUT (s), FUZZ_RSS_MB and FUZZ_MALLOC_MB
+#   (largest single allocation, default 256) set what counts as a hang or a memory finding.
 # tests/fuzz/check-fuzz.sh (make check) replays fixtures/regress/ and runs a short smoke pass.
 
 FUZZ_CC ?= clang

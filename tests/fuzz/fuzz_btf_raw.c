@@ -46,6 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct bw_btf_opts opts = { 0 };
 	struct bw_btf *btf = NULL;
 	struct bw_error err;
+	size_t open_allocs;
 	int rc;
 
 	if (!buf)
@@ -54,6 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_alloc_init(&fa, 0);
 	opts.alloc = &fa.a;
 	rc = bw_btf_open_mem(buf + shift, size, &opts, &btf, &err);
+	open_allocs = fa.calls;
 	if (rc == 0) {
 		FUZZ_ASSERT(btf != NULL);
 		fuzz_query_btf(btf);
@@ -62,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check_error(rc, &err);
 	}
 	FUZZ_ASSERT(fa.live == 0);
-	open_with_failing_alloc(buf + shift, size, fa.calls, hash >> 2);
+	open_with_failing_alloc(buf + shift, size, open_allocs, hash >> 2);
 	free(buf);
 	return 0;
 }

@@ -21,10 +21,14 @@ done
 cp fixtures/seeds/vmcoreinfo/* "$seeds/vmcoreinfo/"
 cp fixtures/seeds/symtab/* "$seeds/symtab/"
 cp fixtures/seeds/expr/* "$seeds/expr/"
-# VMCOREINFO texts the end-to-end tests saved from real guests, when this machine has them.
+# VMCOREINFO texts and the head of /proc/kallsyms the end-to-end tests saved from real guests,
+# when this machine has them.
 cache=${BTFWALK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/btfwalk}
 for f in "$cache"/dumps/*/vmcoreinfo*; do
 	[ -f "$f" ] && cp "$f" "$seeds/vmcoreinfo/real-$(basename "$(dirname "$f")")-$(basename "$f")"
+done
+for f in "$cache"/dumps/*/kallsyms; do
+	[ -f "$f" ] && head -c 16384 "$f" >"$seeds/symtab/real-$(basename "$(dirname "$f")")-kallsyms"
 done
 
 # Raw BTF.
@@ -46,7 +50,8 @@ for src in fixtures/seeds/*.c; do
 	cp "$tmp/$name.gcc.o" "$seeds/btf_elf/$name.gcc-pahole.o"
 done
 if [ -r /sys/kernel/btf/vmlinux ]; then
-	python3 fixtures/seeds/cut_btf.py /sys/kernel/btf/vmlinux 400 "$seeds/btf_raw/vmlinux-cut.btf"
+	python3 fixtures/seeds/cut_btf.py /sys/kernel/btf/vmlinux 400 "$seeds/btf_raw/vmlinux-cut.btf" ||
+		echo "make-seeds: could not cut /sys/kernel/btf/vmlinux; going on without it" >&2
 fi
 
 # ELF wrappers: the .BTF section in ELF32 and big-endian containers.

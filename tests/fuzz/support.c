@@ -10,6 +10,13 @@ void fuzz_fail(const char *file, int line, const char *what)
 	abort();
 }
 
+void fuzz_fail_err(const char *file, int line, const char *what, const struct bw_error *err)
+{
+	fprintf(stderr, "%s:%d: API contract broken: %s failed: %s: %s\n", file, line, what,
+		bw_strerror(err->code), err->msg);
+	abort();
+}
+
 void fuzz_check_error(int rc, const struct bw_error *err)
 {
 	FUZZ_ASSERT(rc < 0);

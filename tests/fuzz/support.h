@@ -16,7 +16,16 @@
 			fuzz_fail(__FILE__, __LINE__, #cond);                              \
 	} while (0)
 
+/* A call that must succeed: on failure, print what the library said. */
+#define FUZZ_ASSERT_OK(call, errp)                                                         \
+	do {                                                                               \
+		if ((call) != 0)                                                           \
+			fuzz_fail_err(__FILE__, __LINE__, #call, errp);                    \
+	} while (0)
+
 _Noreturn void fuzz_fail(const char *file, int line, const char *what);
+_Noreturn void fuzz_fail_err(const char *file, int line, const char *what,
+			     const struct bw_error *err);
 
 /* A failed call must say why: a negative BW_E* code that matches err and a non-empty message. */
 void fuzz_check_error(int rc, const struct bw_error *err);

@@ -118,9 +118,9 @@ uint8_t *imgb_elf_build(const struct imgb_elf *e, size_t *len)
 	if (!buf)
 		abort();
 	memcpy(buf, "\177ELF", 4);
-	buf[4] = 2; /* ELFCLASS64 */
-	buf[5] = 1; /* ELFDATA2LSB */
-	buf[6] = 1; /* EV_CURRENT */
+	buf[4] = 2;		  /* ELFCLASS64 */
+	buf[5] = 1;		  /* ELFDATA2LSB */
+	buf[6] = 1;		  /* EV_CURRENT */
 	imgb_put16(buf + 16, 4);  /* ET_CORE */
 	imgb_put16(buf + 18, 62); /* EM_X86_64 */
 	imgb_put32(buf + 20, 1);

@@ -32,19 +32,19 @@ struct sym {
 
 /* A kernel-like list in address order: per-CPU symbols first (absolute 0-based), then text. */
 static const struct sym percpu_syms[] = {
-	{ "fixed_percpu_data", 'A', 0x0 },
-	{ "cpu_number", 'D', 0x1a000 },
-	{ "runqueues", 'd', 0x2a6c0 },
+	{"fixed_percpu_data", 'A', 0x0},
+	{"cpu_number", 'D', 0x1a000},
+	{"runqueues", 'd', 0x2a6c0},
 };
 static const struct sym text_syms[] = {
-	{ "_text", 'T', 0xffffffff81000000ull },
-	{ "_stext", 'T', 0xffffffff81000000ull },
-	{ "start_kernel", 'T', 0xffffffff83a12345ull },
-	{ "node_data", 'D', 0xffffffff84b0c000ull },
-	{ "__per_cpu_offset", 'D', 0xffffffff84b0c800ull },
-	{ "static_helper", 't', 0xffffffff84b10000ull },
-	{ "__start_BTF", 'R', 0xffffffff85000000ull },
-	{ "_end", 'B', 0xffffffff86400000ull },
+	{"_text", 'T', 0xffffffff81000000ull},
+	{"_stext", 'T', 0xffffffff81000000ull},
+	{"start_kernel", 'T', 0xffffffff83a12345ull},
+	{"node_data", 'D', 0xffffffff84b0c000ull},
+	{"__per_cpu_offset", 'D', 0xffffffff84b0c800ull},
+	{"static_helper", 't', 0xffffffff84b10000ull},
+	{"__start_BTF", 'R', 0xffffffff85000000ull},
+	{"_end", 'B', 0xffffffff86400000ull},
 };
 
 static struct {
@@ -70,7 +70,7 @@ static int vread(void *ctx, uint64_t vaddr, void *buf, size_t len)
 /* Token 0x01..0x06 are multi-character (as scripts/kallsyms builds them); others one char. */
 static void make_tokens(void)
 {
-	static const char *const multi[] = { "", "_per", "cpu_", "node", "start", "_t", "__" };
+	static const char *const multi[] = {"", "_per", "cpu_", "node", "start", "_t", "__"};
 	size_t off = 0;
 	int i;
 
@@ -108,7 +108,7 @@ enum encoding { PC_RELATIVE, RELATIVE_BASE, ABSOLUTE_PERCPU, ABSOLUTE };
 /* Lay out the tables for v.syms in the given encoding; returns where they are. */
 static struct bw_kallsyms_tables build(enum encoding enc, uint64_t relative_base)
 {
-	struct bw_kallsyms_tables t = { 0 };
+	struct bw_kallsyms_tables t = {0};
 	size_t pos = O_NAMES, i;
 	char full[600];
 	uint8_t comp[600];
@@ -246,12 +246,12 @@ static void test_many_and_big(void **state)
 	use_syms(false);
 	for (i = 0; i < 520; i++) {
 		snprintf(names[i], sizeof(names[i]), "sym_%zu_percpu_node", i);
-		v.syms[v.nsyms++] = (struct sym){ names[i], i % 2 ? 't' : 'T',
-						  0xffffffff86400000ull + i * 0x40 };
+		v.syms[v.nsyms++] =
+			(struct sym){names[i], i % 2 ? 't' : 'T', 0xffffffff86400000ull + i * 0x40};
 	}
 	memset(v.bigname, 'x', 250);
 	v.bigname[250] = '\0';
-	v.syms[v.nsyms++] = (struct sym){ v.bigname, 'T', 0xffffffff87000000ull };
+	v.syms[v.nsyms++] = (struct sym){v.bigname, 'T', 0xffffffff87000000ull};
 	t = build(PC_RELATIVE, 0);
 	expect_decoded(&t);
 	t = build(RELATIVE_BASE, 0xffffffff81000000ull);
@@ -335,12 +335,9 @@ static void test_hostile_tables(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pc_relative),
-		cmocka_unit_test(test_relative_base),
-		cmocka_unit_test(test_absolute_percpu),
-		cmocka_unit_test(test_absolute_addresses),
-		cmocka_unit_test(test_many_and_big),
-		cmocka_unit_test(test_hostile_tables),
+		cmocka_unit_test(test_pc_relative),	cmocka_unit_test(test_relative_base),
+		cmocka_unit_test(test_absolute_percpu), cmocka_unit_test(test_absolute_addresses),
+		cmocka_unit_test(test_many_and_big),	cmocka_unit_test(test_hostile_tables),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -110,6 +110,37 @@ static void test_core(void **state)
 	bw_mem_close(mem);
 }
 
+/* More than 65534 program headers: e_phnum is PN_XNUM and section header 0's sh_info counts. */
+static void test_pn_xnum(void **state)
+{
+	struct bw_mem_range r[4];
+	struct imgb_elf e;
+	struct bw_error err;
+	struct bw_mem *mem;
+	uint8_t *img, got[16];
+	size_t len;
+
+	(void)state;
+	make_core(&e);
+	img = imgb_elf_build(&e, &len);
+	img = realloc(img, len + 64);
+	assert_non_null(img);
+	memset(img + len, 0, 64);
+	imgb_put32(img + len + 44, 4); /* sh_info: the PT_NOTE and three PT_LOADs */
+	imgb_put64(img + 40, len);     /* e_shoff */
+	imgb_put16(img + 58, 64);      /* e_shentsize */
+	imgb_put16(img + 60, 1);       /* e_shnum */
+	imgb_put16(img + 56, 0xffff);  /* e_phnum = PN_XNUM */
+	assert_int_equal(open_image(img, len + 64, &mem, &err), 0);
+	assert_int_equal(bw_mem_ranges(mem, r, 4), 2);
+	assert_int_equal(r[1].start, 0x100000);
+	assert_int_equal(bw_mem_read(mem, 0x100010, got, 16, &err), 0);
+	assert_memory_equal(got, high + 0x10, 16);
+	assert_int_equal(bw_mem_cpu_regs(mem, NULL, 0), 2);
+	bw_mem_close(mem);
+	free(img);
+}
+
 /* Build the core, let corrupt() change it, expect code and a message naming the place. */
 static void expect_bad(void (*corrupt)(uint8_t *img, size_t *len), int code, const char *needle)
 {
@@ -276,6 +307,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_core),
+		cmocka_unit_test(test_pn_xnum),
 		cmocka_unit_test(test_hostile_cores),
 		cmocka_unit_test(test_every_truncation),
 	};

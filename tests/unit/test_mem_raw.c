@@ -146,6 +146,16 @@ static void test_open_errors(void **state)
 	assert_int_equal(bw_mem_open(sv, 1, NULL, &mem, &err), -BW_EIO);
 	assert_int_equal(bw_mem_open(sv, 0, NULL, &mem, &err), -BW_EINVAL);
 	assert_int_equal(bw_mem_open(sv, BW_MEM_MAX_FILES + 1, NULL, &mem, &err), -BW_ELIMIT);
+	/* A kdump-compressed file is refused, not read as raw memory; with @0 it is raw. */
+	free(empty);
+	empty = imgb_write(dir, "vmcore.kdump", "KDUMP   \x06\0\0\0", 12);
+	sv[0] = empty;
+	assert_int_equal(bw_mem_open(sv, 1, NULL, &mem, &err), -BW_ENOTSUP);
+	assert_non_null(strstr(err.msg, "kdump-compressed"));
+	snprintf(big, sizeof(big), "%s@0", empty);
+	sv[0] = big;
+	assert_int_equal(bw_mem_open(sv, 1, NULL, &mem, &err), 0);
+	bw_mem_close(mem);
 	/* A base so high the file would wrap past 2^64. */
 	free(empty);
 	empty = imgb_write(dir, "two", "ab", 2);
@@ -172,8 +182,8 @@ static int counting_read(void *ctx, uint64_t paddr, void *buf, size_t len)
 
 static void test_callback_source(void **state)
 {
-	struct bw_mem_range ranges[2] = { { 0x3000, 0x1000 }, { 0x1000, 0x1000 } }, r[2];
-	struct counting_phys c = { { NULL, 0 }, 0 };
+	struct bw_mem_range ranges[2] = {{0x3000, 0x1000}, {0x1000, 0x1000}}, r[2];
+	struct counting_phys c = {{NULL, 0}, 0};
 	struct bw_error err;
 	struct bw_mem *mem;
 	uint8_t got[16];
@@ -194,13 +204,13 @@ static void test_callback_source(void **state)
 	bw_mem_close(mem);
 
 	/* A range the callback refuses is a fault naming the address. */
-	ranges[0] = (struct bw_mem_range){ 0x4000, 0x1000 };
+	ranges[0] = (struct bw_mem_range){0x4000, 0x1000};
 	assert_int_equal(bw_mem_open_callback(ranges, 1, counting_read, &c, NULL, &mem, &err), 0);
 	assert_int_equal(bw_mem_read(mem, 0x4010, got, 8, &err), -BW_EFAULT);
 	assert_non_null(strstr(err.msg, "0x4010"));
 	bw_mem_close(mem);
 
-	ranges[0] = (struct bw_mem_range){ 0x1800, 0x1000 };
+	ranges[0] = (struct bw_mem_range){0x1800, 0x1000};
 	assert_int_equal(bw_mem_open_callback(ranges, 2, counting_read, &c, NULL, &mem, &err),
 			 -BW_EFORMAT);
 	assert_int_equal(bw_mem_open_callback(ranges, 2, NULL, &c, NULL, &mem, &err), -BW_EINVAL);
@@ -214,9 +224,10 @@ static void test_callback_source(void **state)
 
 static void test_find_vmcoreinfo(void **state)
 {
-	static const char text[] = "OSRELEASE=6.12.9-amd64\nPAGESIZE=4096\nSYMBOL(swapper_pg_dir)=ffffffff8a"
-				   "e1a000\nNUMBER(phys_base)=-1048576\n";
-	struct bw_mem_range range = { 0, 0x8000 };
+	static const char text[] =
+		"OSRELEASE=6.12.9-amd64\nPAGESIZE=4096\nSYMBOL(swapper_pg_dir)=ffffffff8a"
+		"e1a000\nNUMBER(phys_base)=-1048576\n";
+	struct bw_mem_range range = {0, 0x8000};
 	struct imgb_phys phys;
 	struct bw_error err;
 	struct bw_mem *mem;

@@ -49,7 +49,7 @@ static char *slurp(const char *dir, const char *name, size_t *len)
 	return buf;
 }
 
-/* The "args" strings of "forms" -> form in manifest.json (a crude scan; the e2e script writes it). */
+/* The "args" strings of "forms" -> form in manifest.json (a crude scan of what e2e writes). */
 static int form_args(const char *manifest, const char *form, const char *dir, char args[][4200],
 		     int max)
 {
@@ -102,9 +102,9 @@ static uint64_t sym_or_zero(const struct bw_vmcoreinfo *vi, const char *name)
 static void check_kallsyms(const char *dir, const struct bw_mem *mem,
 			   const struct bw_vmcoreinfo *vi, const char *form)
 {
-	struct bw_kallsyms_tables t = { 0 };
+	struct bw_kallsyms_tables t = {0};
 	struct bw_symtab *decoded, *guest;
-	struct kview k = { mem, 0 };
+	struct kview k = {mem, 0};
 	struct bw_error err;
 	size_t len, i, n, low;
 	int64_t phys_base;
@@ -148,19 +148,20 @@ static void check_kallsyms(const char *dir, const struct bw_mem *mem,
 	printf("# %s %s: %zu kallsyms symbols (%s encoding, %zu absolute per-CPU) equal the "
 	       "guest's /proc/kallsyms (%zu lines)\n",
 	       dir, form, n,
-	       t.relative_base ? "relative-base" : t.offsets ? "place-relative" : "absolute", low,
-	       bw_symtab_count(guest));
+	       t.relative_base ? "relative-base"
+	       : t.offsets     ? "place-relative"
+			       : "absolute",
+	       low, bw_symtab_count(guest));
 	bw_symtab_free(decoded);
 	bw_symtab_free(guest);
 }
 
 /* init_top_pgt's walk agrees with the kernel-image mapping for a few image addresses. */
-static void check_pgtable(const char *dir, const struct bw_mem *mem,
-			  const struct bw_vmcoreinfo *vi, const char *form)
+static void check_pgtable(const char *dir, const struct bw_mem *mem, const struct bw_vmcoreinfo *vi,
+			  const char *form)
 {
-	static const char *const syms[] = { "init_uts_ns", "kallsyms_names", "node_data",
-					    "_stext" };
-	struct bw_pgtable pt = { mem, 0, 4, 0 };
+	static const char *const syms[] = {"init_uts_ns", "kallsyms_names", "node_data", "_stext"};
+	struct bw_pgtable pt = {mem, 0, 4, 0};
 	struct bw_error err;
 	int64_t l5, phys_base, me = 0;
 	uint64_t top, pa, size;
@@ -198,8 +199,8 @@ static void check_scan(const char *dir, const struct bw_mem *mem, const char *gu
 	if (bw_mem_find_vmcoreinfo(mem, buf, sizeof(buf), &len, &where, &err))
 		fail_msg("%s %s: %s", dir, form, err.msg);
 	assert_string_equal(buf, guest_text);
-	printf("# %s %s: VMCOREINFO found in memory at 0x%llx equals the guest's text\n", dir,
-	       form, (unsigned long long)where);
+	printf("# %s %s: VMCOREINFO found in memory at 0x%llx equals the guest's text\n", dir, form,
+	       (unsigned long long)where);
 }
 
 /* QEMU's own "info registers" against the ELF notes. */
@@ -264,8 +265,8 @@ static void check_form(const char *dir, const char *manifest, const char *form,
 		assert_memory_equal(note, guest_text, strlen(guest_text));
 		printf("# %s %s: the VMCOREINFO note equals the guest's text\n", dir, form);
 	} else {
-		assert_int_equal(bw_vmcoreinfo_parse(guest_text, strlen(guest_text), NULL, &vi, &err),
-				 0);
+		assert_int_equal(
+			bw_vmcoreinfo_parse(guest_text, strlen(guest_text), NULL, &vi, &err), 0);
 	}
 	check_scan(dir, mem, guest_text, form);
 	check_pgtable(dir, mem, vi, form);

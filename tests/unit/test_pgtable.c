@@ -26,12 +26,12 @@
 #define PDPT_DIRECT 0x6000ull
 #define PD_DIRECT 0x7000ull
 
-static const uint64_t va_4k = 0xffffffff81234567ull;	     /* text: 4 KiB page */
-static const uint64_t va_2m = 0xffff888040212345ull;	     /* direct map: 2 MiB page */
-static const uint64_t va_1g = 0xffff888103456789ull;	     /* direct map: 1 GiB page */
-static const uint64_t va_none = 0xffffc90000000000ull;	     /* vmalloc: no PML4 entry */
-static const uint64_t va_pt_hole = 0xffffffff81235000ull;    /* next 4 KiB page: no PT entry */
-static const uint64_t va_la57 = 0xff11000000000000ull;	     /* only canonical with 5 levels */
+static const uint64_t va_4k = 0xffffffff81234567ull;	  /* text: 4 KiB page */
+static const uint64_t va_2m = 0xffff888040212345ull;	  /* direct map: 2 MiB page */
+static const uint64_t va_1g = 0xffff888103456789ull;	  /* direct map: 1 GiB page */
+static const uint64_t va_none = 0xffffc90000000000ull;	  /* vmalloc: no PML4 entry */
+static const uint64_t va_pt_hole = 0xffffffff81235000ull; /* next 4 KiB page: no PT entry */
+static const uint64_t va_la57 = 0xff11000000000000ull;	  /* only canonical with 5 levels */
 
 static struct imgb_phys phys;
 static struct bw_mem *mem;
@@ -63,7 +63,7 @@ static void build(uint64_t cbit)
 
 static int setup(void **state)
 {
-	struct bw_mem_range r = { 0, 0x10000 };
+	struct bw_mem_range r = {0, 0x10000};
 
 	(void)state;
 	imgb_phys_init(&phys, 0x10000);
@@ -101,7 +101,7 @@ static void expect_fault(const struct bw_pgtable *pt, uint64_t va, const char *n
 
 static void test_four_level(void **state)
 {
-	struct bw_pgtable pt = { mem, PML4 | 0x18 /* PWT|PCD in CR3 */, 4, 0 };
+	struct bw_pgtable pt = {mem, PML4 | 0x18 /* PWT|PCD in CR3 */, 4, 0};
 	char want[128];
 
 	(void)state;
@@ -125,7 +125,7 @@ static void test_four_level(void **state)
 
 static void test_five_level(void **state)
 {
-	struct bw_pgtable pt = { mem, PML5, 5, 0 };
+	struct bw_pgtable pt = {mem, PML5, 5, 0};
 
 	(void)state;
 	build(0);
@@ -142,7 +142,7 @@ static void test_five_level(void **state)
 
 static void test_encryption_mask(void **state)
 {
-	struct bw_pgtable pt = { mem, PML4 | CBIT, 4, CBIT };
+	struct bw_pgtable pt = {mem, PML4 | CBIT, 4, CBIT};
 
 	(void)state;
 	build(CBIT);
@@ -156,7 +156,7 @@ static void test_encryption_mask(void **state)
 
 static void test_bad_tables(void **state)
 {
-	struct bw_pgtable pt = { mem, PML4, 4, 0 };
+	struct bw_pgtable pt = {mem, PML4, 4, 0};
 	struct bw_error err;
 	uint64_t pa;
 

@@ -130,7 +130,7 @@ static int stop_at_third(void *ctx, const char *key, const char *value)
 static void test_foreach_and_duplicates(void **state)
 {
 	struct bw_vmcoreinfo *vi;
-	struct visit v = { 0 };
+	struct visit v = {0};
 	struct bw_error err;
 	int n = 0;
 

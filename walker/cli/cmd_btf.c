@@ -80,7 +80,11 @@ static int cmd_btf_open(const char *path, const struct bw_btf *base, struct cmd_
 		ret = bw_btf_open_mem(src->buf, len, &opts, &src->btf, &err);
 	}
 	if (ret) {
-		fprintf(stderr, "btfwalk: %s: %s\n", path, err.msg);
+		/* File errors name the path already; format errors do not. */
+		if (strncmp(err.msg, path, strlen(path)))
+			fprintf(stderr, "btfwalk: %s: %s\n", path, err.msg);
+		else
+			fprintf(stderr, "btfwalk: %s\n", err.msg);
 		free(src->buf);
 		src->buf = NULL;
 		return -1;

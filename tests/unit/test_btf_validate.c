@@ -1,0 +1,451 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Validation: one malformed blob per rule, each rejected with the expected code and a message
+ * that names what is wrong and where (type id, kind, and the record's byte offset in the blob,
+ * which the test knows because it wrote the record there). And the valid corners: a struct
+ * that points to itself, extra zero header bytes, a flexible array at a struct's end.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "btfwalk.h"
+#include "btf_builder.h"
+
+#define HDR 24 /* the builder's header size: records start at blob offset HDR + btfb_pos() */
+
+static void expect_blob(const uint8_t *blob, size_t len, int code, const char *what,
+			const char *where)
+{
+	struct bw_error err = { 0 };
+	struct bw_btf *btf = NULL;
+	int ret = bw_btf_open_mem(blob, len, NULL, &btf, &err);
+
+	if (!code) {
+		if (ret)
+			fail_msg("valid blob rejected: %s", err.msg);
+		bw_btf_close(btf);
+		return;
+	}
+	if (ret != -code)
+		fail_msg("want %s, got %d (%s)", bw_strerror(code), ret, ret ? err.msg : "accepted");
+	assert_null(btf);
+	assert_int_equal(err.code, code);
+	if (what && !strstr(err.msg, what))
+		fail_msg("message '%s' lacks '%s'", err.msg, what);
+	if (where && !strstr(err.msg, where))
+		fail_msg("message '%s' lacks '%s'", err.msg, where);
+}
+
+/* Build the blob of b (with header h, or the default) and expect it rejected (code 0: ok). */
+static void expect(struct btfb *b, const struct btfb_hdr *h, int code, const char *what,
+		   const char *where)
+{
+	uint8_t *blob;
+	size_t len = btfb_blob_hdr(b, h, &blob);
+
+	expect_blob(blob, len, code, what, where);
+	free(blob);
+	btfb_free(b);
+}
+
+/* "[id] KIND 'name' at offset N" for a record written at type-section position pos. */
+static const char *where(uint32_t id, const char *kind, const char *name, size_t pos)
+{
+	static char buf[128];
+
+	snprintf(buf, sizeof(buf), "[%u] %s '%s' at offset %zu", id, kind, name, HDR + pos);
+	return buf;
+}
+
+static uint32_t add_int(struct btfb *b)
+{
+	return btfb_int(b, "int", 4, 1, 0, 32);
+}
+
+/* ---- header ---- */
+
+static void test_header(void **state)
+{
+	struct btfb_hdr h;
+	struct btfb b;
+	uint8_t tiny[10] = { 0x9f, 0xeb, 1, 0 };
+
+	(void)state;
+	expect_blob(tiny, sizeof(tiny), BW_EFORMAT, "BTF header: 10 bytes", NULL);
+	expect_blob(tiny, 1, BW_EFORMAT, "too short", NULL);
+
+	btfb_init(&b), add_int(&b), btfb_hdr_default(&b, &h), h.magic = 0x1234;
+	expect(&b, &h, BW_EFORMAT, "bad magic 0x1234", NULL);
+	btfb_init(&b), add_int(&b), btfb_hdr_default(&b, &h), h.version = 2;
+	expect(&b, &h, BW_EFORMAT, "version 2", NULL);
+	btfb_init(&b), add_int(&b), btfb_hdr_default(&b, &h), h.flags = 1;
+	expect(&b, &h, BW_EFORMAT, "flags 0x1", NULL);
+	btfb_init(&b), add_int(&b), btfb_hdr_default(&b, &h), h.hdr_len = 20;
+	expect(&b, &h, BW_EFORMAT, "hdr_len 20", NULL);
+	btfb_init(&b), add_int(&b), btfb_hdr_default(&b, &h), h.hdr_len = 4096;
+	expect(&b, &h, BW_EFORMAT, "hdr_len 4096", NULL);
+	/* A longer header is fine while the bytes we do not know are zero. */
+	btfb_init(&b), add_int(&b), btfb_hdr_default(&b, &h), h.extra_hdr = 8;
+	expect(&b, &h, 0, NULL, NULL);
+	btfb_init(&b), add_int(&b), btfb_hdr_default(&b, &h), h.extra_hdr = 8, h.extra_value = 1;
+	expect(&b, &h, BW_EFORMAT, "non-zero header byte at offset 24", NULL);
+	btfb_init(&b), add_int(&b), btfb_hdr_default(&b, &h), h.type_off = 2, h.str_off += 2;
+	expect(&b, &h, BW_EFORMAT, "type_off 2 is not 4-byte aligned", NULL);
+	btfb_init(&b), add_int(&b), btfb_hdr_default(&b, &h), h.type_len = 1000;
+	expect(&b, &h, BW_EFORMAT, "type section [24, 1024) outside", NULL);
+	btfb_init(&b), add_int(&b), btfb_hdr_default(&b, &h), h.str_len = 1000;
+	expect(&b, &h, BW_EFORMAT, "string section", "outside");
+	btfb_init(&b), add_int(&b), btfb_hdr_default(&b, &h), h.str_off = 8, h.str_len = 8;
+	expect(&b, &h, BW_EFORMAT, "overlaps string section", NULL);
+	btfb_init(&b), btfb_hdr_default(&b, &h);
+	expect(&b, &h, BW_EFORMAT, "empty type section", NULL);
+	btfb_init(&b), add_int(&b), btfb_hdr_default(&b, &h), h.str_len = 0;
+	expect(&b, &h, BW_EFORMAT, "empty string section", NULL);
+	/* Strings "\0int\0x": the last byte is not NUL. */
+	btfb_init(&b), add_int(&b), btfb_str(&b, "x"), btfb_hdr_default(&b, &h), h.str_len -= 1;
+	expect(&b, &h, BW_EFORMAT, "last byte", "is not NUL");
+	btfb_init(&b), add_int(&b), btfb_hdr_default(&b, &h), h.str_off += 1, h.str_len -= 1;
+	expect(&b, &h, BW_EFORMAT, "first byte", "is not NUL");
+}
+
+/* ---- records ---- */
+
+static void test_records(void **state)
+{
+	struct btfb_hdr h;
+	struct btfb b;
+	size_t pos;
+
+	(void)state;
+	/* A record cut short: 8 bytes left of the second one. */
+	btfb_init(&b), add_int(&b), pos = btfb_pos(&b), btfb_u32(&b, 0), btfb_u32(&b, 2u << 24);
+	btfb_hdr_default(&b, &h);
+	expect(&b, &h, BW_EFORMAT, "BTF [2] at offset 40: 8 bytes left, need 12", NULL);
+	(void)pos;
+	/* vlen 3 but only one member written. */
+	btfb_init(&b), add_int(&b), pos = btfb_pos(&b);
+	btfb_struct(&b, BTFB_STRUCT, "s", 4, false, 3), btfb_member(&b, "a", 1, 0, 0);
+	expect(&b, NULL, BW_EFORMAT, "BTF [2] STRUCT at offset 40: vlen 3 needs 36 bytes", NULL);
+	btfb_init(&b), add_int(&b), btfb_type(&b, "x", 20, false, 0, 0);
+	expect(&b, NULL, BW_EFORMAT, "BTF [2] at offset 40: unknown kind 20", NULL);
+	btfb_init(&b), btfb_type(&b, "x", 0, false, 0, 0);
+	expect(&b, NULL, BW_EFORMAT, "BTF [1] at offset 24: unknown kind 0", NULL);
+	btfb_init(&b), btfb_type(&b, "x", 31, false, 0, 0);
+	expect(&b, NULL, BW_EFORMAT, "unknown kind 31", NULL);
+}
+
+/* ---- each record's own rules ---- */
+
+static void test_common_rules(void **state)
+{
+	struct btfb b;
+	size_t pos;
+
+	(void)state;
+	btfb_init(&b), add_int(&b), pos = btfb_pos(&b), btfb_u32(&b, 0);
+	btfb_u32(&b, (2u << 24) | (1u << 16)), btfb_u32(&b, 1);
+	expect(&b, NULL, BW_EFORMAT, "info 0x02010000 has unknown bits", where(2, "PTR", "", pos));
+	btfb_init(&b), pos = btfb_pos(&b), btfb_type(&b, "int", BTFB_INT, true, 0, 4);
+	btfb_u32(&b, 32);
+	expect(&b, NULL, BW_EFORMAT, "kind_flag set", where(1, "INT", "int", pos));
+	btfb_init(&b), add_int(&b), pos = btfb_pos(&b), btfb_type(&b, NULL, BTFB_PTR, false, 1, 1);
+	expect(&b, NULL, BW_EFORMAT, "vlen 1 on a kind without one", where(2, "PTR", "", pos));
+	btfb_init(&b), add_int(&b), pos = btfb_pos(&b), btfb_u32(&b, 9999);
+	btfb_u32(&b, BTFB_TYPEDEF << 24), btfb_u32(&b, 1);
+	expect(&b, NULL, BW_EFORMAT, "name offset 9999 outside the string section",
+	       where(2, "TYPEDEF", "?", pos));
+	btfb_init(&b), add_int(&b), pos = btfb_pos(&b), btfb_ref(&b, BTFB_PTR, "p", 1);
+	expect(&b, NULL, BW_EFORMAT, "name 'p'", "must be empty");
+	btfb_init(&b), add_int(&b), pos = btfb_pos(&b), btfb_ref(&b, BTFB_TYPEDEF, "1abc", 1);
+	expect(&b, NULL, BW_EFORMAT, "name '1abc' (offset 5) is not a valid identifier",
+	       where(2, "TYPEDEF", "1abc", pos));
+	btfb_init(&b), add_int(&b), btfb_ref(&b, BTFB_TYPEDEF, "a-b", 1);
+	expect(&b, NULL, BW_EFORMAT, "'a-b'", "not a valid identifier");
+	btfb_init(&b), add_int(&b), btfb_ref(&b, BTFB_TYPEDEF, NULL, 1);
+	expect(&b, NULL, BW_EFORMAT, "name '' (offset 0) is not a valid identifier", NULL);
+	btfb_init(&b), add_int(&b), btfb_ref(&b, BTFB_TYPE_TAG, NULL, 1);
+	expect(&b, NULL, BW_EFORMAT, "must be non-empty printable text", NULL);
+	btfb_init(&b), add_int(&b), btfb_ref(&b, BTFB_TYPE_TAG, "a\tb", 1);
+	expect(&b, NULL, BW_EFORMAT, "must be non-empty printable text", NULL);
+}
+
+static void test_int_float_rules(void **state)
+{
+	struct btfb b;
+	size_t pos;
+
+	(void)state;
+	btfb_init(&b), pos = btfb_pos(&b), btfb_int(&b, "i3", 3, 0, 0, 24);
+	expect(&b, NULL, BW_EFORMAT, "size 3 is not 1, 2, 4, 8 or 16", where(1, "INT", "i3", pos));
+	btfb_init(&b), btfb_int(&b, "i", 4, 8, 0, 32);
+	expect(&b, NULL, BW_EFORMAT, "unsupported int encoding 0x8", NULL);
+	btfb_init(&b), btfb_int(&b, "i", 4, 3, 0, 32);
+	expect(&b, NULL, BW_EFORMAT, "unsupported int encoding 0x3", NULL);
+	btfb_init(&b), btfb_int(&b, "i", 4, 0, 0, 33);
+	expect(&b, NULL, BW_EFORMAT, "nr_bits 33 exceeds size 4", NULL);
+	btfb_init(&b), btfb_int(&b, "i", 16, 0, 100, 100);
+	expect(&b, NULL, BW_EFORMAT, "bits_offset 100 + nr_bits 100 exceeds 128", NULL);
+	btfb_init(&b), btfb_type(&b, "i", BTFB_INT, false, 0, 4), btfb_u32(&b, 0x10000020);
+	expect(&b, NULL, BW_EFORMAT, "int data 0x10000020 has unknown bits", NULL);
+	btfb_init(&b), pos = btfb_pos(&b), btfb_float(&b, "f", 3);
+	expect(&b, NULL, BW_EFORMAT, "size 3 is not 2, 4, 8, 12 or 16", where(1, "FLOAT", "f", pos));
+}
+
+static void test_reference_rules(void **state)
+{
+	struct btfb b;
+	size_t pos;
+	uint32_t proto;
+
+	(void)state;
+	btfb_init(&b), add_int(&b), pos = btfb_pos(&b), btfb_ptr(&b, 99);
+	expect(&b, NULL, BW_EFORMAT, "type refers to type id 99, which does not exist (type count 3)",
+	       where(2, "PTR", "", pos));
+	btfb_init(&b), add_int(&b), proto = btfb_proto(&b, 1, 0), btfb_func(&b, "f", proto, 0);
+	pos = btfb_pos(&b), btfb_ptr(&b, 3);
+	expect(&b, NULL, BW_EFORMAT, "refers to [3], a FUNC, not a type", where(4, "PTR", "", pos));
+	btfb_init(&b), add_int(&b), pos = btfb_pos(&b);
+	btfb_struct(&b, BTFB_STRUCT, "s", 4, false, 1), btfb_member(&b, "a", 0, 0, 0);
+	expect(&b, NULL, BW_EFORMAT, "member #0 is void", where(2, "STRUCT", "s", pos));
+	btfb_init(&b), add_int(&b), btfb_struct(&b, BTFB_STRUCT, "s", 4, false, 1);
+	btfb_member(&b, "a", 7, 0, 0);
+	expect(&b, NULL, BW_EFORMAT, "member #0 refers to type id 7", NULL);
+	btfb_init(&b), add_int(&b), btfb_struct(&b, BTFB_STRUCT, "s", 4, false, 1);
+	btfb_member(&b, "9a", 1, 0, 0);
+	expect(&b, NULL, BW_EFORMAT, "member #0 name '9a'", "not a valid identifier");
+	btfb_init(&b), add_int(&b), pos = btfb_pos(&b), btfb_array(&b, 0, 1, 2);
+	expect(&b, NULL, BW_EFORMAT, "element type is void", where(2, "ARRAY", "", pos));
+	btfb_init(&b), add_int(&b), btfb_array(&b, 1, 5, 2);
+	expect(&b, NULL, BW_EFORMAT, "index type refers to type id 5", NULL);
+	btfb_init(&b), add_int(&b), btfb_type(&b, NULL, BTFB_ARRAY, false, 0, 4);
+	btfb_u32(&b, 1), btfb_u32(&b, 1), btfb_u32(&b, 1);
+	expect(&b, NULL, BW_EFORMAT, "size/type field 4, want 0", NULL);
+	btfb_init(&b), add_int(&b), btfb_proto(&b, 1, 2), btfb_param(&b, "a", 0);
+	btfb_param(&b, "b", 1);
+	expect(&b, NULL, BW_EFORMAT, "parameter #0 is void", NULL);
+	btfb_init(&b), add_int(&b), btfb_proto(&b, 1, 1), btfb_param(&b, "a", 0);
+	expect(&b, NULL, BW_EFORMAT, "parameter #0 is void", NULL);
+	btfb_init(&b), add_int(&b), btfb_proto(&b, 9, 0);
+	expect(&b, NULL, BW_EFORMAT, "return type refers to type id 9", NULL);
+	btfb_init(&b), add_int(&b), btfb_type(&b, "p", BTFB_FUNC_PROTO, false, 0, 1);
+	expect(&b, NULL, BW_EFORMAT, "name 'p'", "must be empty");
+}
+
+static void test_struct_rules(void **state)
+{
+	struct btfb b;
+	size_t pos;
+
+	(void)state;
+	btfb_init(&b), add_int(&b), pos = btfb_pos(&b);
+	btfb_struct(&b, BTFB_UNION, "u", 8, false, 2), btfb_member(&b, "a", 1, 0, 0);
+	btfb_member(&b, "b", 1, 32, 0);
+	expect(&b, NULL, BW_EFORMAT, "member #1 'b' of a union has bits_offset 32, want 0",
+	       where(2, "UNION", "u", pos));
+	btfb_init(&b), add_int(&b), btfb_struct(&b, BTFB_STRUCT, "s", 4, false, 1);
+	btfb_member(&b, "a", 1, 64, 0);
+	expect(&b, NULL, BW_EFORMAT, "member #0 'a' bits_offset 64 is past the size 4", NULL);
+	btfb_init(&b), add_int(&b), btfb_struct(&b, BTFB_STRUCT, "s", 8, false, 2);
+	btfb_member(&b, "a", 1, 32, 0), btfb_member(&b, "b", 1, 0, 0);
+	expect(&b, NULL, BW_EFORMAT, "member #1 'b' bits_offset 0 is before the previous", NULL);
+	btfb_init(&b), add_int(&b), pos = btfb_pos(&b);
+	btfb_struct(&b, BTFB_STRUCT, "s", 4, false, 1), btfb_member(&b, "a", 1, 8, 0);
+	expect(&b, NULL, BW_EFORMAT, "member #0 'a' ends at bit 40, past the size of 4 bytes",
+	       where(2, "STRUCT", "s", pos));
+	btfb_init(&b), add_int(&b), btfb_struct(&b, BTFB_STRUCT, "in", 4, false, 1);
+	btfb_member(&b, "a", 1, 0, 0), btfb_struct(&b, BTFB_STRUCT, "s", 4, true, 1);
+	btfb_member(&b, "a", 2, 0, 3);
+	expect(&b, NULL, BW_EFORMAT, "member #0 'a' is a bitfield of a STRUCT", NULL);
+	btfb_init(&b), add_int(&b), btfb_struct(&b, BTFB_STRUCT, "s", 8, true, 1);
+	btfb_member(&b, "a", 1, 0, 33);
+	expect(&b, NULL, BW_EFORMAT, "bitfield of 33 bits is wider than its type's 32", NULL);
+	btfb_init(&b), add_int(&b), btfb_struct(&b, BTFB_STRUCT, "s", 4, true, 1);
+	btfb_member(&b, "a", 1, 30, 3);
+	expect(&b, NULL, BW_EFORMAT, "ends at bit 33, past the size of 4 bytes", NULL);
+	btfb_init(&b), add_int(&b), btfb_ptr(&b, 1), btfb_struct(&b, BTFB_STRUCT, "s", 16, true, 1);
+	btfb_member(&b, "p", 2, 3, 0);
+	expect(&b, NULL, BW_EFORMAT, "member #0 'p' at bit 3 is not byte aligned", NULL);
+	btfb_init(&b), add_int(&b), btfb_fwd(&b, "f", false);
+	btfb_struct(&b, BTFB_STRUCT, "s", 4, false, 1), btfb_member(&b, "x", 2, 0, 0);
+	expect(&b, NULL, BW_EFORMAT, "member #0 'x' type [2] (FWD) has no size", NULL);
+	/* Bitfields on enums are fine; an int bitfield by the INT's own bits (no kind_flag) too. */
+	btfb_init(&b), add_int(&b), btfb_enum(&b, "e", 4, false, 1), btfb_enumerator(&b, "A", 1);
+	btfb_int(&b, "u3", 1, 0, 0, 3), btfb_struct(&b, BTFB_STRUCT, "s", 4, true, 1);
+	btfb_member(&b, "a", 2, 0, 2);
+	btfb_struct(&b, BTFB_STRUCT, "old", 1, false, 1), btfb_member(&b, "b", 3, 4, 0);
+	expect(&b, NULL, 0, NULL, NULL);
+	/* A flexible array member ends exactly at the struct's end. */
+	btfb_init(&b), add_int(&b), btfb_array(&b, 1, 1, 0);
+	btfb_struct(&b, BTFB_STRUCT, "flex", 4, false, 2), btfb_member(&b, "n", 1, 0, 0);
+	btfb_member(&b, "data", 2, 32, 0);
+	expect(&b, NULL, 0, NULL, NULL);
+}
+
+static void test_enum_fwd_func_var_rules(void **state)
+{
+	struct btfb b;
+	size_t pos;
+	uint32_t proto;
+
+	(void)state;
+	btfb_init(&b), pos = btfb_pos(&b), btfb_enum(&b, "e", 3, false, 0);
+	expect(&b, NULL, BW_EFORMAT, "size 3 is not 1, 2, 4 or 8", where(1, "ENUM", "e", pos));
+	btfb_init(&b), btfb_enum64(&b, "e", 16, false, 0);
+	expect(&b, NULL, BW_EFORMAT, "size 16 is not 1, 2, 4 or 8", NULL);
+	btfb_init(&b), btfb_enum(&b, "e", 4, false, 1), btfb_enumerator(&b, "", 1);
+	expect(&b, NULL, BW_EFORMAT, "enumerator #0 name ''", "not a valid identifier");
+	btfb_init(&b), btfb_type(&b, "f", BTFB_FWD, false, 0, 1);
+	expect(&b, NULL, BW_EFORMAT, "size/type field 1, want 0", NULL);
+	btfb_init(&b), btfb_fwd(&b, NULL, false);
+	expect(&b, NULL, BW_EFORMAT, "not a valid identifier", NULL);
+	btfb_init(&b), add_int(&b), proto = btfb_proto(&b, 1, 0), pos = btfb_pos(&b);
+	btfb_func(&b, "f", proto, 3);
+	expect(&b, NULL, BW_EFORMAT, "linkage 3 is not static (0), global (1) or extern (2)",
+	       where(3, "FUNC", "f", pos));
+	btfb_init(&b), add_int(&b), btfb_func(&b, "f", 1, 0);
+	expect(&b, NULL, BW_EFORMAT, "prototype refers to [1], a INT", NULL);
+	btfb_init(&b), add_int(&b), pos = btfb_pos(&b), btfb_var(&b, "v", 1, 3);
+	expect(&b, NULL, BW_EFORMAT, "linkage 3", where(2, "VAR", "v", pos));
+	btfb_init(&b), add_int(&b), btfb_var(&b, "v", 0, 0);
+	expect(&b, NULL, BW_EFORMAT, "type is void", NULL);
+	btfb_init(&b), btfb_fwd(&b, "f", false), pos = btfb_pos(&b), btfb_var(&b, "v", 1, 0);
+	expect(&b, NULL, BW_EFORMAT, "type [1] (FWD) has no size", where(2, "VAR", "v", pos));
+	btfb_init(&b), add_int(&b), btfb_var(&b, "v.x", 1, 0);
+	expect(&b, NULL, BW_EFORMAT, "'v.x'", "not a valid identifier");
+}
+
+static void test_datasec_tag_rules(void **state)
+{
+	struct btfb b;
+	size_t pos;
+
+	(void)state;
+	btfb_init(&b), add_int(&b), pos = btfb_pos(&b), btfb_datasec(&b, ".data", 8, 0);
+	expect(&b, NULL, BW_EFORMAT, "has no variables (vlen 0)", where(2, "DATASEC", ".data", pos));
+	btfb_init(&b), add_int(&b), btfb_datasec(&b, ".data", 8, 1), btfb_secinfo(&b, 1, 0, 4);
+	expect(&b, NULL, BW_EFORMAT, "variable #0 refers to [1], a INT", NULL);
+	btfb_init(&b), add_int(&b), btfb_var(&b, "a", 1, 0), btfb_var(&b, "b", 1, 0);
+	btfb_datasec(&b, ".data", 8, 2), btfb_secinfo(&b, 2, 0, 4), btfb_secinfo(&b, 3, 2, 4);
+	expect(&b, NULL, BW_EFORMAT, "variable #1 [3] at offset 2 size 4 does not fit after 4", NULL);
+	btfb_init(&b), add_int(&b), btfb_var(&b, "a", 1, 0), btfb_datasec(&b, ".data", 8, 1);
+	btfb_secinfo(&b, 2, 6, 4);
+	expect(&b, NULL, BW_EFORMAT, "does not fit after 0 within the section size 8", NULL);
+	btfb_init(&b), add_int(&b), btfb_var(&b, "a", 1, 0), btfb_datasec(&b, ".data", 8, 1);
+	btfb_secinfo(&b, 2, 0, 2);
+	expect(&b, NULL, BW_EFORMAT, "variable #0 [2] of 4 bytes has an entry of 2", NULL);
+	/* An unlinked object's section: size 0, offsets not set yet. */
+	btfb_init(&b), add_int(&b), btfb_var(&b, "a", 1, 0), btfb_var(&b, "b", 1, 0);
+	btfb_datasec(&b, ".bss", 0, 2), btfb_secinfo(&b, 2, 0, 4), btfb_secinfo(&b, 3, 0, 4);
+	expect(&b, NULL, 0, NULL, NULL);
+	btfb_init(&b), add_int(&b), btfb_datasec(&b, "", 8, 0);
+	expect(&b, NULL, BW_EFORMAT, "must be non-empty printable text", NULL);
+
+	btfb_init(&b), add_int(&b), pos = btfb_pos(&b), btfb_decl_tag(&b, "t", 1, -1);
+	expect(&b, NULL, BW_EFORMAT, "tagged declaration refers to [1], a INT",
+	       where(2, "DECL_TAG", "t", pos));
+	btfb_init(&b), add_int(&b), btfb_struct(&b, BTFB_STRUCT, "s", 4, false, 1);
+	btfb_member(&b, "a", 1, 0, 0), btfb_decl_tag(&b, "t", 2, -2);
+	expect(&b, NULL, BW_EFORMAT, "component_idx -2 is below -1", NULL);
+	btfb_init(&b), add_int(&b), btfb_struct(&b, BTFB_STRUCT, "s", 4, false, 1);
+	btfb_member(&b, "a", 1, 0, 0), pos = btfb_pos(&b), btfb_decl_tag(&b, "t", 2, 1);
+	expect(&b, NULL, BW_EFORMAT, "component_idx 1, but [2] has 1", where(3, "DECL_TAG", "t", pos));
+	btfb_init(&b), add_int(&b), btfb_var(&b, "v", 1, 0), btfb_decl_tag(&b, "t", 2, 0);
+	expect(&b, NULL, BW_EFORMAT, "component_idx 0 on a VAR", NULL);
+	btfb_init(&b), add_int(&b), btfb_var(&b, "v", 1, 0), btfb_decl_tag(&b, NULL, 2, -1);
+	expect(&b, NULL, BW_EFORMAT, "must be non-empty printable text", NULL);
+}
+
+static void test_array_rules(void **state)
+{
+	struct btfb b;
+	size_t pos;
+
+	(void)state;
+	btfb_init(&b), add_int(&b), btfb_ptr(&b, 1), pos = btfb_pos(&b), btfb_array(&b, 1, 2, 4);
+	expect(&b, NULL, BW_EFORMAT, "index type [2] is a PTR, not an INT",
+	       where(3, "ARRAY", "", pos));
+	btfb_init(&b), add_int(&b), btfb_fwd(&b, "f", false), btfb_array(&b, 2, 1, 4);
+	expect(&b, NULL, BW_EFORMAT, "element type [2] (FWD) has no size", NULL);
+	btfb_init(&b), btfb_int(&b, "long", 8, 1, 0, 64), pos = btfb_pos(&b);
+	btfb_array(&b, 1, 1, 0x20000000);
+	expect(&b, NULL, BW_EFORMAT, "536870912 elements of 8 bytes exceed 4 GiB",
+	       where(2, "ARRAY", "", pos));
+	/* The index type may be a typedef of an INT. */
+	btfb_init(&b), add_int(&b), btfb_ref(&b, BTFB_TYPEDEF, "idx_t", 1), btfb_array(&b, 1, 2, 4);
+	expect(&b, NULL, 0, NULL, NULL);
+}
+
+/* ---- cycles and chains ---- */
+
+static void test_cycles(void **state)
+{
+	struct btfb b;
+
+	(void)state;
+	/* struct s { int a; struct s self; } */
+	btfb_init(&b), add_int(&b), btfb_struct(&b, BTFB_STRUCT, "s", 8, false, 2);
+	btfb_member(&b, "a", 1, 0, 0), btfb_member(&b, "self", 2, 32, 0);
+	expect(&b, NULL, BW_EFORMAT, "reference cycle: [2] contains itself", "[2] STRUCT 's'");
+	/* struct s { struct s arr[2]; } through an array and a typedef */
+	btfb_init(&b), add_int(&b), btfb_struct(&b, BTFB_STRUCT, "s", 8, false, 1);
+	btfb_member(&b, "arr", 3, 0, 0), btfb_array(&b, 4, 1, 2);
+	btfb_ref(&b, BTFB_TYPEDEF, "s_t", 2);
+	expect(&b, NULL, BW_EFORMAT, "reference cycle", NULL);
+	/* typedef a b; typedef b a; */
+	btfb_init(&b), btfb_ref(&b, BTFB_TYPEDEF, "a", 2), btfb_ref(&b, BTFB_TYPEDEF, "b", 1);
+	expect(&b, NULL, BW_EFORMAT, "reference cycle", NULL);
+	/* const const const ... itself */
+	btfb_init(&b), btfb_ref(&b, BTFB_CONST, NULL, 1);
+	expect(&b, NULL, BW_EFORMAT, "reference cycle: [1] contains itself", NULL);
+	/* A pointer to itself, and pointer -> volatile -> pointer. */
+	btfb_init(&b), btfb_ptr(&b, 1);
+	expect(&b, NULL, BW_EFORMAT, "pointer/modifier cycle through [1]", NULL);
+	btfb_init(&b), add_int(&b), btfb_ptr(&b, 3), btfb_ref(&b, BTFB_VOLATILE, NULL, 2);
+	expect(&b, NULL, BW_EFORMAT, "pointer/modifier cycle", NULL);
+	/* Legal: struct list { struct list *next; }, and through a typedef. */
+	btfb_init(&b), btfb_int(&b, "long int", 8, 1, 0, 64);
+	btfb_struct(&b, BTFB_STRUCT, "list", 8, false, 1), btfb_member(&b, "next", 3, 0, 0);
+	btfb_ptr(&b, 4), btfb_ref(&b, BTFB_TYPEDEF, "list_t", 2);
+	expect(&b, NULL, 0, NULL, NULL);
+}
+
+static void test_resolve_depth_cap(void **state)
+{
+	struct btfb b;
+	uint32_t i;
+
+	(void)state;
+	/* 32 typedefs to an int resolve; 33 do not. */
+	btfb_init(&b), add_int(&b);
+	for (i = 0; i < BW_BTF_MAX_RESOLVE_DEPTH; i++)
+		btfb_ref(&b, BTFB_TYPEDEF, "t", i + 1);
+	expect(&b, NULL, 0, NULL, NULL);
+	btfb_init(&b), add_int(&b);
+	for (i = 0; i < BW_BTF_MAX_RESOLVE_DEPTH + 1; i++)
+		btfb_ref(&b, BTFB_TYPEDEF, "t", i + 1);
+	expect(&b, NULL, BW_ELIMIT, "[34] TYPEDEF 't'", "more than 32 typedef/modifier hops");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_header),
+		cmocka_unit_test(test_records),
+		cmocka_unit_test(test_common_rules),
+		cmocka_unit_test(test_int_float_rules),
+		cmocka_unit_test(test_reference_rules),
+		cmocka_unit_test(test_struct_rules),
+		cmocka_unit_test(test_enum_fwd_func_var_rules),
+		cmocka_unit_test(test_datasec_tag_rules),
+		cmocka_unit_test(test_array_rules),
+		cmocka_unit_test(test_cycles),
+		cmocka_unit_test(test_resolve_depth_cap),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
