@@ -38,9 +38,10 @@ static int kbtf_from_symbols(struct bw_kernel *k, uint64_t start, uint64_t stop,
 	int ret;
 
 	if (stop <= start || stop - start > BW_BTF_MAX_SIZE)
-		return bw_fail(err, BW_EFORMAT, "__start_BTF 0x%llx .. __stop_BTF 0x%llx is not a "
-			       "plausible BTF range", (unsigned long long)start,
-			       (unsigned long long)stop);
+		return bw_fail(err, BW_EFORMAT,
+			       "__start_BTF 0x%llx .. __stop_BTF 0x%llx is not a "
+			       "plausible BTF range",
+			       (unsigned long long)start, (unsigned long long)stop);
 	/* The size comes from the dump: allocate it only once both ends are in the dump. */
 	ret = bw_kernel_read(k, start, &probe, 1, err);
 	if (!ret)
@@ -103,9 +104,10 @@ static int kbtf_scan_image(struct bw_kernel *k, struct bw_error *err)
 
 	if (bw_vmcoreinfo_symbol(k->vi, "_stext", &stext, NULL) ||
 	    bw_kernel_image_pa(k, stext, &start))
-		return bw_fail(err, BW_ENOENT,
-			       "no BTF: symbols __start_BTF/__stop_BTF unknown and VMCOREINFO has no "
-			       "SYMBOL(_stext) to find the kernel image; give --btf");
+		return bw_fail(
+			err, BW_ENOENT,
+			"no BTF: symbols __start_BTF/__stop_BTF unknown and VMCOREINFO has no "
+			"SYMBOL(_stext) to find the kernel image; give --btf");
 	buf = bw_alloc(k->alloc, KBTF_SCAN_CHUNK);
 	if (!buf)
 		return bw_fail(err, BW_ENOMEM, "out of memory scanning for BTF");
@@ -131,8 +133,7 @@ static int kbtf_scan_image(struct bw_kernel *k, struct bw_error *err)
 		       BW_KERNEL_BTF_SCAN >> 20, (unsigned long long)start);
 }
 
-int bw_kernel_btf_load(struct bw_kernel *k, const struct bw_kernel_opts *opts,
-		       struct bw_error *err)
+int bw_kernel_btf_load(struct bw_kernel *k, const struct bw_kernel_opts *opts, struct bw_error *err)
 {
 	uint64_t start, stop;
 

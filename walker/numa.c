@@ -25,7 +25,7 @@ struct numa_layout {
 	uint32_t nr_items;
 	uint64_t *cpu_off; /* __per_cpu_offset[] of the online CPUs */
 	uint32_t nr_cpus;
-	uint64_t work;	   /* (zone, CPU) pairs visited, capped at NUMA_MAX_WORK */
+	uint64_t work; /* (zone, CPU) pairs visited, capped at NUMA_MAX_WORK */
 };
 
 #define NUMA_MAX_ZONES 16
@@ -34,9 +34,9 @@ struct numa_layout {
 static const struct {
 	const char *enum_name, *sysfs_name;
 } numa_sysfs_names[] = {
-	{"NUMA_HIT", "numa_hit"},	       {"NUMA_MISS", "numa_miss"},
-	{"NUMA_FOREIGN", "numa_foreign"},      {"NUMA_INTERLEAVE_HIT", "interleave_hit"},
-	{"NUMA_LOCAL", "local_node"},	       {"NUMA_OTHER", "other_node"},
+	{"NUMA_HIT", "numa_hit"},	  {"NUMA_MISS", "numa_miss"},
+	{"NUMA_FOREIGN", "numa_foreign"}, {"NUMA_INTERLEAVE_HIT", "interleave_hit"},
+	{"NUMA_LOCAL", "local_node"},	  {"NUMA_OTHER", "other_node"},
 };
 
 static int numa_notsup(struct bw_error *err, const char *what)
@@ -120,8 +120,8 @@ static int numa_nodemask(const struct bw_kernel *k, struct numa_layout *l, struc
 	if (bw_kernel_type_named(k, "nodemask_t", BW_KIND_TYPEDEF, &id, NULL) ||
 	    bw_btf_sizeof(k->btf, id, &mask_size, NULL) || !mask_size || mask_size % 8)
 		return numa_notsup(err, "no nodemask_t in the BTF");
-	l->nodemask_bits = mask_size * 8 > BW_NUMA_MAX_NODES ? BW_NUMA_MAX_NODES
-							      : (uint32_t)(mask_size * 8);
+	l->nodemask_bits =
+		mask_size * 8 > BW_NUMA_MAX_NODES ? BW_NUMA_MAX_NODES : (uint32_t)(mask_size * 8);
 	if (bw_kernel_symbol_quiet(k, "node_states", &states)) {
 		ret = numa_enum_value(k, "node_states", "N_ONLINE", &n_online, err);
 		if (ret)
@@ -136,8 +136,7 @@ static int numa_nodemask(const struct bw_kernel *k, struct numa_layout *l, struc
 	return bw_kernel_symbol(k, "node_online_map", &l->nodemask_addr, err);
 }
 
-static int numa_layout_init(const struct bw_kernel *k, struct numa_layout *l,
-			    struct bw_error *err)
+static int numa_layout_init(const struct bw_kernel *k, struct numa_layout *l, struct bw_error *err)
 {
 	struct bw_member_loc loc;
 	uint32_t rtype, zones_len, pcp_items, id;
@@ -243,9 +242,9 @@ static int numa_zone_percpu(const struct bw_kernel *k, struct numa_layout *l, ui
 			       NUMA_MAX_WORK);
 	for (c = 0; c < l->nr_cpus; c++) {
 		for (i = 0; i < l->nr_items; i++) {
-			ret = bw_kernel_read_uint(k, pcp + l->cpu_off[c] + l->pcp_event_off +
-							     i * l->pcp_event_size,
-						  l->pcp_event_size, &v, err);
+			ret = bw_kernel_read_uint(
+				k, pcp + l->cpu_off[c] + l->pcp_event_off + i * l->pcp_event_size,
+				l->pcp_event_size, &v, err);
 			if (ret)
 				return bw_kernel_prefix(err,
 							"per-CPU zone stats (zone at 0x%llx, CPU "
@@ -259,8 +258,7 @@ static int numa_zone_percpu(const struct bw_kernel *k, struct numa_layout *l, ui
 }
 
 /* __per_cpu_offset[] of every online CPU, read once. */
-static int numa_online_cpus(const struct bw_kernel *k, struct numa_layout *l,
-			    struct bw_error *err)
+static int numa_online_cpus(const struct bw_kernel *k, struct numa_layout *l, struct bw_error *err)
 {
 	uint32_t cpu;
 	int ret;
@@ -303,8 +301,9 @@ static int numa_node(const struct bw_kernel *k, struct numa_layout *l, uint32_t 
 			ret = bw_kernel_read_uint(k, zone + l->event_off + i * l->event_size,
 						  l->event_size, &v, err);
 			if (ret)
-				return bw_kernel_prefix(err, "node_data[%u]->node_zones[%u].vm_numa_event[%u]",
-					       node, z, i);
+				return bw_kernel_prefix(
+					err, "node_data[%u]->node_zones[%u].vm_numa_event[%u]",
+					node, z, i);
 			out->value[i] += v;
 		}
 		ret = numa_zone_percpu(k, l, zone, out->value, err);
