@@ -300,7 +300,8 @@ int bw_kernel_value_u64(const struct bw_kernel *k, const struct bw_value *v, uin
 
 		if (v->bitfield_size > 64 || nbytes > 8)
 			return bw_fail(err, BW_ENOTSUP, "bitfield of %u bits at bit %u of 0x%llx",
-				       v->bitfield_size, v->bit_offset, (unsigned long long)v->addr);
+				       v->bitfield_size, v->bit_offset,
+				       (unsigned long long)v->addr);
 		ret = bw_kernel_read(k, v->addr, b, (size_t)nbytes, err);
 		if (ret)
 			return ret;

@@ -265,8 +265,9 @@ int bw_expr_parse(const char *text, const struct bw_allocator *alloc, struct bw_
 	if (!ret) {
 		expr_skip_space(&p);
 		if (p.pos < p.len)
-			ret = expr_syntax(&p, p.text[p.pos] == ')' ? "unbalanced ')'"
-								    : "expected '.', '->', '[' or '@cpu'");
+			ret = expr_syntax(&p, p.text[p.pos] == ')'
+						      ? "unbalanced ')'"
+						      : "expected '.', '->', '[' or '@cpu'");
 	}
 	if (ret)
 		bw_expr_free(alloc, out);

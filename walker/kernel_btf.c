@@ -10,6 +10,7 @@
 
 #define KBTF_HDR_LEN 24
 #define KBTF_SCAN_CHUNK (1u << 20)
+#define KBTF_MAX_TRIES 16 /* candidate headers loaded before giving up */
 
 static int kbtf_open_buffer(struct bw_kernel *k, void *data, size_t len, struct bw_error *err)
 {
@@ -38,9 +39,10 @@ static int kbtf_from_symbols(struct bw_kernel *k, uint64_t start, uint64_t stop,
 	int ret;
 
 	if (stop <= start || stop - start > BW_BTF_MAX_SIZE)
-		return bw_fail(err, BW_EFORMAT, "__start_BTF 0x%llx .. __stop_BTF 0x%llx is not a "
-			       "plausible BTF range", (unsigned long long)start,
-			       (unsigned long long)stop);
+		return bw_fail(err, BW_EFORMAT,
+			       "__start_BTF 0x%llx .. __stop_BTF 0x%llx is not a "
+			       "plausible BTF range",
+			       (unsigned long long)start, (unsigned long long)stop);
 	/* The size comes from the dump: allocate it only once both ends are in the dump. */
 	ret = bw_kernel_read(k, start, &probe, 1, err);
 	if (!ret)
@@ -100,12 +102,14 @@ static int kbtf_scan_image(struct bw_kernel *k, struct bw_error *err)
 {
 	uint64_t stext, start, pos, end;
 	unsigned char *buf;
+	unsigned tries = 0;
 
 	if (bw_vmcoreinfo_symbol(k->vi, "_stext", &stext, NULL) ||
 	    bw_kernel_image_pa(k, stext, &start))
-		return bw_fail(err, BW_ENOENT,
-			       "no BTF: symbols __start_BTF/__stop_BTF unknown and VMCOREINFO has no "
-			       "SYMBOL(_stext) to find the kernel image; give --btf");
+		return bw_fail(
+			err, BW_ENOENT,
+			"no BTF: symbols __start_BTF/__stop_BTF unknown and VMCOREINFO has no "
+			"SYMBOL(_stext) to find the kernel image; give --btf");
 	buf = bw_alloc(k->alloc, KBTF_SCAN_CHUNK);
 	if (!buf)
 		return bw_fail(err, BW_ENOMEM, "out of memory scanning for BTF");
@@ -118,12 +122,18 @@ static int kbtf_scan_image(struct bw_kernel *k, struct bw_error *err)
 		for (i = 0; i + KBTF_HDR_LEN <= KBTF_SCAN_CHUNK; i += 4) {
 			uint64_t size = kbtf_header_size(buf + i);
 
-			if (size && !kbtf_try_at(k, pos + i, size)) {
+			if (!size)
+				continue;
+			/* Each try may copy a large blob: a crafted image gets only a few. */
+			if (++tries > KBTF_MAX_TRIES)
+				goto out;
+			if (!kbtf_try_at(k, pos + i, size)) {
 				bw_free(k->alloc, buf);
 				return 0;
 			}
 		}
 	}
+out:
 	bw_free(k->alloc, buf);
 	return bw_fail(err, BW_ENOENT,
 		       "no BTF: symbols __start_BTF/__stop_BTF unknown and no BTF blob found in "
@@ -131,8 +141,7 @@ static int kbtf_scan_image(struct bw_kernel *k, struct bw_error *err)
 		       BW_KERNEL_BTF_SCAN >> 20, (unsigned long long)start);
 }
 
-int bw_kernel_btf_load(struct bw_kernel *k, const struct bw_kernel_opts *opts,
-		       struct bw_error *err)
+int bw_kernel_btf_load(struct bw_kernel *k, const struct bw_kernel_opts *opts, struct bw_error *err)
 {
 	uint64_t start, stop;
 
@@ -159,3 +168,4 @@ int bw_kernel_btf_load(struct bw_kernel *k, const struct bw_kernel_opts *opts,
 
 #undef KBTF_HDR_LEN
 #undef KBTF_SCAN_CHUNK
+#undef KBTF_MAX_TRIES

@@ -145,10 +145,11 @@ static int kcheck_release(const struct bw_kernel *k, struct bw_error *err)
 	if (ret)
 		return ret;
 	if (strcmp(release, k->release))
-		return bw_fail(err, BW_EMISMATCH,
-			       "BTF does not match the dumped kernel: init_uts_ns.name.release read "
-			       "through it is \"%.65s\", VMCOREINFO OSRELEASE is \"%s\"",
-			       release, k->release);
+		return bw_fail(
+			err, BW_EMISMATCH,
+			"BTF does not match the dumped kernel: init_uts_ns.name.release read "
+			"through it is \"%.65s\", VMCOREINFO OSRELEASE is \"%s\"",
+			release, k->release);
 	return 0;
 }
 

@@ -90,10 +90,10 @@ int bw_kernel_type_named(const struct bw_kernel *k, const char *name, int kind, 
 
 /* ---- Path expressions (expr_parse.c, expr_eval.c) ---- */
 
-#define BW_EXPR_MAX_LEN 4096	/* characters of one expression */
-#define BW_EXPR_MAX_STEPS 256	/* postfix steps */
-#define BW_EXPR_MAX_PARENS 32	/* nesting of parentheses */
-#define BW_EXPR_MAX_NAME 128	/* characters of one symbol or member name */
+#define BW_EXPR_MAX_LEN 4096  /* characters of one expression */
+#define BW_EXPR_MAX_STEPS 256 /* postfix steps */
+#define BW_EXPR_MAX_PARENS 32 /* nesting of parentheses */
+#define BW_EXPR_MAX_NAME 128  /* characters of one symbol or member name */
 
 enum bw_expr_op {
 	BW_EXPR_SYMBOL,	    /* name */

@@ -147,9 +147,10 @@ static int kopen_layout(struct bw_kernel *k, const struct bw_kernel_opts *opts,
 	} else if (have_regs) {
 		k->pgtable.root = regs.cr3 & KOPEN_CR3_ADDR_MASK;
 	} else {
-		return bw_fail(err, BW_ENOENT,
-			       "no page-table root: VMCOREINFO has no SYMBOL(init_top_pgt), the dump "
-			       "has no CPU register notes, and no CR3 was given");
+		return bw_fail(
+			err, BW_ENOENT,
+			"no page-table root: VMCOREINFO has no SYMBOL(init_top_pgt), the dump "
+			"has no CPU register notes, and no CR3 was given");
 	}
 	return 0;
 }

@@ -18,8 +18,7 @@ int bw_kernel_image_pa(const struct bw_kernel *k, uint64_t vaddr, uint64_t *padd
 	return 0;
 }
 
-int bw_kernel_vtop(const struct bw_kernel *k, uint64_t vaddr, uint64_t *paddr,
-		   struct bw_error *err)
+int bw_kernel_vtop(const struct bw_kernel *k, uint64_t vaddr, uint64_t *paddr, struct bw_error *err)
 {
 	uint64_t page_size;
 
@@ -41,8 +40,8 @@ int bw_kernel_read(const struct bw_kernel *k, uint64_t vaddr, void *buf, size_t 
 	uint64_t end;
 
 	if (bw_add_overflow(vaddr, len, &end) && end != 0)
-		return bw_fail(err, BW_EFAULT, "reading %zu bytes at 0x%llx: wraps past the top", len,
-			       (unsigned long long)vaddr);
+		return bw_fail(err, BW_EFAULT, "reading %zu bytes at 0x%llx: wraps past the top",
+			       len, (unsigned long long)vaddr);
 	while (len) {
 		size_t chunk = (size_t)(BW_X86_PAGE_SIZE - (vaddr & (BW_X86_PAGE_SIZE - 1)));
 		uint64_t paddr;

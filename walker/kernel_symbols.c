@@ -190,12 +190,14 @@ int bw_kernel_symbol(const struct bw_kernel *k, const char *name, uint64_t *addr
 			       !strcmp(k->symbols_source, "file") ? "the symbols file"
 								  : "the kernel's kallsyms");
 	if (k->kallsyms_error[0])
-		return bw_fail(err, BW_ENOENT,
-			       "symbol '%s' not found: VMCOREINFO has no SYMBOL(%s) and the kernel's "
-			       "kallsyms tables did not decode (%s); give --symbols",
-			       name, name, k->kallsyms_error);
-	return bw_fail(err, BW_ENOENT,
-		       "symbol '%s' not found: VMCOREINFO has no SYMBOL(%s) and no kallsyms tables; "
-		       "give a System.map or /proc/kallsyms file (--symbols)",
-		       name, name);
+		return bw_fail(
+			err, BW_ENOENT,
+			"symbol '%s' not found: VMCOREINFO has no SYMBOL(%s) and the kernel's "
+			"kallsyms tables did not decode (%s); give --symbols",
+			name, name, k->kallsyms_error);
+	return bw_fail(
+		err, BW_ENOENT,
+		"symbol '%s' not found: VMCOREINFO has no SYMBOL(%s) and no kallsyms tables; "
+		"give a System.map or /proc/kallsyms file (--symbols)",
+		name, name);
 }

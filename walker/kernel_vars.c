@@ -72,7 +72,8 @@ static uint32_t kvar_length(const struct bw_kernel *k, const struct kvar_decl *d
 
 	switch (d->len) {
 	case KVAR_LEN_VMCOREINFO:
-		if (bw_vmcoreinfo_length(k->vi, d->len_name, &len, NULL) || !len || len > UINT32_MAX)
+		if (bw_vmcoreinfo_length(k->vi, d->len_name, &len, NULL) || !len ||
+		    len > UINT32_MAX)
 			return 0;
 		return (uint32_t)len;
 	case KVAR_LEN_ENUM:

@@ -23,14 +23,20 @@ struct numa_layout {
 	uint64_t pcp_off;		/* zone.per_cpu_zonestats */
 	uint64_t pcp_event_off, pcp_event_size;
 	uint32_t nr_items;
+	uint64_t *cpu_off; /* __per_cpu_offset[] of the online CPUs */
+	uint32_t nr_cpus;
+	uint64_t work; /* (zone, CPU) pairs visited, capped at NUMA_MAX_WORK */
 };
+
+#define NUMA_MAX_ZONES 16
+#define NUMA_MAX_WORK (1u << 20)
 
 static const struct {
 	const char *enum_name, *sysfs_name;
 } numa_sysfs_names[] = {
-	{"NUMA_HIT", "numa_hit"},	       {"NUMA_MISS", "numa_miss"},
-	{"NUMA_FOREIGN", "numa_foreign"},      {"NUMA_INTERLEAVE_HIT", "interleave_hit"},
-	{"NUMA_LOCAL", "local_node"},	       {"NUMA_OTHER", "other_node"},
+	{"NUMA_HIT", "numa_hit"},	  {"NUMA_MISS", "numa_miss"},
+	{"NUMA_FOREIGN", "numa_foreign"}, {"NUMA_INTERLEAVE_HIT", "interleave_hit"},
+	{"NUMA_LOCAL", "local_node"},	  {"NUMA_OTHER", "other_node"},
 };
 
 static int numa_notsup(struct bw_error *err, const char *what)
@@ -114,8 +120,8 @@ static int numa_nodemask(const struct bw_kernel *k, struct numa_layout *l, struc
 	if (bw_kernel_type_named(k, "nodemask_t", BW_KIND_TYPEDEF, &id, NULL) ||
 	    bw_btf_sizeof(k->btf, id, &mask_size, NULL) || !mask_size || mask_size % 8)
 		return numa_notsup(err, "no nodemask_t in the BTF");
-	l->nodemask_bits = mask_size * 8 > BW_NUMA_MAX_NODES ? BW_NUMA_MAX_NODES
-							      : (uint32_t)(mask_size * 8);
+	l->nodemask_bits =
+		mask_size * 8 > BW_NUMA_MAX_NODES ? BW_NUMA_MAX_NODES : (uint32_t)(mask_size * 8);
 	if (bw_kernel_symbol_quiet(k, "node_states", &states)) {
 		ret = numa_enum_value(k, "node_states", "N_ONLINE", &n_online, err);
 		if (ret)
@@ -130,8 +136,7 @@ static int numa_nodemask(const struct bw_kernel *k, struct numa_layout *l, struc
 	return bw_kernel_symbol(k, "node_online_map", &l->nodemask_addr, err);
 }
 
-static int numa_layout_init(const struct bw_kernel *k, struct numa_layout *l,
-			    struct bw_error *err)
+static int numa_layout_init(const struct bw_kernel *k, struct numa_layout *l, struct bw_error *err)
 {
 	struct bw_member_loc loc;
 	uint32_t rtype, zones_len, pcp_items, id;
@@ -156,6 +161,9 @@ static int numa_layout_init(const struct bw_kernel *k, struct numa_layout *l,
 	ret = numa_enum_value(k, "zone_type", "__MAX_NR_ZONES", &max_zones, err);
 	if (ret)
 		return ret;
+	if (zones_len > NUMA_MAX_ZONES)
+		return bw_fail(err, BW_ELIMIT, "pglist_data.node_zones has %u zones (cap %u)",
+			       zones_len, NUMA_MAX_ZONES);
 	if (max_zones <= 0 || (uint64_t)max_zones != zones_len)
 		return bw_fail(err, BW_EFORMAT,
 			       "enum zone_type __MAX_NR_ZONES is %lld but pglist_data.node_zones "
@@ -210,11 +218,11 @@ static void numa_names(const struct bw_kernel *k, struct bw_numa_stats *st)
 }
 
 /* Add the unfolded per-CPU deltas of one zone. */
-static int numa_zone_percpu(const struct bw_kernel *k, const struct numa_layout *l,
-			    uint64_t zone, uint64_t *value, struct bw_error *err)
+static int numa_zone_percpu(const struct bw_kernel *k, struct numa_layout *l, uint64_t zone,
+			    uint64_t *value, struct bw_error *err)
 {
-	uint64_t present = 1, pcp, off, v;
-	uint32_t cpu, i;
+	uint64_t present = 1, pcp, v;
+	uint32_t c, i;
 	int ret;
 
 	/* Only populated zones are folded (for_each_populated_zone in fold_vm_numa_events);
@@ -227,30 +235,50 @@ static int numa_zone_percpu(const struct bw_kernel *k, const struct numa_layout 
 	ret = bw_kernel_read_uint(k, zone + l->pcp_off, 8, &pcp, err);
 	if (ret || !present || !pcp)
 		return ret;
-	for (cpu = 0; cpu < k->nr_cpu_ids; cpu++) {
-		bool online;
-
-		ret = bw_kernel_cpu_online(k, cpu, &online, err);
-		if (!ret && online)
-			ret = bw_kernel_percpu_offset(k, cpu, &off, err);
-		if (ret)
-			return ret;
-		if (!online)
-			continue;
+	/* A crafted dump could repeat one node and zone many times: bound the work. */
+	l->work += l->nr_cpus;
+	if (l->work > NUMA_MAX_WORK)
+		return bw_fail(err, BW_ELIMIT, "more than %u (zone, CPU) pairs to sum",
+			       NUMA_MAX_WORK);
+	for (c = 0; c < l->nr_cpus; c++) {
 		for (i = 0; i < l->nr_items; i++) {
-			ret = bw_kernel_read_uint(k, pcp + off + l->pcp_event_off +
-							     i * l->pcp_event_size,
-						  l->pcp_event_size, &v, err);
+			ret = bw_kernel_read_uint(
+				k, pcp + l->cpu_off[c] + l->pcp_event_off + i * l->pcp_event_size,
+				l->pcp_event_size, &v, err);
 			if (ret)
-				return bw_kernel_prefix(err, "per-CPU zone stats of CPU %u (zone at 0x%llx)",
-					       cpu, (unsigned long long)zone);
+				return bw_kernel_prefix(err,
+							"per-CPU zone stats (zone at 0x%llx, CPU "
+							"offset 0x%llx)",
+							(unsigned long long)zone,
+							(unsigned long long)l->cpu_off[c]);
 			value[i] += v;
 		}
 	}
 	return 0;
 }
 
-static int numa_node(const struct bw_kernel *k, const struct numa_layout *l, uint32_t node,
+/* __per_cpu_offset[] of every online CPU, read once. */
+static int numa_online_cpus(const struct bw_kernel *k, struct numa_layout *l, struct bw_error *err)
+{
+	uint32_t cpu;
+	int ret;
+
+	l->cpu_off = bw_alloc_array(k->alloc, k->nr_cpu_ids, sizeof(*l->cpu_off));
+	if (!l->cpu_off)
+		return bw_fail(err, BW_ENOMEM, "out of memory");
+	for (cpu = 0; cpu < k->nr_cpu_ids; cpu++) {
+		bool online;
+
+		ret = bw_kernel_cpu_online(k, cpu, &online, err);
+		if (!ret && online)
+			ret = bw_kernel_percpu_offset(k, cpu, &l->cpu_off[l->nr_cpus++], err);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int numa_node(const struct bw_kernel *k, struct numa_layout *l, uint32_t node,
 		     struct bw_numa_node *out, struct bw_error *err)
 {
 	uint64_t pgdat, zone, v;
@@ -273,15 +301,14 @@ static int numa_node(const struct bw_kernel *k, const struct numa_layout *l, uin
 			ret = bw_kernel_read_uint(k, zone + l->event_off + i * l->event_size,
 						  l->event_size, &v, err);
 			if (ret)
-				return bw_kernel_prefix(err, "node_data[%u]->node_zones[%u].vm_numa_event[%u]",
-					       node, z, i);
+				return bw_kernel_prefix(
+					err, "node_data[%u]->node_zones[%u].vm_numa_event[%u]",
+					node, z, i);
 			out->value[i] += v;
 		}
-		if (k->per_cpu_offset_addr) {
-			ret = numa_zone_percpu(k, l, zone, out->value, err);
-			if (ret)
-				return ret;
-		}
+		ret = numa_zone_percpu(k, l, zone, out->value, err);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -309,10 +336,16 @@ int bw_kernel_numa_stats(const struct bw_kernel *k, struct bw_numa_stats **out,
 			       "cannot add the per-CPU deltas: __per_cpu_offset/nr_cpu_ids unknown "
 			       "(symbols: %s); give --symbols System.map",
 			       k->symbols_source);
+	ret = numa_online_cpus(k, &l, err);
+	if (ret) {
+		bw_free(k->alloc, l.cpu_off);
+		return ret;
+	}
 	st = bw_zalloc(k->alloc, sizeof(*st));
 	if (st)
 		st->nodes = bw_alloc_array(k->alloc, l.nodemask_bits, sizeof(*st->nodes));
 	if (!st || !st->nodes) {
+		bw_free(k->alloc, l.cpu_off);
 		bw_kernel_numa_stats_free(k, st);
 		return bw_fail(err, BW_ENOMEM, "out of memory");
 	}
@@ -327,6 +360,7 @@ int bw_kernel_numa_stats(const struct bw_kernel *k, struct bw_numa_stats **out,
 		if ((word >> (node % 64)) & 1)
 			ret = numa_node(k, &l, node, &st->nodes[st->nr_nodes++], err);
 	}
+	bw_free(k->alloc, l.cpu_off);
 	if (ret) {
 		bw_kernel_numa_stats_free(k, st);
 		return ret;
@@ -342,3 +376,6 @@ void bw_kernel_numa_stats_free(const struct bw_kernel *k, struct bw_numa_stats *
 	bw_free(k->alloc, stats->nodes);
 	bw_free(k->alloc, stats);
 }
+
+#undef NUMA_MAX_ZONES
+#undef NUMA_MAX_WORK

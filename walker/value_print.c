@@ -164,8 +164,7 @@ static int vprint_array(struct vprint *p, uint32_t elem, uint64_t addr, uint64_t
 	return 0;
 }
 
-static int vprint_struct(struct vprint *p, const struct bw_type *t, uint64_t addr,
-			 unsigned depth)
+static int vprint_struct(struct vprint *p, const struct bw_type *t, uint64_t addr, unsigned depth)
 {
 	uint32_t i;
 

@@ -39,10 +39,10 @@
 extern "C" {
 #endif
 
-#define BW_KERNEL_MAX_CHASE 64	      /* pointer dereferences in one expression */
-#define BW_KERNEL_MAX_CPUS 8192	      /* nr_cpu_ids above this is BW_ELIMIT (x86 MAXSMP) */
+#define BW_KERNEL_MAX_CHASE 64		 /* pointer dereferences in one expression */
+#define BW_KERNEL_MAX_CPUS 8192		 /* nr_cpu_ids above this is BW_ELIMIT (x86 MAXSMP) */
 #define BW_KERNEL_MAX_SYMFILE (1u << 28) /* bytes of a System.map / kallsyms file */
-#define BW_KERNEL_BTF_SCAN (256u << 20) /* bytes of the kernel image scanned for BTF */
+#define BW_KERNEL_BTF_SCAN (256u << 20)	 /* bytes of the kernel image scanned for BTF */
 /* Printing caps: nesting, array elements shown, scalars in all, bytes of one string. */
 #define BW_KERNEL_PRINT_MAX_DEPTH 8
 #define BW_KERNEL_PRINT_MAX_ELEMS 64
@@ -55,9 +55,9 @@ struct bw_kernel_opts {
 	const struct bw_allocator *alloc; /* NULL: libc */
 	const char *btf_path;		  /* NULL: the BTF read out of the dump */
 	const struct bw_btf *btf;	  /* caller-owned BTF instead of btf_path */
-	const char *symbols_path;	  /* System.map or kallsyms text; NULL: VMCOREINFO+kallsyms */
-	uint64_t cr3;			  /* 0: init_top_pgt from VMCOREINFO */
-	bool no_crosscheck;		  /* skip the VMCOREINFO OFFSET/SIZE vs BTF comparison */
+	const char *symbols_path; /* System.map or kallsyms text; NULL: VMCOREINFO+kallsyms */
+	uint64_t cr3;		  /* 0: init_top_pgt from VMCOREINFO */
+	bool no_crosscheck;	  /* skip the VMCOREINFO OFFSET/SIZE vs BTF comparison */
 };
 
 /* Find the kernel in mem. mem must outlive the kernel. */
@@ -66,9 +66,9 @@ int bw_kernel_open(const struct bw_mem *mem, const struct bw_kernel_opts *opts,
 void bw_kernel_close(struct bw_kernel *k);
 
 struct bw_kernel_info {
-	const char *release;	   /* OSRELEASE */
-	const char *build_id;	   /* BUILD-ID, NULL if absent */
-	uint64_t kaslr_offset;	   /* KERNELOFFSET */
+	const char *release;   /* OSRELEASE */
+	const char *build_id;  /* BUILD-ID, NULL if absent */
+	uint64_t kaslr_offset; /* KERNELOFFSET */
 	uint64_t phys_base;
 	uint64_t page_offset_base; /* start of the direct map */
 	uint64_t pgtable_root;	   /* physical address of the top-level page table used */
@@ -126,9 +126,9 @@ int bw_kernel_percpu_offset(const struct bw_kernel *k, uint32_t cpu, uint64_t *o
  * Evaluation reads only the pointers it follows; the value itself is read by the calls below.
  */
 struct bw_value {
-	uint32_t type;	       /* BTF type id (unresolved) */
-	uint64_t addr;	       /* kernel virtual address of the object */
-	uint32_t bit_offset;   /* for bitfields: bits from addr */
+	uint32_t type;		/* BTF type id (unresolved) */
+	uint64_t addr;		/* kernel virtual address of the object */
+	uint32_t bit_offset;	/* for bitfields: bits from addr */
 	uint32_t bitfield_size; /* 0 when not a bitfield */
 	uint32_t array_len;	/* non-zero: an array of array_len objects of type `type` (a kernel
 				   variable whose array type the BTF does not carry, e.g. node_data) */
@@ -162,8 +162,8 @@ int bw_kernel_value_print(const struct bw_kernel *k, const struct bw_value *v, b
  * NUMA_MISS numa_miss, NUMA_FOREIGN numa_foreign, NUMA_INTERLEAVE_HIT interleave_hit,
  * NUMA_LOCAL local_node, NUMA_OTHER other_node (an unknown enumerator keeps its enum name).
  * BW_ENOTSUP when the BTF lacks any of these (no CONFIG_NUMA, kernels before 5.14), BW_ENOENT
- * when per-CPU symbols are unknown, BW_ELIMIT past BW_NUMA_MAX_ITEMS counters; nodes numbered
- * BW_NUMA_MAX_NODES and up are not read.
+ * when per-CPU symbols are unknown, BW_ELIMIT past BW_NUMA_MAX_ITEMS counters, 16 zones or 2^20
+ * (populated zone, online CPU) pairs in all; nodes numbered BW_NUMA_MAX_NODES and up are not read.
  */
 
 #define BW_NUMA_MAX_ITEMS 16
@@ -175,10 +175,10 @@ struct bw_numa_node {
 };
 
 struct bw_numa_stats {
-	uint32_t nr_items;			       /* from enum numa_stat_item / array length */
-	const char *enum_name[BW_NUMA_MAX_ITEMS];      /* "NUMA_HIT", ... */
-	const char *sysfs_name[BW_NUMA_MAX_ITEMS];     /* "numa_hit", ... */
-	uint32_t nr_nodes;			       /* online nodes */
+	uint32_t nr_items;			   /* from enum numa_stat_item / array length */
+	const char *enum_name[BW_NUMA_MAX_ITEMS];  /* "NUMA_HIT", ... */
+	const char *sysfs_name[BW_NUMA_MAX_ITEMS]; /* "numa_hit", ... */
+	uint32_t nr_nodes;			   /* online nodes */
 	struct bw_numa_node *nodes;
 };
 

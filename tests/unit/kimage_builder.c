@@ -30,8 +30,8 @@ static uint32_t kb_btf_str(struct kb_btf *b, const char *s)
 	return off;
 }
 
-static uint32_t kb_btf_head(struct kb_btf *b, const char *name, int kind, uint32_t vlen,
-			    bool kflag, uint32_t size_or_type)
+static uint32_t kb_btf_head(struct kb_btf *b, const char *name, int kind, uint32_t vlen, bool kflag,
+			    uint32_t size_or_type)
 {
 	kb_btf_u32(b, kb_btf_str(b, name));
 	kb_btf_u32(b, (uint32_t)kind << 24 | vlen | (kflag ? 1u << 31 : 0));
@@ -121,7 +121,7 @@ void kb_btf_secinfo(struct kb_btf *b, uint32_t var, uint32_t offset, uint32_t si
 
 size_t kb_btf_finish(const struct kb_btf *b, unsigned char *out, size_t max)
 {
-	uint32_t hdr[6] = {0x0001eb9f, 24, 0, (uint32_t)b->tlen, (uint32_t)b->tlen,
+	uint32_t hdr[6] = {0x0001eb9f,	     24, 0, (uint32_t)b->tlen, (uint32_t)b->tlen,
 			   (uint32_t)b->slen};
 	size_t total = 24 + b->tlen + b->slen;
 
@@ -140,8 +140,7 @@ size_t kb_btf_finish(const struct kb_btf *b, unsigned char *out, size_t max)
 #define KB_PTE_PS 0x80ull
 #define KB_PTE_ADDR 0x000ffffffffff000ull
 
-int kb_mem_init(struct kb_mem *m, uint64_t size, int levels, uint64_t tables,
-		uint64_t tables_end)
+int kb_mem_init(struct kb_mem *m, uint64_t size, int levels, uint64_t tables, uint64_t tables_end)
 {
 	memset(m, 0, sizeof(*m));
 	m->ram = calloc(1, size);
@@ -388,11 +387,12 @@ static void kb_write_texts(struct kb_kernel *kk, const struct kb_kernel_opts *o,
 	v += n;
 	vn -= (size_t)n;
 	if (o->unmapped_kallsyms) {
-		n = snprintf(v, vn, "SYMBOL(kallsyms_num_syms)=ffffc90000900000\n"
-				    "SYMBOL(kallsyms_names)=ffffc90000901000\n"
-				    "SYMBOL(kallsyms_token_table)=ffffc90000902000\n"
-				    "SYMBOL(kallsyms_token_index)=ffffc90000903000\n"
-				    "SYMBOL(kallsyms_offsets)=ffffc90000904000\n");
+		n = snprintf(v, vn,
+			     "SYMBOL(kallsyms_num_syms)=ffffc90000900000\n"
+			     "SYMBOL(kallsyms_names)=ffffc90000901000\n"
+			     "SYMBOL(kallsyms_token_table)=ffffc90000902000\n"
+			     "SYMBOL(kallsyms_token_index)=ffffc90000903000\n"
+			     "SYMBOL(kallsyms_offsets)=ffffc90000904000\n");
 		v += n;
 		vn -= (size_t)n;
 	}
@@ -443,7 +443,8 @@ static void kb_write_zones(struct kb_kernel *kk)
 				uint64_t area_pa = 0x1000000 + cpu * 0x100000;
 
 				for (i = 0; i < KB_NR_ITEMS; i++) {
-					uint64_t val = (node + 1) * 1000 + z * 100 + cpu * 10 + i + 1;
+					uint64_t val =
+						(node + 1) * 1000 + z * 100 + cpu * 10 + i + 1;
 
 					kk->pcp_event[node][z][cpu][i] = val;
 					kb_put_u64(m, area_pa + pcp + KB_PCZ_EVENT + i * 8, val);
@@ -454,7 +455,8 @@ static void kb_write_zones(struct kb_kernel *kk)
 	/* boot_zonestats: counts sysfs never shows. */
 	for (cpu = 0; cpu < KB_NR_CPUS; cpu++)
 		for (i = 0; i < KB_NR_ITEMS; i++)
-			kb_put_u64(m, 0x1000000 + cpu * 0x100000 + KB_PCPU_BOOT + KB_PCZ_EVENT + i * 8,
+			kb_put_u64(m,
+				   0x1000000 + cpu * 0x100000 + KB_PCPU_BOOT + KB_PCZ_EVENT + i * 8,
 				   555555);
 }
 

@@ -53,8 +53,7 @@ struct kb_mem {
 };
 
 /* ram of size bytes; page tables are allocated from [tables, tables_end). */
-int kb_mem_init(struct kb_mem *m, uint64_t size, int levels, uint64_t tables,
-		uint64_t tables_end);
+int kb_mem_init(struct kb_mem *m, uint64_t size, int levels, uint64_t tables, uint64_t tables_end);
 void kb_mem_free(struct kb_mem *m);
 /* Map [vaddr, vaddr+len) to paddr with pages of page_size (4 KiB or 2 MiB). */
 int kb_map(struct kb_mem *m, uint64_t vaddr, uint64_t paddr, uint64_t len, uint64_t page_size);
@@ -76,9 +75,9 @@ void kb_put_u32(struct kb_mem *m, uint64_t paddr, uint32_t v);
 #define KB_IMAGE_VADDR (0xffffffff81000000ull + KB_KASLR)
 
 struct kb_kernel_opts {
-	int levels;		   /* 4 or 5 */
-	bool bad_size_zone;	   /* VMCOREINFO SIZE(zone) off by 8 */
-	bool bad_release;	   /* init_uts_ns.name.release differs from OSRELEASE */
+	int levels;		    /* 4 or 5 */
+	bool bad_size_zone;	    /* VMCOREINFO SIZE(zone) off by 8 */
+	bool bad_release;	    /* init_uts_ns.name.release differs from OSRELEASE */
 	bool symbols_in_vmcoreinfo; /* every symbol as SYMBOL(); else only the usual ones */
 	bool no_numa_events;	    /* struct zone without vm_numa_event (as before 5.14) */
 	bool unmapped_kallsyms;	    /* SYMBOL(kallsyms_*) point at unmapped addresses */

@@ -25,7 +25,8 @@ static void expect_steps(const char *text, const char *want)
 			snprintf(one, sizeof(one), "sym(%s)", s->name);
 			break;
 		case BW_EXPR_SYMBOL_CPU:
-			snprintf(one, sizeof(one), "sym(%s@%llu)", s->name, (unsigned long long)s->n);
+			snprintf(one, sizeof(one), "sym(%s@%llu)", s->name,
+				 (unsigned long long)s->n);
 			break;
 		case BW_EXPR_MEMBER:
 			snprintf(one, sizeof(one), ".%s", s->name);
@@ -79,8 +80,10 @@ static void test_expr_parse_errors(void **state)
 	expect_error("node_data[", BW_EINVAL,
 		     "column 11: expected an index after '[', found end of expression");
 	expect_error("node_data[1", BW_EINVAL, "column 12: expected ']', found end of expression");
-	expect_error("node_data[-1]", BW_EINVAL, "column 11: expected an index after '[', found '-'");
-	expect_error("node_data[0x]", BW_EINVAL, "column 13: expected an index after '[', found ']'");
+	expect_error("node_data[-1]", BW_EINVAL,
+		     "column 11: expected an index after '[', found '-'");
+	expect_error("node_data[0x]", BW_EINVAL,
+		     "column 13: expected an index after '[', found ']'");
 	expect_error("node_data[12a]", BW_EINVAL, "column 13: expected a number, found 'a'");
 	expect_error("a->", BW_EINVAL,
 		     "column 4: expected a member name after '->', found end of expression");

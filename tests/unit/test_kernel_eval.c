@@ -35,9 +35,8 @@ static int open_kernel(struct fixture *f, const struct kb_kernel_opts *o, bool u
 	memset(f, 0, sizeof(*f));
 	assert_int_equal(kb_kernel_build(&f->kk, o), 0);
 	range.size = f->kk.mem.size;
-	assert_int_equal(bw_mem_open_callback(&range, 1, kb_mem_read, &f->kk.mem, NULL, &f->mem,
-					      &e),
-			 0);
+	assert_int_equal(
+		bw_mem_open_callback(&range, 1, kb_mem_read, &f->kk.mem, NULL, &f->mem, &e), 0);
 	if (!kopts)
 		kopts = &local;
 	if (use_map) {
@@ -196,8 +195,9 @@ static void test_kernel_eval_values(void **state)
 
 	expect_print(&f, "init_uts_ns.name.release", "\"" KB_RELEASE "\"");
 	expect_print(&f, "bw_test_pcpu@cpu0.zt", "2 (ZONE_NORMAL)");
-	snprintf(want, sizeof(want), "{\n\t.nr_running = 41,\n\t.zt = 2 (ZONE_NORMAL),\n"
-				     "\t.zone = 0x%llx,\n}",
+	snprintf(want, sizeof(want),
+		 "{\n\t.nr_running = 41,\n\t.zt = 2 (ZONE_NORMAL),\n"
+		 "\t.zone = 0x%llx,\n}",
 		 (unsigned long long)(f.kk.pgdat_addr[0] + 64 + 128));
 	expect_print(&f, "bw_test_pcpu@cpu1", want);
 	snprintf(want, sizeof(want), "[%llu, %llu, %llu, %llu, %llu, %llu]",
@@ -251,7 +251,8 @@ static void test_kernel_eval_errors(void **state)
 	expect_eval_error(&f, "no_such_var", BW_ENOENT,
 			  "no_such_var: no type for 'no_such_var': the BTF has no variable of "
 			  "that name");
-	expect_eval_error(&f, "nr_cpu_ids[0]", BW_EINVAL, "nr_cpu_ids[0]: is a INT: cannot index it");
+	expect_eval_error(&f, "nr_cpu_ids[0]", BW_EINVAL,
+			  "nr_cpu_ids[0]: is a INT: cannot index it");
 	expect_eval_error(&f, "node_data[0]->node_id@cpu0", BW_EINVAL,
 			  "node_data[0]->node_id@cpu0: is a INT, not a per-CPU pointer");
 	expect_eval_error(&f, "node_data[", BW_EINVAL,
@@ -266,13 +267,16 @@ static void test_kernel_eval_errors(void **state)
 		char prefix[160];
 		int n;
 
-		assert_int_equal(bw_kernel_eval(f.k, "node_data[2]->node_zones[0].per_cpu_zonestats"
-						     "@cpu0", &v, &err),
+		assert_int_equal(bw_kernel_eval(f.k,
+						"node_data[2]->node_zones[0].per_cpu_zonestats"
+						"@cpu0",
+						&v, &err),
 				 -BW_EFAULT);
-		n = snprintf(prefix, sizeof(prefix),
-			     "node_data[2]->node_zones[0].per_cpu_zonestats@cpu0: reading pointer at "
-			     "0x%llx: ",
-			     (unsigned long long)(f.kk.pgdat_addr[2] + 64 + 16));
+		n = snprintf(
+			prefix, sizeof(prefix),
+			"node_data[2]->node_zones[0].per_cpu_zonestats@cpu0: reading pointer at "
+			"0x%llx: ",
+			(unsigned long long)(f.kk.pgdat_addr[2] + 64 + 16));
 		assert_memory_equal(err.msg, prefix, (size_t)n);
 	}
 	close_kernel(&f);
@@ -299,9 +303,10 @@ static void test_kernel_crosscheck(void **state)
 	o.bad_release = true;
 	memset(&kopts, 0, sizeof(kopts));
 	assert_int_equal(open_kernel(&f, &o, true, &kopts, &err), -BW_EMISMATCH);
-	assert_string_equal(err.msg, "BTF does not match the dumped kernel: "
-				     "init_uts_ns.name.release read through it is \"6.99.0-other\", "
-				     "VMCOREINFO OSRELEASE is \"" KB_RELEASE "\"");
+	assert_string_equal(err.msg,
+			    "BTF does not match the dumped kernel: "
+			    "init_uts_ns.name.release read through it is \"6.99.0-other\", "
+			    "VMCOREINFO OSRELEASE is \"" KB_RELEASE "\"");
 	close_kernel(&f);
 }
 
@@ -393,13 +398,14 @@ static void test_kernel_symbols_mismatch(void **state)
 		fputs(f.kk.system_map, fp);
 		fclose(fp);
 		kopts.symbols_path = f.map_path;
-		assert_int_equal(bw_mem_open_callback(&range, 1, kb_mem_read, &f.kk.mem, NULL,
-						      &f.mem, &err),
-				 0);
+		assert_int_equal(
+			bw_mem_open_callback(&range, 1, kb_mem_read, &f.kk.mem, NULL, &f.mem, &err),
+			0);
 		assert_int_equal(bw_kernel_open(f.mem, &kopts, &f.k, &err), -BW_EMISMATCH);
-		assert_non_null(strstr(err.msg, "does not belong to the dumped kernel: _stext is "
-						"0xffffffff81001000 there and 0xffffffff83600000 in "
-						"VMCOREINFO (KERNELOFFSET 0x2600000)"));
+		assert_non_null(strstr(err.msg,
+				       "does not belong to the dumped kernel: _stext is "
+				       "0xffffffff81001000 there and 0xffffffff83600000 in "
+				       "VMCOREINFO (KERNELOFFSET 0x2600000)"));
 	}
 	close_kernel(&f);
 }

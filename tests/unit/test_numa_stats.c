@@ -28,9 +28,8 @@ static void numa_open(struct numa_fixture *f, const struct kb_kernel_opts *o)
 
 	assert_int_equal(kb_kernel_build(&f->kk, o), 0);
 	range.size = f->kk.mem.size;
-	assert_int_equal(bw_mem_open_callback(&range, 1, kb_mem_read, &f->kk.mem, NULL, &f->mem,
-					      &err),
-			 0);
+	assert_int_equal(
+		bw_mem_open_callback(&range, 1, kb_mem_read, &f->kk.mem, NULL, &f->mem, &err), 0);
 	if (bw_kernel_open(f->mem, NULL, &f->k, &err))
 		fail_msg("open: %s", err.msg);
 }
@@ -44,8 +43,9 @@ static void numa_close(struct numa_fixture *f)
 
 static void check_numa(int levels)
 {
-	static const char *const enum_names[] = {"NUMA_HIT",   "NUMA_MISS",  "NUMA_FOREIGN",
-						 "NUMA_INTERLEAVE_HIT", "NUMA_LOCAL", "NUMA_OTHER"};
+	static const char *const enum_names[] = {"NUMA_HIT",	 "NUMA_MISS",
+						 "NUMA_FOREIGN", "NUMA_INTERLEAVE_HIT",
+						 "NUMA_LOCAL",	 "NUMA_OTHER"};
 	static const char *const sysfs_names[] = {"numa_hit",	    "numa_miss",  "numa_foreign",
 						  "interleave_hit", "local_node", "other_node"};
 	struct kb_kernel_opts o = {.levels = levels, .symbols_in_vmcoreinfo = true};
@@ -90,8 +90,8 @@ static void test_numa_5level(void **state)
 
 static void test_numa_no_events(void **state)
 {
-	struct kb_kernel_opts o = {.levels = 4, .symbols_in_vmcoreinfo = true,
-				   .no_numa_events = true};
+	struct kb_kernel_opts o = {
+		.levels = 4, .symbols_in_vmcoreinfo = true, .no_numa_events = true};
 	struct bw_numa_stats *st = NULL;
 	struct bw_error err = {0};
 	struct numa_fixture f;

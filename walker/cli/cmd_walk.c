@@ -29,8 +29,9 @@ static int walk_usage(const char *verb)
 		fprintf(stderr, "usage: btfwalk read [--btf FILE] [--symbols FILE] [--cr3 ADDR] "
 				"[--no-crosscheck] DUMP... [--] EXPR...\n");
 	else
-		fprintf(stderr, "usage: btfwalk %s [--btf FILE] [--symbols FILE] [--cr3 ADDR] "
-				"[--no-crosscheck]%s DUMP...\n",
+		fprintf(stderr,
+			"usage: btfwalk %s [--btf FILE] [--symbols FILE] [--cr3 ADDR] "
+			"[--no-crosscheck]%s DUMP...\n",
 			verb, strcmp(verb, "numa") ? "" : " [--json]");
 	return 2;
 }
