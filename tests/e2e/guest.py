@@ -530,6 +530,13 @@ def capture(args):
         # ---- the bracketed capture ----
         t = time.monotonic()
         before = g.numastat()
+        if args.post_pages:
+            # Events the walker can only see in the per-CPU counters (see numa_traffic.c "post").
+            post = g.run("numa_traffic post %d" % args.post_pages)
+            if g.last_rc != 0:
+                raise GuestError("numa_traffic post failed: %s" % post)
+            man["post_before_stop"] = {"pages": args.post_pages, "at_least": {
+                "numa_hit": args.post_pages, "other_node": args.post_pages, "interleave_hit": args.post_pages}}
         g.qmp.cmd("stop")
         t_stop = time.monotonic()
         tm["numastat_before_to_stop"] = round(t_stop - t, 3)
@@ -640,6 +647,8 @@ def main():
     c.add_argument("--traffic-timeout", type=int, default=180)
     c.add_argument("--traffic-mib", type=int, default=8)
     c.add_argument("--no-kallsyms", action="store_true")
+    c.add_argument("--post-pages", type=int, default=512,
+                   help="per-CPU-only events made after the numastat BEFORE read (0: none)")
     p = sub.add_parser("probe-accel")
     p.add_argument("--tag", default="trixie-bpo")
     p.add_argument("--paging", choices=["l4", "l5"], default="l4")
