@@ -252,7 +252,8 @@ def main():
             accel_cache[paging] = G.choose_accel(os.path.join(kdir, "vmlinuz"), paging)
         accel, why = accel_cache[paging]
         ns = type("A", (), {})()
-        ns.tag, ns.paging, ns.out, ns.forms, ns.cpus, ns.node_mb = tag, paging, out, "raw,elf,nodes", 2, 256
+        ns.tag, ns.paging, ns.out, ns.forms, ns.cpus, ns.node_mb = tag, paging, out, "raw,elf,nodes", \
+            G.DEFAULT_CPUS.get(combo, 2), 256
         ns.accel, ns.accel_given, ns.initrd = accel, True, initrd
         ns.post_pages = 512
         ns.boot_timeout, ns.traffic_timeout, ns.traffic_mib, ns.no_kallsyms = 90, 180, 8, \
