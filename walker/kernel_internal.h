@@ -26,6 +26,7 @@ struct bw_kernel {
 
 	char *vmcoreinfo_text; /* owned copy when found by scanning memory */
 	struct bw_vmcoreinfo *vi;
+	uint64_t vmcoreinfo_paddr; /* 0: from the ELF note */
 	const char *release;
 	const char *build_id;
 

@@ -75,8 +75,10 @@ struct bw_kernel_info {
 	int paging_levels;	   /* 4 or 5 */
 	uint32_t nr_cpus;	   /* possible CPUs with a per-CPU area */
 	uint32_t nr_online_cpus;
-	const char *btf_source;	    /* "file", "dump", "caller" */
-	const char *symbols_source; /* "file", "kallsyms", "vmcoreinfo" */
+	const char *btf_source;	       /* "file", "dump", "caller" */
+	const char *symbols_source;    /* "file", "kallsyms", "vmcoreinfo" */
+	const char *vmcoreinfo_source; /* "note" (ELF core) or "memory" (found by scanning) */
+	uint64_t vmcoreinfo_paddr;     /* where the text was found in memory; 0 for "note" */
 };
 void bw_kernel_get_info(const struct bw_kernel *k, struct bw_kernel_info *info);
 

@@ -131,6 +131,9 @@ static void check_layout(int levels)
 	assert_int_equal(info.nr_online_cpus, 2);
 	assert_string_equal(info.btf_source, "dump");
 	assert_string_equal(info.symbols_source, "file");
+	/* The builder put a decoy at 0x80000 and the real text at 0x100000. */
+	assert_string_equal(info.vmcoreinfo_source, "memory");
+	assert_int_equal(info.vmcoreinfo_paddr, 0x100000);
 
 	/* System.map addresses are link-time: KASLR is added, not to per-CPU offsets. */
 	assert_int_equal(bw_kernel_symbol(f.k, "node_states", &addr, &err), 0);

@@ -157,6 +157,11 @@ static int walk_info(const struct bw_mem *mem, const struct bw_kernel *k)
 	} else {
 		printf("nodes:            unknown (%s)\n", err.msg);
 	}
+	if (info.vmcoreinfo_paddr)
+		printf("vmcoreinfo:       %s at phys 0x%llx\n", info.vmcoreinfo_source,
+		       (unsigned long long)info.vmcoreinfo_paddr);
+	else
+		printf("vmcoreinfo:       %s\n", info.vmcoreinfo_source);
 	printf("btf:              %s\n", info.btf_source);
 	printf("symbols:          %s\n", info.symbols_source);
 	return 0;
