@@ -23,6 +23,12 @@ ifneq ($(SAN),)
 CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=$(SAN) -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=$(SAN)
 endif
+# V=1 shows every command.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
 ALL_CFLAGS := $(WARN) -Iinclude -Ibtf -Iwalker $(CFLAGS)
 
 LIB_SRC := $(sort $(wildcard btf/*.c walker/*.c))
@@ -49,36 +55,42 @@ tests: $(UNIT_BIN)
 
 $(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/pic/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
 
 $(STATIC_LIB): $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	$(Q)ar rcs $@ $^
 
 # Only bw_* names are exported from the shared library.
 $(BUILD)/libbtfwalk.map:
 	@mkdir -p $(dir $@)
-	printf '{\n\tglobal: bw_*;\n\tlocal: *;\n};\n' > $@
+	$(Q)printf '{\n\tglobal: bw_*;\n\tlocal: *;\n};\n' > $@
 
 $(SHARED_LIB): $(LIB_PIC) $(BUILD)/libbtfwalk.map
-	$(CC) -shared -Wl,-soname,libbtfwalk.so.$(SOVERSION) \
+	@echo "  LD      $@"
+	$(Q)$(CC) -shared -Wl,-soname,libbtfwalk.so.$(SOVERSION) \
 		-Wl,--version-script=$(BUILD)/libbtfwalk.map $(LDFLAGS) -o $@ $(LIB_PIC)
-	ln -sf libbtfwalk.so.$(VERSION) $(BUILD)/libbtfwalk.so.$(SOVERSION)
-	ln -sf libbtfwalk.so.$(SOVERSION) $(BUILD)/libbtfwalk.so
+	$(Q)ln -sf libbtfwalk.so.$(VERSION) $(BUILD)/libbtfwalk.so.$(SOVERSION)
+	$(Q)ln -sf libbtfwalk.so.$(SOVERSION) $(BUILD)/libbtfwalk.so
 
 $(CLI): $(CLI_OBJ) $(STATIC_LIB)
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC_LIB)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC_LIB)
 
 # Unit tests: one cmocka binary per tests/unit/test_*.c, linked with the other tests/unit/*.c
 # helpers and the static library. Fixture headers from fixtures/src are compiled natively so the
 # compiler's offsetof/sizeof are the expected values.
 $(BUILD)/tests/%: tests/unit/%.c $(UNIT_HELPERS) $(STATIC_LIB) $(wildcard tests/unit/*.h fixtures/src/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Itests/unit -Ifixtures/src -o $@ $< \
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Itests/unit -Ifixtures/src -o $@ $< \
 		$(UNIT_HELPERS) $(STATIC_LIB) $(LDFLAGS) -lcmocka
 
 -include fixtures/fixtures.mk

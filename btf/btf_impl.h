@@ -103,10 +103,13 @@ static inline int64_t bw_btfi_kind_extra(int kind, uint32_t vlen)
 	return l->fixed < 0 ? -1 : l->fixed + (int64_t)l->per_vlen * vlen;
 }
 
-/* ---- Name index: open addressing over type ids (or enumerators), built once ---- */
+/* ---- Name index: one slot per distinct name, its entries chained in id order ---- */
 struct bw_btfi_names {
-	uint32_t *slots; /* 0: empty; else entry + 1 */
-	uint32_t mask;	 /* slot count - 1 (slot count is a power of two) */
+	uint32_t *slots;  /* 0: empty; else the name's first entry + 1 */
+	uint32_t *hashes; /* hash of each slot's name */
+	uint32_t *tails;  /* while building: each slot's last entry + 1 */
+	uint32_t *next;	  /* per entry: the next entry of the same name + 1, or 0 */
+	uint32_t mask;	  /* slot count - 1 (slot count is a power of two) */
 };
 
 #define BW_BTFI_NO_ALIGN 0xffu
@@ -132,6 +135,7 @@ struct bw_btf {
 	uint8_t *align_log2; /* alignment of each type as log2, or BW_BTFI_NO_ALIGN */
 	uint32_t *sizes;     /* size of each type (through modifiers/arrays), or BW_BTFI_NO_SIZE */
 	struct bw_btfi_names names; /* entry: type index i (id start_id + i) */
+	uint32_t hash_seed;
 	/* entry: index into enum_refs; enum_refs[2k] = type index, [2k+1] = enumerator index */
 	struct bw_btfi_names enumerators;
 	uint32_t *enum_refs;
@@ -259,9 +263,12 @@ int bw_btfi_check_decl_tag(const struct bw_btf *btf, uint32_t idx, struct bw_err
 /* ---- Name indexes (index.c) ---- */
 #define BW_BTFI_FNV_BASIS 2166136261u
 #define BW_BTFI_FNV_PRIME 16777619u
-uint32_t bw_btfi_hash(const char *s);
+uint32_t bw_btfi_hash(uint32_t seed, const char *s);
+/* names: records with a name (at most); enumerators: all of them. Sets btf->hash_seed. */
 int bw_btfi_index_alloc(struct bw_btf *btf, uint32_t names, uint32_t enumerators,
 			struct bw_error *err);
+/* Building is over: drop what only insertion needed. */
+void bw_btfi_index_done(struct bw_btf *btf);
 /* Add type index i (its name hashed to hash) / enumerator k of type index i. */
 void bw_btfi_index_add_name(struct bw_btf *btf, uint32_t i, uint32_t hash);
 void bw_btfi_index_add_enumerator(struct bw_btf *btf, uint32_t i, uint32_t k, uint32_t hash);

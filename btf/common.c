@@ -33,6 +33,39 @@ int bw_fail(struct bw_error *err, int code, const char *fmt, ...)
 	return -code;
 }
 
+bool bw_parse_u64(const char *s, size_t len, unsigned base, uint64_t *out)
+{
+	const char *end = s + len;
+	bool hex_prefix = len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	uint64_t v = 0;
+
+	if (hex_prefix && base != 10) {
+		base = 16;
+		s += 2;
+	} else if (base == 0) {
+		base = 10;
+	}
+	if (s == end)
+		return false;
+	for (; s < end; s++) {
+		unsigned d;
+
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned)(*s - '0');
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = (unsigned)(*s - 'a' + 10);
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			d = (unsigned)(*s - 'A' + 10);
+		else
+			return false;
+		if (v > (UINT64_MAX - d) / base)
+			return false;
+		v = v * base + d;
+	}
+	*out = v;
+	return true;
+}
+
 void *bw_alloc(const struct bw_allocator *a, size_t size)
 {
 	if (size == 0)

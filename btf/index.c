@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Name indexes, filled by validation as it checks each name (so every name is read once):
- * type names and enumerator names, each an open-addressing table with linear probing, at most
- * three quarters full. Entries are inserted in id order and nothing is ever removed, so a probe meets
- * the entries of one name lowest id first.
+ * type names and enumerator names. Each is an open-addressing table (linear probing, at most
+ * three quarters full) with one slot per distinct name, holding the name's hash and its first
+ * entry; the entries of one name are chained in id order. So a blob with a million types of
+ * one name costs a million appends, not a million probes each, and a lookup meets the lowest
+ * id first. The hash is seeded per object, so names cannot be chosen offline to collide.
  */
 #include "btf_impl.h"
 
-uint32_t bw_btfi_hash(const char *s)
+uint32_t bw_btfi_hash(uint32_t seed, const char *s)
 {
-	uint32_t h = BW_BTFI_FNV_BASIS;
+	uint32_t h = seed;
 
 	while (*s) {
 		h ^= (uint8_t)*s++;
@@ -18,28 +20,23 @@ uint32_t bw_btfi_hash(const char *s)
 	return h;
 }
 
-static int btfidx_alloc(const struct bw_btf *btf, struct bw_btfi_names *t, uint32_t entries,
-			struct bw_error *err)
+/* A table for up to `names` distinct names and entries numbered below `entries`. */
+static int btfidx_alloc(const struct bw_btf *btf, struct bw_btfi_names *t, uint32_t names,
+			uint32_t entries, struct bw_error *err)
 {
 	uint32_t slots = 16;
 
 	/* At most 3/4 full: short probes, and half the cache misses of a half-full table. */
-	while (slots / 4 * 3 < entries)
+	while (slots / 4 * 3 < names)
 		slots *= 2;
 	t->slots = bw_zalloc(btf->alloc, (size_t)slots * sizeof(*t->slots));
-	if (!t->slots)
+	t->hashes = bw_alloc_array(btf->alloc, slots, sizeof(*t->hashes));
+	t->tails = bw_alloc_array(btf->alloc, slots, sizeof(*t->tails));
+	t->next = bw_alloc_array(btf->alloc, entries ? entries : 1, sizeof(*t->next));
+	if (!t->slots || !t->hashes || !t->tails || !t->next)
 		return bw_fail(err, BW_ENOMEM, "BTF: no memory for a %u-slot name index", slots);
 	t->mask = slots - 1;
 	return 0;
-}
-
-static void btfidx_insert(struct bw_btfi_names *t, uint32_t hash, uint32_t entry)
-{
-	uint32_t i = hash & t->mask;
-
-	while (t->slots[i])
-		i = (i + 1) & t->mask;
-	t->slots[i] = entry + 1;
 }
 
 /* Name offset of enumerator k of the ENUM/ENUM64 record t. */
@@ -51,13 +48,44 @@ static uint32_t btfidx_enumerator_name(const uint8_t *t, uint32_t k)
 	return bw_btfi_rd32(t + BW_BTF_TYPE_LEN + k * step);
 }
 
+/* The name of entry e (0-based) of table t. */
+static const char *btfidx_name(const struct bw_btf *btf, const struct bw_btfi_names *t, uint32_t e)
+{
+	if (t == &btf->names)
+		return bw_btfi_str(btf, bw_btfi_rd32(btf->types + btf->offs[e]));
+	return bw_btfi_str(btf, btfidx_enumerator_name(btf->types + btf->offs[btf->enum_refs[2 * e]],
+						       btf->enum_refs[2 * e + 1]));
+}
+
+/* Add entry (0-based, in id order) named name with that hash: append to its name's chain. */
+static void btfidx_insert(struct bw_btf *btf, struct bw_btfi_names *t, uint32_t hash,
+			  uint32_t entry, const char *name)
+{
+	uint32_t i = hash & t->mask, e;
+
+	t->next[entry] = 0;
+	for (; (e = t->slots[i]); i = (i + 1) & t->mask) {
+		if (t->hashes[i] == hash && !strcmp(btfidx_name(btf, t, e - 1), name)) {
+			t->next[t->tails[i] - 1] = entry + 1;
+			t->tails[i] = entry + 1;
+			return;
+		}
+	}
+	t->slots[i] = entry + 1;
+	t->tails[i] = entry + 1;
+	t->hashes[i] = hash;
+}
+
 int bw_btfi_index_alloc(struct bw_btf *btf, uint32_t names, uint32_t enumerators,
 			struct bw_error *err)
 {
-	int ret = btfidx_alloc(btf, &btf->names, names, err);
+	int ret;
 
+	/* Where this object lives is not known to whoever wrote the blob. */
+	btf->hash_seed = bw_btfi_hash(BW_BTFI_FNV_BASIS ^ (uint32_t)((uintptr_t)btf >> 4), "btf");
+	ret = btfidx_alloc(btf, &btf->names, names, btf->nr_types, err);
 	if (!ret)
-		ret = btfidx_alloc(btf, &btf->enumerators, enumerators, err);
+		ret = btfidx_alloc(btf, &btf->enumerators, enumerators, enumerators, err);
 	if (ret)
 		return ret;
 	btf->enum_refs = bw_alloc_array(btf->alloc, (size_t)enumerators * 2 + 1,
@@ -69,37 +97,70 @@ int bw_btfi_index_alloc(struct bw_btf *btf, uint32_t names, uint32_t enumerators
 
 void bw_btfi_index_add_name(struct bw_btf *btf, uint32_t i, uint32_t hash)
 {
-	btfidx_insert(&btf->names, hash, i);
+	btfidx_insert(btf, &btf->names, hash, i,
+		      bw_btfi_str(btf, bw_btfi_rd32(btf->types + btf->offs[i])));
 }
 
 void bw_btfi_index_add_enumerator(struct bw_btf *btf, uint32_t i, uint32_t k, uint32_t hash)
 {
-	btf->enum_refs[2 * btf->nr_enumerators] = i;
-	btf->enum_refs[2 * btf->nr_enumerators + 1] = k;
-	btfidx_insert(&btf->enumerators, hash, btf->nr_enumerators++);
+	uint32_t n = btf->nr_enumerators++;
+
+	btf->enum_refs[2 * n] = i;
+	btf->enum_refs[2 * n + 1] = k;
+	btfidx_insert(btf, &btf->enumerators, hash, n,
+		      bw_btfi_str(btf, btfidx_enumerator_name(btf->types + btf->offs[i], k)));
+}
+
+static void btfidx_free_tails(struct bw_btf *btf, struct bw_btfi_names *t)
+{
+	bw_free(btf->alloc, t->tails);
+	t->tails = NULL;
+}
+
+void bw_btfi_index_done(struct bw_btf *btf)
+{
+	btfidx_free_tails(btf, &btf->names);
+	btfidx_free_tails(btf, &btf->enumerators);
+}
+
+static void btfidx_free(struct bw_btf *btf, struct bw_btfi_names *t)
+{
+	bw_free(btf->alloc, t->slots);
+	bw_free(btf->alloc, t->hashes);
+	bw_free(btf->alloc, t->tails);
+	bw_free(btf->alloc, t->next);
 }
 
 void bw_btfi_index_free(struct bw_btf *btf)
 {
-	bw_free(btf->alloc, btf->names.slots);
-	bw_free(btf->alloc, btf->enumerators.slots);
+	btfidx_free(btf, &btf->names);
+	btfidx_free(btf, &btf->enumerators);
 	bw_free(btf->alloc, btf->enum_refs);
+}
+
+/* First entry + 1 of name's chain in table t, or 0. */
+static uint32_t btfidx_lookup(const struct bw_btf *btf, const struct bw_btfi_names *t,
+			      const char *name)
+{
+	uint32_t hash, i, e;
+
+	if (!t->slots)
+		return 0;
+	hash = bw_btfi_hash(btf->hash_seed, name);
+	for (i = hash & t->mask; (e = t->slots[i]); i = (i + 1) & t->mask) {
+		if (t->hashes[i] == hash && !strcmp(btfidx_name(btf, t, e - 1), name))
+			return e;
+	}
+	return 0;
 }
 
 int bw_btfi_names_each(const struct bw_btf *btf, const char *name,
 		       int (*fn)(void *ctx, uint32_t id), void *ctx)
 {
-	const struct bw_btfi_names *t = &btf->names;
-	uint32_t i, e;
+	uint32_t e;
 	int ret;
 
-	if (!t->slots)
-		return 0;
-	for (i = bw_btfi_hash(name) & t->mask; (e = t->slots[i]); i = (i + 1) & t->mask) {
-		const uint8_t *rec = btf->types + btf->offs[e - 1];
-
-		if (strcmp(bw_btfi_str(btf, bw_btfi_rd32(rec)), name))
-			continue;
+	for (e = btfidx_lookup(btf, &btf->names, name); e; e = btf->names.next[e - 1]) {
 		ret = fn(ctx, btf->start_id + e - 1);
 		if (ret)
 			return ret;
@@ -110,19 +171,13 @@ int bw_btfi_names_each(const struct bw_btf *btf, const char *name,
 int bw_btfi_enumerators_each(const struct bw_btf *btf, const char *name,
 			     int (*fn)(void *ctx, uint32_t id, uint32_t idx), void *ctx)
 {
-	const struct bw_btfi_names *t = &btf->enumerators;
-	uint32_t i, e;
+	uint32_t e;
 	int ret;
 
-	if (!t->slots)
-		return 0;
-	for (i = bw_btfi_hash(name) & t->mask; (e = t->slots[i]); i = (i + 1) & t->mask) {
-		uint32_t ti = btf->enum_refs[2 * (e - 1)], k = btf->enum_refs[2 * (e - 1) + 1];
-		const uint8_t *rec = btf->types + btf->offs[ti];
-
-		if (strcmp(bw_btfi_str(btf, btfidx_enumerator_name(rec, k)), name))
-			continue;
-		ret = fn(ctx, btf->start_id + ti, k);
+	for (e = btfidx_lookup(btf, &btf->enumerators, name); e;
+	     e = btf->enumerators.next[e - 1]) {
+		ret = fn(ctx, btf->start_id + btf->enum_refs[2 * (e - 1)],
+			 btf->enum_refs[2 * (e - 1) + 1]);
 		if (ret)
 			return ret;
 	}

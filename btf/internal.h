@@ -22,6 +22,12 @@ void *bw_alloc_array(const struct bw_allocator *a, size_t n, size_t size);
 void *bw_realloc(const struct bw_allocator *a, void *ptr, size_t size);
 void bw_free(const struct bw_allocator *a, void *ptr);
 
+/*
+ * Parse the unsigned number s[0..len): base 16 or 10, or 0 for "0x" hex else decimal; a "0x"
+ * prefix is also accepted with base 16. Every character must be a digit and the value must fit.
+ */
+bool bw_parse_u64(const char *s, size_t len, unsigned base, uint64_t *out);
+
 /* Overflow-checked arithmetic: return true on overflow. */
 static inline bool bw_add_overflow(uint64_t a, uint64_t b, uint64_t *out)
 {

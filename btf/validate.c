@@ -212,6 +212,7 @@ int bw_btfi_validate(struct bw_btf *btf, const uint8_t *blob, size_t len, struct
 		ret = bw_btfi_check_type(&c, btf->start_id + i);
 	}
 	bw_free(btf->alloc, c.ident_ok);
+	bw_btfi_index_done(btf);
 	if (ret)
 		return ret;
 	if (!btf->ptr_size)

@@ -25,11 +25,12 @@ static const uint8_t btfchk_ident_class[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
-/* A C identifier shorter than BW_BTF_MAX_NAME_LEN; *hash (if non-NULL) gets bw_btfi_hash(s). */
-static bool btfchk_is_ident(const char *s, uint32_t *hash)
+/* A C identifier shorter than BW_BTF_MAX_NAME_LEN; *hash (if non-NULL) gets
+ * bw_btfi_hash(seed, s). */
+static bool btfchk_is_ident(const char *s, uint32_t seed, uint32_t *hash)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	uint32_t h = BW_BTFI_FNV_BASIS;
+	uint32_t h = seed;
 	size_t i;
 
 	if (!(btfchk_ident_class[p[0]] & BTFCHK_START))
@@ -95,10 +96,10 @@ static bool btfchk_is_ident_memo(const struct bw_btfi_check *v, uint32_t off, co
 	bool ok;
 
 	if (off < v->btf->start_str || !v->ident_ok)
-		return btfchk_is_ident(s, NULL);
+		return btfchk_is_ident(s, 0, NULL);
 	if (v->ident_ok[rel / 8] & (1u << (rel % 8)))
 		return true;
-	ok = btfchk_is_ident(s, NULL);
+	ok = btfchk_is_ident(s, 0, NULL);
 	if (ok)
 		v->ident_ok[rel / 8] |= (uint8_t)(1u << (rel % 8));
 	return ok;
@@ -127,17 +128,18 @@ static int btfchk_name(const struct bw_btfi_check *v, uint32_t id, const char *w
 		ok = !off;
 		break;
 	case BTFCHK_NAME_ANY:
-		h = hash ? bw_btfi_hash(s) : 0;
+		h = hash ? bw_btfi_hash(v->btf->hash_seed, s) : 0;
 		break;
 	case BTFCHK_NAME_OPT_IDENT:
-		ok = !*s || (hash ? btfchk_is_ident(s, &h) : btfchk_is_ident_memo(v, off, s));
+		ok = !*s || (hash ? btfchk_is_ident(s, v->btf->hash_seed, &h)
+				  : btfchk_is_ident_memo(v, off, s));
 		break;
 	case BTFCHK_NAME_IDENT:
-		ok = btfchk_is_ident(s, hash ? &h : NULL);
+		ok = btfchk_is_ident(s, v->btf->hash_seed, hash ? &h : NULL);
 		break;
 	case BTFCHK_NAME_PRINTABLE:
 		ok = btfchk_is_printable(s);
-		h = hash ? bw_btfi_hash(s) : 0;
+		h = hash ? bw_btfi_hash(v->btf->hash_seed, s) : 0;
 		break;
 	}
 	if (ok) {

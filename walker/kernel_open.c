@@ -108,39 +108,9 @@ static int kopen_vmcoreinfo(struct bw_kernel *k, struct bw_error *err)
 	return kopen_scan_vmcoreinfo(k, err);
 }
 
-static int kopen_parse_hex(const char *s, uint64_t *out)
-{
-	uint64_t v = 0;
-	size_t i = 0;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		i = 2;
-	if (!s[i])
-		return -1;
-	for (; s[i]; i++) {
-		char c = s[i];
-		unsigned d;
-
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d = (unsigned)(c - 'A' + 10);
-		else
-			return -1;
-		if (v >> 60)
-			return -1;
-		v = v << 4 | d;
-	}
-	*out = v;
-	return 0;
-}
-
 static int kopen_layout(struct bw_kernel *k, const struct bw_kernel_opts *opts,
 			struct bw_error *err)
 {
-	const char *s;
 	int64_t num;
 	uint64_t sym;
 	struct bw_cpu_regs regs;
@@ -150,9 +120,9 @@ static int kopen_layout(struct bw_kernel *k, const struct bw_kernel_opts *opts,
 	if (!k->release)
 		return bw_fail(err, BW_EFORMAT, "VMCOREINFO has no OSRELEASE");
 	k->build_id = bw_vmcoreinfo_get(k->vi, "BUILD-ID");
-	s = bw_vmcoreinfo_get(k->vi, "KERNELOFFSET");
-	if (s && kopen_parse_hex(s, &k->kaslr_offset))
-		return bw_fail(err, BW_EFORMAT, "VMCOREINFO KERNELOFFSET '%s' is not hex", s);
+	if (bw_vmcoreinfo_get(k->vi, "KERNELOFFSET") &&
+	    bw_vmcoreinfo_kerneloffset(k->vi, &k->kaslr_offset, err))
+		return -err->code;
 	if (bw_vmcoreinfo_number(k->vi, "phys_base", &num, err))
 		return -err->code;
 	k->phys_base = (uint64_t)num;

@@ -126,36 +126,6 @@ static struct bw_mem *mem_core_new(const struct bw_allocator *alloc)
 }
 
 /* "PATH@PHYSADDR": the base when the text after the last '@' is a whole number. */
-static bool mem_core_parse_base(const char *s, uint64_t *out)
-{
-	unsigned base = 10;
-	uint64_t v = 0;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		unsigned d;
-
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned)(*s - '0');
-		else if (base == 16 && *s >= 'a' && *s <= 'f')
-			d = (unsigned)(*s - 'a' + 10);
-		else if (base == 16 && *s >= 'A' && *s <= 'F')
-			d = (unsigned)(*s - 'A' + 10);
-		else
-			return false;
-		if (v > (UINT64_MAX - d) / base)
-			return false;
-		v = v * base + d;
-	}
-	*out = v;
-	return true;
-}
-
 /*
  * Dump formats btfwalk does not read, recognized by their signature so they are refused instead
  * of being taken for raw memory: kdump-compressed (makedumpfile -c/-l/-p, QEMU dump-guest-memory
@@ -186,7 +156,7 @@ static int mem_core_open_spec(struct bw_mem *mem, const char *spec, uint32_t sou
 {
 	const char *at = strrchr(spec, '@');
 	uint64_t base = 0;
-	bool has_base = at && at != spec && mem_core_parse_base(at + 1, &base);
+	bool has_base = at && at != spec && bw_parse_u64(at + 1, strlen(at + 1), 0, &base);
 	size_t plen = has_base ? (size_t)(at - spec) : strlen(spec);
 	const char *foreign;
 	const uint8_t *data;

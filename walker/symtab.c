@@ -211,22 +211,12 @@ static int symtab_parse_line(struct bw_symtab *st, const char *p, const char *en
 		end--;
 	if (p == end)
 		return 0;
-	for (; p < end && !symtab_space(*p); p++, digits++) {
-		char c = *p;
-		unsigned d;
-
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d = (unsigned)(c - 'A' + 10);
-		else
-			goto bad;
-		if (digits == 16)
-			goto bad;
-		addr = addr << 4 | d;
-	}
+	for (digits = 0; p + digits < end && !symtab_space(p[digits]); digits++)
+		;
+	/* At most 16 hex digits: an address, never "0x"-prefixed in these files. */
+	if (digits > 16 || !bw_parse_u64(p, digits, 16, &addr) || (digits > 1 && p[1] == 'x'))
+		goto bad;
+	p += digits;
 	if (!digits || p == end)
 		goto bad;
 	while (p < end && symtab_space(*p))

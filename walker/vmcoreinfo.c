@@ -158,39 +158,12 @@ const char *bw_vmcoreinfo_get(const struct bw_vmcoreinfo *vi, const char *key)
 }
 
 /* Strict numbers: every character a digit of the base, no sign unless allowed, no overflow. */
-static bool vmcoreinfo_parse_u64(const char *s, unsigned base, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (base == 16 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		unsigned d;
-
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned)(*s - '0');
-		else if (base == 16 && *s >= 'a' && *s <= 'f')
-			d = (unsigned)(*s - 'a' + 10);
-		else if (base == 16 && *s >= 'A' && *s <= 'F')
-			d = (unsigned)(*s - 'A' + 10);
-		else
-			return false;
-		if (v > (UINT64_MAX - d) / base)
-			return false;
-		v = v * base + d;
-	}
-	*out = v;
-	return true;
-}
-
 static bool vmcoreinfo_parse_s64(const char *s, int64_t *out)
 {
 	bool neg = *s == '-';
 	uint64_t v;
 
-	if (!vmcoreinfo_parse_u64(s + neg, 10, &v))
+	if (!bw_parse_u64(s + neg, strlen(s + neg), 10, &v))
 		return false;
 	if (neg) {
 		if (v > (uint64_t)INT64_MAX + 1)
@@ -231,7 +204,7 @@ static int vmcoreinfo_get_u64(const struct bw_vmcoreinfo *vi, const char *kind, 
 
 	if (ret)
 		return ret;
-	if (!out || !vmcoreinfo_parse_u64(value, base, out))
+	if (!out || !bw_parse_u64(value, strlen(value), base, out))
 		return bw_fail(err, BW_EFORMAT, "VMCOREINFO %s=%.64s is not a%s number", key, value,
 			       base == 16 ? " hex" : "n unsigned decimal");
 	return 0;

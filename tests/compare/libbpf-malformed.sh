@@ -6,11 +6,11 @@
 # or hang which reader. btfwalk runs as the ASan+UBSan CLI when built (make check builds it).
 # Corpus: fixtures/regress/btf_*, the fuzz seeds and corpora under build-fuzz/ (make fuzz grows
 # them), and the BTF unit tests' malformed blobs when present (fixtures/btf/malformed/).
-# Usage: tests/compare/libbpf-malformed.sh [MAX_INPUTS] (default 3000). Report: build-compare/.
+# Usage: tests/compare/libbpf-malformed.sh [MAX_INPUTS] (default 3000). Report: build-fuzz/compare/.
 set -u
 cd "$(dirname "$0")/../.."
 max=${1:-3000}
-out=build-compare
+out=build-fuzz/compare
 cli=${BTFWALK_SAN:-$PWD/build-san/btfwalk}
 [ -x "$cli" ] || cli=${BTFWALK:-$PWD/build/btfwalk}
 [ -x "$cli" ] || { echo "libbpf-malformed: build btfwalk first (make)"; exit 1; }

@@ -2,7 +2,7 @@
 """End-to-end test: real Debian kernels in 2-node QEMU guests against btfwalk. Prints TAP lines.
 
 For each kernel (6.12 = trixie, 7.x = trixie-bpo) and paging mode (l5: TCG -cpu max; l4:
-la57=off): boot, make NUMA traffic, capture raw (pmemsave), ELF (dump-guest-memory) and per-node
+la57=off), plus 6.1 (bookworm) with 4-level paging: boot, make NUMA traffic, capture raw (pmemsave), ELF (dump-guest-memory) and per-node
 backend files, with the guest's numastat read just before and just after. Then, for every capture
 form, every online node and every counter: before <= `btfwalk numa --json` <= after; and a few
 `btfwalk read` values against what the guest itself printed (uname -r, hostname, nproc, ...).
@@ -30,22 +30,31 @@ import guest as G  # noqa: E402
 ROOT = G.ROOT
 BTFWALK = os.environ.get("BTFWALK") or os.path.join(ROOT, "build", "btfwalk")
 BTFWALK_SAN = os.environ.get("BTFWALK_SAN") or os.path.join(ROOT, "build-san", "btfwalk")
-COMBOS = os.environ.get("E2E_COMBOS", "trixie-bpo-l5 trixie-bpo-l4 trixie-l5 trixie-l4").split()
+COMBOS = os.environ.get("E2E_COMBOS", "trixie-bpo-l5 trixie-bpo-l4 trixie-l5 trixie-l4 bookworm-l4").split()
 T0 = time.monotonic()
 
 
+LOG = None  # a copy of the TAP output in $BTFWALK_CACHE/e2e-last.log, for post-mortems
+
+
+def emit(line):
+    print(line)
+    sys.stdout.flush()
+    if LOG:
+        LOG.write(line + "\n")
+        LOG.flush()
+
+
 def tap(ok, desc, detail=None):
-    print("%s - %s" % ("ok" if ok else "not ok", desc))
+    emit("%s - %s" % ("ok" if ok else "not ok", desc))
     if detail and not ok:
         for ln in str(detail).rstrip().splitlines()[:30]:
-            print("#   " + ln)
-    sys.stdout.flush()
+            emit("#   " + ln)
     return ok
 
 
 def note(msg):
-    print("# [%5.1fs] %s" % (time.monotonic() - T0, msg))
-    sys.stdout.flush()
+    emit("# [%5.1fs] %s" % (time.monotonic() - T0, msg))
 
 
 def btfwalk(args, cwd, timeout=120, exe=None):
@@ -192,7 +201,7 @@ def check_sanitized(label, man, cwd):
     """The ASan+UBSan build of the CLI on the real per-node dump: clean, and the same numbers."""
     desc = "%s nodes: ASan+UBSan btfwalk numa runs clean and agrees with the plain build" % label
     if not os.access(BTFWALK_SAN, os.X_OK):
-        print("ok - %s # SKIP %s not built (make check builds it)" % (desc, BTFWALK_SAN))
+        emit("ok - %s # SKIP %s not built (make check builds it)" % (desc, BTFWALK_SAN))
         return
     args = ["numa", "--json"] + man["forms"]["nodes"]["args"]
     rc1, out1, err1 = btfwalk(args, cwd)
@@ -202,7 +211,10 @@ def check_sanitized(label, man, cwd):
 
 
 def main():
+    global LOG
     cache = G.CACHE
+    os.makedirs(cache, exist_ok=True)
+    LOG = open(os.path.join(cache, "e2e-last.log"), "w")
     work = os.path.join(cache, "dumps")
     tags = sorted({c.rsplit("-", 1)[0] for c in COMBOS})
     note("btfwalk: %s; combos: %s" % (BTFWALK, " ".join(COMBOS)))

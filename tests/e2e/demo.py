@@ -126,6 +126,9 @@ def main():
         bad += 1
     print()
     phase("%s: %d of %d verdicts OK" % ("PASS" if not bad else "FAIL", good, len(before) * len(G.COUNTERS)))
+    print("the dump stays for you to explore, e.g.:\n  %s info %s\n  %s read %s -- "
+          "'node_data[1]->node_zones[1].vm_numa_event' 'runqueues@cpu1.nr_running'" % (
+              btfwalk, dump, btfwalk, dump))
     return 1 if bad else 0
 
 

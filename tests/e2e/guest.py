@@ -426,7 +426,6 @@ def extract_vmcoreinfo(raw_path, sysfs_text):
 
 def elf_note_names(path):
     """Owner names of the notes in an ELF64 core's PT_NOTE segments."""
-    import struct
     names = []
     with open(path, "rb") as f:
         eh = f.read(64)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make-dumps.sh [--force] [TAG-PAGING...] — real guest captures for the other engineers and tests.
-# Default: trixie-bpo-l5 trixie-bpo-l4 trixie-l5 trixie-l4. Each goes to
+# Default: trixie-bpo-l5 trixie-bpo-l4 trixie-l5 trixie-l4 bookworm-l4. Each goes to
 # $BTFWALK_CACHE/dumps/<tag>-<l4|l5>/ (mem.raw, vmcore.elf, node0.ram, node1.ram, manifest.json,
 # numastat-before/after, registers.txt, kallsyms, vmcoreinfo.txt, iomem, guest-info.txt, ...).
 # An existing capture (manifest.json present) is kept unless --force.
@@ -15,7 +15,7 @@ for a in "$@"; do
 	*) list+=("$a") ;;
 	esac
 done
-[ ${#list[@]} -gt 0 ] || list=(trixie-bpo-l5 trixie-bpo-l4 trixie-l5 trixie-l4)
+[ ${#list[@]} -gt 0 ] || list=(trixie-bpo-l5 trixie-bpo-l4 trixie-l5 trixie-l4 bookworm-l4)
 "$root/fixtures/fetch-kernels.sh" $(printf '%s\n' "${list[@]}" | sed 's/-l[45]$//' | sort -u)
 "$here/mkinitramfs.sh" "$root/build/e2e/initramfs.cpio.gz"
 rc=0

@@ -85,6 +85,20 @@ static int parse_list(const char *s, unsigned long *bits, int max)
 	return count;
 }
 
+static long numastat(int node, const char *counter)
+{
+	char path[128], buf[1024], *p;
+	size_t n = strlen(counter);
+
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/numastat", node);
+	if (read_file(path, buf, sizeof(buf)))
+		return -1;
+	for (p = buf; (p = strstr(p, counter)); p += n)
+		if ((p == buf || p[-1] == '\n') && p[n] == ' ')
+			return strtol(p + n + 1, NULL, 10);
+	return -1;
+}
+
 static long node_free_kb(int node)
 {
 	char path[128], buf[4096], *p;
@@ -131,26 +145,34 @@ static int run_on_node(int node)
 	return 0;
 }
 
-/* Map len bytes, apply the policy to the range, and fault every page in. */
-static int touch(size_t len, int mode, const unsigned long *mask)
+/* Map len bytes, apply the policy to the range, and fault every page in. The mapping is
+ * returned when keep is set (NULL on error), else unmapped ((void *)1 on success). */
+static void *touch_keep(size_t len, int mode, const unsigned long *mask, int keep)
 {
 	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED) {
 		perror("mmap");
-		return -1;
+		return NULL;
 	}
 	madvise(p, len, MADV_NOHUGEPAGE); /* one event per 4 KiB page, whatever THP says */
 	if (xmbind(p, len, mode, mask, MAXNODES + 1)) {
 		perror("mbind");
 		munmap(p, len);
-		return -1;
+		return NULL;
 	}
 	if (madvise(p, len, MADV_POPULATE_WRITE))
 		for (size_t off = 0; off < len; off += (size_t)page_size)
 			p[off] = 1;
+	if (keep)
+		return p;
 	munmap(p, len);
-	return 0;
+	return (void *)1;
+}
+
+static int touch(size_t len, int mode, const unsigned long *mask)
+{
+	return touch_keep(len, mode, mask, 0) ? 0 : -1;
 }
 
 int main(int argc, char **argv)
@@ -188,29 +210,46 @@ int main(int argc, char **argv)
 			return 1;
 		printf("numa_traffic: on node%d: interleave %zu MiB\n", here, chunk >> 20);
 	}
-	/* Preferred policy past the preferred node's free memory: the rest spills to another node. */
+	/* Preferred policy past the preferred node's free memory: the rest spills to another node.
+	 * Chunks are added until the preferred node's numa_foreign shows the spill (the kernel may
+	 * find more on the node than MemFree says: per-CPU page lists, reclaim), up to free + 64 MiB. */
 	for (int i = 0; i < nnodes; i++) {
+		enum { CHUNK = 4 << 20, MAXCHUNKS = 256 };
+		static void *maps[MAXCHUNKS];
 		double t0 = now(), t1;
-		long huge = node_free_kb(nodes[i]);
+		long huge = node_free_kb(nodes[i]), free_kb, foreign0, foreign = 0;
+		int nmaps = 0;
 
 		huge = set_hugepages(nodes[i], huge > (24 << 10) ? (huge - (16 << 10)) / 2048 : 0);
 		t1 = now();
-		long free_kb = node_free_kb(nodes[i]);
-		size_t len;
-
-		if (free_kb < 0) {
-			fprintf(stderr, "numa_traffic: cannot read node%d meminfo\n", nodes[i]);
+		free_kb = node_free_kb(nodes[i]);
+		foreign0 = numastat(nodes[i], "numa_foreign");
+		if (free_kb < 0 || foreign0 < 0) {
+			fprintf(stderr, "numa_traffic: cannot read node%d meminfo/numastat\n", nodes[i]);
 			return 1;
 		}
 		run_on_node(nodes[(i + 1) % nnodes]);
-		len = ((size_t)free_kb << 10) + (16 << 20);
 		mask[0] = 1UL << nodes[i];
-		if (touch(len, MPOL_PREFERRED, mask))
-			return 1;
+		while (nmaps < MAXCHUNKS && (long)nmaps * (CHUNK >> 10) < free_kb + (64 << 10)) {
+			if (!(maps[nmaps] = touch_keep(CHUNK, MPOL_PREFERRED, mask, 1)))
+				return 1;
+			nmaps++;
+			foreign = numastat(nodes[i], "numa_foreign") - foreign0;
+			/* past free memory and 1 MiB of spill seen: enough */
+			if ((long)nmaps * (CHUNK >> 10) > free_kb && foreign >= 256)
+				break;
+		}
+		for (int m = 0; m < nmaps; m++)
+			munmap(maps[m], CHUNK);
 		if (huge > 0)
 			set_hugepages(nodes[i], 0);
-		printf("numa_traffic: preferred node%d %zu MiB (node free was %ld MiB, %ld huge pages held; "
-		       "%.2f s + %.2f s)\n", nodes[i], len >> 20, free_kb >> 10, huge, t1 - t0, now() - t1);
+		printf("numa_traffic: preferred node%d %d MiB (node free was %ld MiB, %ld huge pages held): "
+		       "%ld pages spilled; %.2f s + %.2f s\n", nodes[i], nmaps * (CHUNK >> 20), free_kb >> 10,
+		       huge, foreign, t1 - t0, now() - t1);
+		if (foreign <= 0) {
+			fprintf(stderr, "numa_traffic: nothing spilled from node%d\n", nodes[i]);
+			return 1;
+		}
 	}
 	xset_mempolicy(MPOL_DEFAULT, NULL, 0);
 	printf("numa_traffic: done (%d nodes, %d with CPUs)\n", nnodes, cpus_nodes);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kallsyms_encode.h"
 #include "kimage.h"
 
 #define IMG(pa) (0xffffffff80000000ull + (pa))
@@ -18,7 +19,8 @@
 #define PA_PERCPU 0x8000u
 #define PERCPU_STRIDE 0x800u
 #define PERCPU_ZONESTATS 0x200u /* dynamic per-CPU allocation, after the static section */
-#define PA_BTF (PA_PERCPU + KIMAGE_CPUS * PERCPU_STRIDE)
+#define PA_KALLSYMS (PA_PERCPU + KIMAGE_CPUS * PERCPU_STRIDE)
+#define PA_BTF (PA_KALLSYMS + 0x1000u)
 
 /* Variables in the PA_VARS page. */
 #define VAR_NODE_DATA 0x000u
@@ -242,6 +244,46 @@ static void kb_uts(struct kb *b)
 		(unsigned long long)kb_offsetof(b, "uts_namespace", "name"));
 }
 
+/* The symbols a real VMCOREINFO does not carry come from the kernel's kallsyms tables. */
+static void kb_kallsyms(struct kb *b, size_t btf_len)
+{
+	const struct ksym syms[] = {
+		{ "__per_cpu_start", 'A', 0 },
+		{ "runqueues", 'A', kb_percpu_var(b, "runqueues") },
+		{ "numa_node", 'A', kb_percpu_var(b, "numa_node") },
+		{ "_stext", 'T', IMG(0) },
+		{ "init_top_pgt", 'D', IMG(PA_PML4) },
+		{ "node_data", 'B', IMG(PA_VARS + VAR_NODE_DATA) },
+		{ "node_states", 'D', IMG(PA_VARS + VAR_NODE_STATES) },
+		{ "node_online_map", 'D', IMG(PA_VARS + VAR_NODE_ONLINE) },
+		{ "__per_cpu_offset", 'D', IMG(PA_VARS + VAR_PER_CPU_OFFSET) },
+		{ "nr_cpu_ids", 'D', IMG(PA_VARS + VAR_NR_CPU_IDS) },
+		{ "__cpu_online_mask", 'D', IMG(PA_VARS + VAR_CPU_ONLINE) },
+		{ "__cpu_possible_mask", 'D', IMG(PA_VARS + VAR_CPU_POSSIBLE) },
+		{ "page_offset_base", 'D', IMG(PA_VARS + VAR_PAGE_OFFSET_BASE) },
+		{ "init_uts_ns", 'D', IMG(PA_VARS + VAR_INIT_UTS_NS) },
+		{ "init_task", 'D', IMG(PA_VARS + VAR_INIT_TASK) },
+		{ "__start_BTF", 'R', IMG(PA_BTF) },
+		{ "__stop_BTF", 'R', IMG(PA_BTF + btf_len) },
+	};
+	struct ksym_layout at;
+
+	if (b->failed)
+		return;
+	if (!kallsyms_encode(syms, sizeof(syms) / sizeof(syms[0]), b->img + PA_KALLSYMS,
+			     PA_BTF - PA_KALLSYMS, &at)) {
+		kb_fail(b, "kimage: kallsyms tables do not fit in a page");
+		return;
+	}
+	kb_symbol(b, "kallsyms_num_syms", IMG(PA_KALLSYMS + at.num_syms));
+	kb_symbol(b, "kallsyms_names", IMG(PA_KALLSYMS + at.names));
+	kb_symbol(b, "kallsyms_markers", IMG(PA_KALLSYMS + at.markers));
+	kb_symbol(b, "kallsyms_token_table", IMG(PA_KALLSYMS + at.token_table));
+	kb_symbol(b, "kallsyms_token_index", IMG(PA_KALLSYMS + at.token_index));
+	kb_symbol(b, "kallsyms_addresses", IMG(PA_KALLSYMS + at.addresses));
+	kb_symbol(b, "kallsyms_seqs_of_names", IMG(PA_KALLSYMS + at.seqs_of_names));
+}
+
 int kimage_build(const struct bw_btf *btf, const void *btf_blob, size_t btf_len, uint8_t **image,
 		 size_t *size, struct bw_error *err)
 {
@@ -253,22 +295,13 @@ int kimage_build(const struct bw_btf *btf, const void *btf_blob, size_t btf_len,
 		kb_fail(&b, "kimage: out of memory");
 		return -1;
 	}
+	/* What a real x86-64 VMCOREINFO has (kernel/vmcore_info.c, arch/x86/kernel/...). */
 	kb_vmci(&b, "OSRELEASE=%s\nPAGESIZE=4096\n", KIMAGE_RELEASE);
 	kb_symbol(&b, "init_uts_ns", IMG(PA_VARS + VAR_INIT_UTS_NS));
+	kb_symbol(&b, "node_online_map", IMG(PA_VARS + VAR_NODE_ONLINE));
 	kb_symbol(&b, "_stext", IMG(0));
 	kb_symbol(&b, "init_top_pgt", IMG(PA_PML4));
 	kb_symbol(&b, "node_data", IMG(PA_VARS + VAR_NODE_DATA));
-	kb_symbol(&b, "node_states", IMG(PA_VARS + VAR_NODE_STATES));
-	kb_symbol(&b, "node_online_map", IMG(PA_VARS + VAR_NODE_ONLINE));
-	kb_symbol(&b, "__per_cpu_offset", IMG(PA_VARS + VAR_PER_CPU_OFFSET));
-	kb_symbol(&b, "nr_cpu_ids", IMG(PA_VARS + VAR_NR_CPU_IDS));
-	kb_symbol(&b, "__cpu_online_mask", IMG(PA_VARS + VAR_CPU_ONLINE));
-	kb_symbol(&b, "__cpu_possible_mask", IMG(PA_VARS + VAR_CPU_POSSIBLE));
-	kb_symbol(&b, "page_offset_base", IMG(PA_VARS + VAR_PAGE_OFFSET_BASE));
-	kb_symbol(&b, "init_task", IMG(PA_VARS + VAR_INIT_TASK));
-	kb_symbol(&b, "__per_cpu_start", 0);
-	kb_symbol(&b, "__start_BTF", IMG(PA_BTF));
-	kb_symbol(&b, "__stop_BTF", IMG(PA_BTF + btf_len));
 	kb_vmci(&b, "NUMBER(phys_base)=0\nNUMBER(pgtable_l5_enabled)=0\nKERNELOFFSET=0\n"
 		    "NUMBER(KERNEL_IMAGE_SIZE)=1073741824\n");
 	kb_page_tables(&b);
@@ -276,6 +309,7 @@ int kimage_build(const struct bw_btf *btf, const void *btf_blob, size_t btf_len,
 	kb_nodes(&b);
 	kb_cpus(&b);
 	kb_uts(&b);
+	kb_kallsyms(&b, btf_len);
 	kb_vmci(&b, "CRASHTIME=1764140000\n");
 	if (!b.failed && b.vlen >= KIMAGE_MODE_OFFSET)
 		kb_fail(&b, "kimage: VMCOREINFO text (%zu bytes) reaches the mode byte", b.vlen);

@@ -2,10 +2,12 @@
 /*
  * A small synthetic x86-64 kernel memory image laid out from a BTF: VMCOREINFO text at physical
  * 0, 4-level page tables (kernel image by a 2 MiB page, direct map by a 1 GiB page), two NUMA
- * nodes with four zones each (DMA32 and Normal populated), four CPUs with per-CPU areas, init_uts_ns, and the BTF itself
- * between __start_BTF and __stop_BTF. The walker target starts from it (as a seed) and the
- * expression target evaluates against it. Physical = image virtual - 0xffffffff80000000
- * (phys_base 0, no KASLR); direct map at 0xffff888000000000.
+ * nodes with four zones each (DMA32 and Normal populated), four CPUs with per-CPU areas,
+ * init_uts_ns, the kernel's kallsyms tables (VMCOREINFO has only what a real one has; the other
+ * symbols come from kallsyms), and the BTF itself between __start_BTF and __stop_BTF. The walker
+ * target starts from it (as a seed) and the expression target evaluates against it.
+ * Physical = image virtual - 0xffffffff80000000 (phys_base 0, no KASLR); direct map at
+ * 0xffff888000000000.
  */
 #ifndef FUZZ_KIMAGE_H
 #define FUZZ_KIMAGE_H

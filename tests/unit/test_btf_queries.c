@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 #include "btfwalk.h"
 #include "btf_builder.h"
@@ -400,6 +401,48 @@ static void test_datasec_repeated_name(void **state)
 	free(blob);
 }
 
+/*
+ * 200000 types and 65535 enumerators of one name: each name is one slot with a chain, so this
+ * opens in linear time (one probe sequence per name would take 2e10 probes, minutes), and
+ * lookups still give the lowest id first.
+ */
+static void test_many_of_one_name(void **state)
+{
+	const uint32_t n = 200000, nenum = 65535;
+	struct bw_enumerator e;
+	struct bw_btf *btf;
+	struct timespec t0, t1;
+	uint32_t i, id, ids[3];
+	uint8_t *blob;
+	struct btfb b;
+	size_t len;
+
+	(void)state;
+	btfb_init(&b);
+	btfb_int(&b, "int", 4, 1, 0, 32);
+	for (i = 0; i < n; i++)
+		btfb_ref(&b, BTFB_TYPEDEF, "dup", 1);
+	btfb_enum(&b, "e", 4, false, nenum);
+	for (i = 0; i < nenum; i++)
+		btfb_enumerator(&b, "SAME", (int32_t)i + 7);
+	len = btfb_blob(&b, &blob);
+	btfb_free(&b);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(bw_btf_open_mem(blob, len, NULL, &btf, NULL), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(t1.tv_sec - t0.tv_sec < 10);
+	assert_int_equal(bw_btf_find_all(btf, "dup", ids, 3), n);
+	assert_int_equal(ids[0], 2);
+	assert_int_equal(ids[1], 3);
+	assert_int_equal(ids[2], 4);
+	assert_int_equal(bw_btf_find(btf, "dup", BW_KIND_TYPEDEF, &id, NULL), 0);
+	assert_int_equal(id, 2);
+	assert_int_equal(bw_btf_enum_value(btf, 0, "SAME", &e, NULL), 0);
+	assert_true(e.value == 7);
+	bw_btf_close(btf);
+	free(blob);
+}
+
 static void test_member_errors(void **state)
 {
 	struct tq_state *s = *state;
@@ -457,6 +500,7 @@ int main(void)
 		cmocka_unit_test(test_enums),
 		cmocka_unit_test(test_datasec_var),
 		cmocka_unit_test(test_datasec_repeated_name),
+		cmocka_unit_test(test_many_of_one_name),
 		cmocka_unit_test(test_member_errors),
 		cmocka_unit_test(test_anonymous_depth_cap),
 	};
