@@ -100,7 +100,7 @@ int bw_kernel_percpu_offset(const struct bw_kernel *k, uint32_t cpu, uint64_t *o
 /* ---- Path expressions ----
  *
  *   expr    := primary { postfix }
- *   primary := symbol [ "@cpu" N ] | "(" expr ")"
+ *   primary := symbol [ "@cpu" N ] | "(" expr ")" | "*" "(" [ "struct" | "union" ] type "*" ")" N
  *   postfix := "." member | "->" member | "[" N "]" | "@cpu" N
  *   symbol, member := [A-Za-z_][A-Za-z0-9_]*        N := decimal | 0x hex (no sign)
  *   Spaces and tabs may appear between tokens.
@@ -118,6 +118,8 @@ int bw_kernel_percpu_offset(const struct bw_kernel *k, uint32_t cpu, uint64_t *o
  * - "@cpu" N after anything else: the operand must be a __percpu pointer (e.g.
  *   zone.per_cpu_zonestats); gives the object it points to in CPU N's area, i.e.
  *   *per_cpu_ptr(p, N). "(runqueues)@cpu1" is therefore an error: write "runqueues@cpu1".
+ * - "*(struct T *)N": the object of type T at kernel virtual address N (an address from a log
+ *   or from another read); without "struct"/"union", T is any BTF type of that name (typedef).
  * - "." on a struct/union, "->" on a pointer to one; members of anonymous members are found.
  * - "[N]" on an array is bounds-checked (flexible arrays are not); on a pointer it indexes
  *   through it (*(p + N)).
@@ -126,6 +128,9 @@ int bw_kernel_percpu_offset(const struct bw_kernel *k, uint32_t cpu, uint64_t *o
  * expected ..., found ...". An evaluation error names the expression up to the failing step and
  * why, e.g. "node_data[1]->node_zones: reading pointer at 0xffff...: <why>".
  * Evaluation reads only the pointers it follows; the value itself is read by the calls below.
+ * e.g. "node_data[1]->node_zones[2].vm_numa_event[0].counter", "runqueues@cpu3.nr_running",
+ * "node_data[0]->node_zones[1].per_cpu_zonestats@cpu2.vm_numa_event[4]",
+ * "*(struct task_struct *)0xffff8f4fd0192100.comm", "init_uts_ns.name.release".
  */
 struct bw_value {
 	uint32_t type;		/* BTF type id (unresolved) */
