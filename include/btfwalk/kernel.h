@@ -40,7 +40,7 @@ extern "C" {
 #endif
 
 #define BW_KERNEL_MAX_CHASE 64		 /* pointer dereferences in one expression */
-#define BW_KERNEL_MAX_CPUS 8192		 /* nr_cpu_ids above this is BW_ELIMIT (x86 MAXSMP) */
+#define BW_KERNEL_MAX_CPUS 8192		 /* nr_cpu_ids cap (x86 MAXSMP): BW_ELIMIT */
 #define BW_KERNEL_MAX_SYMFILE (1u << 28) /* bytes of a System.map / kallsyms file */
 #define BW_KERNEL_BTF_SCAN (256u << 20)	 /* bytes of the kernel image scanned for BTF */
 /* Printing caps: nesting, array elements shown, scalars in all, bytes of one string. */
@@ -137,8 +137,9 @@ struct bw_value {
 	uint64_t addr;		/* kernel virtual address of the object */
 	uint32_t bit_offset;	/* for bitfields: bits from addr */
 	uint32_t bitfield_size; /* 0 when not a bitfield */
-	uint32_t array_len;	/* non-zero: an array of array_len objects of type `type` (a kernel
-				   variable whose array type the BTF does not carry, e.g. node_data) */
+	/* Non-zero: an array of array_len objects of type `type` (a kernel variable whose array
+	 * type the BTF does not carry, e.g. node_data). */
+	uint32_t array_len;
 };
 int bw_kernel_eval(const struct bw_kernel *k, const char *expr, struct bw_value *out,
 		   struct bw_error *err);
