@@ -167,22 +167,6 @@ static int walk_info(const struct bw_mem *mem, const struct bw_kernel *k)
 	return 0;
 }
 
-static void walk_json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static int walk_numa(const struct bw_kernel *k, bool json)
 {
 	struct bw_kernel_info info;
@@ -197,13 +181,13 @@ static int walk_numa(const struct bw_kernel *k, bool json)
 	bw_kernel_get_info(k, &info);
 	if (json) {
 		printf("{\"release\": ");
-		walk_json_string(info.release);
+		cli_json_string(info.release);
 		printf(", \"nodes\": [");
 		for (n = 0; n < st->nr_nodes; n++) {
 			printf("%s{\"node\": %u", n ? ", " : "", st->nodes[n].node);
 			for (i = 0; i < st->nr_items; i++) {
 				printf(", ");
-				walk_json_string(st->sysfs_name[i]);
+				cli_json_string(st->sysfs_name[i]);
 				printf(": %llu", (unsigned long long)st->nodes[n].value[i]);
 			}
 			printf("}");
