@@ -110,7 +110,7 @@ static int btfchk_name(const struct bw_btfi_check *v, uint32_t id, const char *w
 {
 	static const char *const why[] = {
 		[BTFCHK_NAME_NONE] = "must be empty",
-		[BTFCHK_NAME_ANY] = "",
+		[BTFCHK_NAME_ANY] = "is 512 bytes or longer",
 		[BTFCHK_NAME_OPT_IDENT] = "is not a valid identifier",
 		[BTFCHK_NAME_IDENT] = "is not a valid identifier",
 		[BTFCHK_NAME_PRINTABLE] = "must be non-empty printable text",
@@ -119,6 +119,7 @@ static int btfchk_name(const struct bw_btfi_check *v, uint32_t id, const char *w
 	struct btfchk_what w;
 	bool ok = true;
 	uint32_t h = 0;
+	size_t len;
 
 	if (!s)
 		return btfchk_fail(v, id, BW_EFORMAT, "%s name offset %u outside the string "
@@ -128,7 +129,11 @@ static int btfchk_name(const struct bw_btfi_check *v, uint32_t id, const char *w
 		ok = !off;
 		break;
 	case BTFCHK_NAME_ANY:
-		h = hash ? bw_btfi_hash(v->btf->hash_seed, s) : 0;
+		/* Any text, but not longer than other names: it is hashed for each type. */
+		for (len = 0; len < BW_BTF_MAX_NAME_LEN && s[len]; len++)
+			;
+		ok = len < BW_BTF_MAX_NAME_LEN;
+		h = hash && ok ? bw_btfi_hash(v->btf->hash_seed, s) : 0;
 		break;
 	case BTFCHK_NAME_OPT_IDENT:
 		ok = !*s || (hash ? btfchk_is_ident(s, v->btf->hash_seed, &h)
