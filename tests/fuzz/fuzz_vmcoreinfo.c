@@ -75,11 +75,12 @@ static bool all_of(const char *s, const char *set)
 
 static const char *const hex = "0123456789abcdefABCDEF", *const dec = "0123456789";
 
-/* SYMBOL(x), KERNELOFFSET: hex, optional 0x. Plain forms of up to 16 digits must parse to their
+/* SYMBOL(x), KERNELOFFSET: hex, optional 0x/0X. Plain forms of up to 16 digits must parse to their
  * value; anything with a character no form allows must be BW_EFORMAT. */
 static void check_hex(const char *value, int rc, uint64_t got)
 {
-	const char *digits = strncmp(value, "0x", 2) ? value : value + 2;
+	/* The parser also takes "0X", as strtoull does. */
+	const char *digits = strncmp(value, "0x", 2) && strncmp(value, "0X", 2) ? value : value + 2;
 
 	if (all_of(digits, hex) && strlen(digits) <= 16) {
 		FUZZ_ASSERT(rc == 0 && got == strtoull(digits, NULL, 16));
