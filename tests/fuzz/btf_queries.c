@@ -69,8 +69,8 @@ static void check_layout(const struct bw_btf *btf, const struct bw_type *t)
 	}
 	rc = bw_btf_sizeof(btf, t->id, &size, &err);
 	if (rc == 0) {
-		if (t->kind == BW_KIND_INT || t->kind == BW_KIND_STRUCT || t->kind == BW_KIND_UNION ||
-		    t->kind == BW_KIND_ENUM || t->kind == BW_KIND_FLOAT)
+		if (t->kind == BW_KIND_INT || t->kind == BW_KIND_STRUCT ||
+		    t->kind == BW_KIND_UNION || t->kind == BW_KIND_ENUM || t->kind == BW_KIND_FLOAT)
 			FUZZ_ASSERT(size == t->size);
 	} else {
 		fuzz_check_error(rc, &err);
@@ -122,7 +122,8 @@ static void check_path(const struct bw_btf *btf, uint32_t id, uint32_t seed)
 		for (int dim = 0; dim < 4; dim++) {
 			int n;
 
-			if (bw_btf_resolve(btf, cur, &cur, &err) || bw_btf_array(btf, cur, &arr, &err))
+			if (bw_btf_resolve(btf, cur, &cur, &err) ||
+			    bw_btf_array(btf, cur, &arr, &err))
 				break;
 			if (arr.nelems == 0)
 				break;
@@ -142,8 +143,8 @@ static void check_path(const struct bw_btf *btf, uint32_t id, uint32_t seed)
 		fuzz_check_error(rc, &err);
 
 	/* Malformed tails must be rejected, never read past the string. */
-	static const char *const tails[] = { ".", "[", "[]", "[-1]", "[99999999999999999999]", "..x",
-					     "[0", "->x", "." };
+	static const char *const tails[] = {".",   "[",	 "[]",	"[-1]", "[99999999999999999999]",
+					    "..x", "[0", "->x", "."};
 	for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
 		if (used + strlen(tails[i]) + 1 > sizeof(path))
 			break;
@@ -209,7 +210,8 @@ static void check_datasec(const struct bw_btf *btf, const struct bw_type *t)
 		if (bw_btf_type(btf, si.type, &var, &err) || var.kind != BW_KIND_VAR)
 			continue;
 		if (t->name[0] && var.name[0])
-			FUZZ_ASSERT_OK(bw_btf_datasec_var(btf, t->name, var.name, &found, &err), &err);
+			FUZZ_ASSERT_OK(bw_btf_datasec_var(btf, t->name, var.name, &found, &err),
+				       &err);
 	}
 	FUZZ_ASSERT(bw_btf_secinfo(btf, t->id, t->vlen, &si, &err) < 0);
 }
@@ -309,7 +311,7 @@ void fuzz_query_btf(const struct bw_btf *btf)
 	struct bw_type t;
 	struct bw_member_loc loc;
 	struct bw_secinfo si;
-	struct fuzz_stop stop = { .left = 100 + cnt % 997 };
+	struct fuzz_stop stop = {.left = 100 + cnt % 997};
 	uint64_t v;
 	uint32_t id;
 	int rc;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* BTF blobs built from fixtures/seeds/ sources by fuzz.mk and compiled into the targets, so a target
- * needs no file at run time (generated: build-fuzz/gen/embedded.c). */
+/* BTF blobs built from fixtures/seeds/ sources by fuzz.mk and compiled into the targets, so a
+ * target needs no file at run time (generated: build-fuzz/gen/embedded.c). */
 #ifndef FUZZ_EMBEDDED_H
 #define FUZZ_EMBEDDED_H
 

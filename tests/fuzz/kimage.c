@@ -113,7 +113,7 @@ static uint64_t kb_sizeof(struct kb *b, const char *name, int kind)
 
 static uint64_t kb_offsetof(struct kb *b, const char *type, const char *path)
 {
-	struct bw_member_loc loc = { 0 };
+	struct bw_member_loc loc = {0};
 
 	if (bw_btf_path(b->btf, kb_type(b, type, BW_KIND_STRUCT), path, &loc, b->err))
 		b->failed = true;
@@ -122,7 +122,7 @@ static uint64_t kb_offsetof(struct kb *b, const char *type, const char *path)
 
 static uint64_t kb_percpu_var(struct kb *b, const char *name)
 {
-	struct bw_secinfo si = { 0 };
+	struct bw_secinfo si = {0};
 
 	if (bw_btf_datasec_var(b->btf, ".data..percpu", name, &si, b->err))
 		b->failed = true;
@@ -160,7 +160,7 @@ static void kb_nodes(struct kb *b)
 	uint64_t z_present = kb_offsetof(b, "zone", "present_pages");
 	uint64_t zs_event = kb_offsetof(b, "per_cpu_zonestat", "vm_numa_event");
 	static const char names[] = "DMA\0DMA32\0Normal\0Movable";
-	static const unsigned name_off[] = { 0, 4, 10, 17 };
+	static const unsigned name_off[] = {0, 4, 10, 17};
 
 	if (b->failed)
 		return;
@@ -189,7 +189,9 @@ static void kb_nodes(struct kb *b)
 			for (unsigned i = 0; i < 6; i++) {
 				kb_put(b, zone + z_event + 8 * i, 1000 * (n + 1) + 100 * z + i, 8);
 				for (unsigned cpu = 0; cpu < KIMAGE_CPUS; cpu++)
-					kb_put(b, PA_PERCPU + cpu * PERCPU_STRIDE + zs + zs_event + 8 * i,
+					kb_put(b,
+					       PA_PERCPU + cpu * PERCPU_STRIDE + zs + zs_event +
+						       8 * i,
 					       cpu + i, 8);
 			}
 		}
@@ -198,9 +200,10 @@ static void kb_nodes(struct kb *b)
 	for (unsigned s = 0; s < 5; s++)
 		kb_put(b, PA_VARS + VAR_NODE_STATES + 8 * s, (1u << KIMAGE_NODES) - 1, 8);
 	kb_put(b, PA_VARS + VAR_NODE_ONLINE, (1u << KIMAGE_NODES) - 1, 8);
-	kb_vmci(b, "SIZE(pglist_data)=%llu\nSIZE(zone)=%llu\nOFFSET(pglist_data.node_zones)=%llu\n"
-		   "OFFSET(pglist_data.nr_zones)=%llu\nOFFSET(pglist_data.node_id)=%llu\n"
-		   "LENGTH(node_data)=4\n",
+	kb_vmci(b,
+		"SIZE(pglist_data)=%llu\nSIZE(zone)=%llu\nOFFSET(pglist_data.node_zones)=%llu\n"
+		"OFFSET(pglist_data.nr_zones)=%llu\nOFFSET(pglist_data.node_id)=%llu\n"
+		"LENGTH(node_data)=4\n",
 		(unsigned long long)pgdat_size, (unsigned long long)zone_size,
 		(unsigned long long)zones, (unsigned long long)nr_zones,
 		(unsigned long long)node_id);
@@ -248,23 +251,23 @@ static void kb_uts(struct kb *b)
 static void kb_kallsyms(struct kb *b, size_t btf_len)
 {
 	const struct ksym syms[] = {
-		{ "__per_cpu_start", 'A', 0 },
-		{ "runqueues", 'A', kb_percpu_var(b, "runqueues") },
-		{ "numa_node", 'A', kb_percpu_var(b, "numa_node") },
-		{ "_stext", 'T', IMG(0) },
-		{ "init_top_pgt", 'D', IMG(PA_PML4) },
-		{ "node_data", 'B', IMG(PA_VARS + VAR_NODE_DATA) },
-		{ "node_states", 'D', IMG(PA_VARS + VAR_NODE_STATES) },
-		{ "node_online_map", 'D', IMG(PA_VARS + VAR_NODE_ONLINE) },
-		{ "__per_cpu_offset", 'D', IMG(PA_VARS + VAR_PER_CPU_OFFSET) },
-		{ "nr_cpu_ids", 'D', IMG(PA_VARS + VAR_NR_CPU_IDS) },
-		{ "__cpu_online_mask", 'D', IMG(PA_VARS + VAR_CPU_ONLINE) },
-		{ "__cpu_possible_mask", 'D', IMG(PA_VARS + VAR_CPU_POSSIBLE) },
-		{ "page_offset_base", 'D', IMG(PA_VARS + VAR_PAGE_OFFSET_BASE) },
-		{ "init_uts_ns", 'D', IMG(PA_VARS + VAR_INIT_UTS_NS) },
-		{ "init_task", 'D', IMG(PA_VARS + VAR_INIT_TASK) },
-		{ "__start_BTF", 'R', IMG(PA_BTF) },
-		{ "__stop_BTF", 'R', IMG(PA_BTF + btf_len) },
+		{"__per_cpu_start", 'A', 0},
+		{"runqueues", 'A', kb_percpu_var(b, "runqueues")},
+		{"numa_node", 'A', kb_percpu_var(b, "numa_node")},
+		{"_stext", 'T', IMG(0)},
+		{"init_top_pgt", 'D', IMG(PA_PML4)},
+		{"node_data", 'B', IMG(PA_VARS + VAR_NODE_DATA)},
+		{"node_states", 'D', IMG(PA_VARS + VAR_NODE_STATES)},
+		{"node_online_map", 'D', IMG(PA_VARS + VAR_NODE_ONLINE)},
+		{"__per_cpu_offset", 'D', IMG(PA_VARS + VAR_PER_CPU_OFFSET)},
+		{"nr_cpu_ids", 'D', IMG(PA_VARS + VAR_NR_CPU_IDS)},
+		{"__cpu_online_mask", 'D', IMG(PA_VARS + VAR_CPU_ONLINE)},
+		{"__cpu_possible_mask", 'D', IMG(PA_VARS + VAR_CPU_POSSIBLE)},
+		{"page_offset_base", 'D', IMG(PA_VARS + VAR_PAGE_OFFSET_BASE)},
+		{"init_uts_ns", 'D', IMG(PA_VARS + VAR_INIT_UTS_NS)},
+		{"init_task", 'D', IMG(PA_VARS + VAR_INIT_TASK)},
+		{"__start_BTF", 'R', IMG(PA_BTF)},
+		{"__stop_BTF", 'R', IMG(PA_BTF + btf_len)},
 	};
 	struct ksym_layout at;
 
@@ -287,7 +290,7 @@ static void kb_kallsyms(struct kb *b, size_t btf_len)
 int kimage_build(const struct bw_btf *btf, const void *btf_blob, size_t btf_len, uint8_t **image,
 		 size_t *size, struct bw_error *err)
 {
-	struct kb b = { .btf = btf, .err = err };
+	struct kb b = {.btf = btf, .err = err};
 
 	b.size = PA_BTF + btf_len;
 	b.img = calloc(1, b.size);
