@@ -105,8 +105,9 @@ static bool btfchk_is_ident_memo(const struct bw_btfi_check *v, uint32_t off, co
 	return ok;
 }
 
-static int btfchk_name(const struct bw_btfi_check *v, uint32_t id, const char *what, int64_t idx,
-		       uint32_t off, enum btfchk_name_rule rule, uint32_t *hash)
+/* The failure of btfchk_name (kept out of its path: most names are fine). */
+static int btfchk_name_fail(const struct bw_btfi_check *v, uint32_t id, const char *what,
+			    int64_t idx, uint32_t off, const char *s, enum btfchk_name_rule rule)
 {
 	static const char *const why[] = {
 		[BTFCHK_NAME_NONE] = "must be empty",
@@ -115,40 +116,60 @@ static int btfchk_name(const struct bw_btfi_check *v, uint32_t id, const char *w
 		[BTFCHK_NAME_IDENT] = "is not a valid identifier",
 		[BTFCHK_NAME_PRINTABLE] = "must be non-empty printable text",
 	};
-	const char *s = bw_btf_str(v->btf, off);
 	struct btfchk_what w;
-	bool ok = true;
-	uint32_t h = 0;
 
 	if (!s)
 		return btfchk_fail(v, id, BW_EFORMAT, "%s name offset %u outside the string "
 				   "section", btfchk_what(&w, what, idx), off);
+	return btfchk_fail(v, id, BW_EFORMAT, "%s name '%.64s' (offset %u) %s",
+			   btfchk_what(&w, what, idx), s, off, why[rule]);
+}
+
+/*
+ * Check the name at off by rule. With hash non-NULL, *hash gets its hash (for the index) and
+ * *name the string.
+ */
+static int btfchk_name(const struct bw_btfi_check *v, uint32_t id, const char *what, int64_t idx,
+		       uint32_t off, enum btfchk_name_rule rule, const char **name, uint32_t *hash)
+{
+	const struct bw_btf *b = v->btf;
+	const char *s;
+	bool ok = true;
+	uint32_t h = 0;
+
+	/* Names of this blob: no walk down the bases. */
+	if (off >= b->start_str && off - b->start_str < b->strs_len)
+		s = b->strs + (off - b->start_str);
+	else
+		s = bw_btf_str(b, off);
+	if (!s)
+		return btfchk_name_fail(v, id, what, idx, off, s, rule);
 	switch (rule) {
 	case BTFCHK_NAME_NONE:
 		ok = !off;
 		break;
 	case BTFCHK_NAME_ANY:
-		h = hash ? bw_btfi_hash(v->btf->hash_seed, s) : 0;
+		h = hash ? bw_btfi_hash(b->hash_seed, s) : 0;
 		break;
 	case BTFCHK_NAME_OPT_IDENT:
-		ok = !*s || (hash ? btfchk_is_ident(s, v->btf->hash_seed, &h)
+		ok = !*s || (hash ? btfchk_is_ident(s, b->hash_seed, &h)
 				  : btfchk_is_ident_memo(v, off, s));
 		break;
 	case BTFCHK_NAME_IDENT:
-		ok = btfchk_is_ident(s, v->btf->hash_seed, hash ? &h : NULL);
+		ok = btfchk_is_ident(s, b->hash_seed, hash ? &h : NULL);
 		break;
 	case BTFCHK_NAME_PRINTABLE:
 		ok = btfchk_is_printable(s);
-		h = hash ? bw_btfi_hash(v->btf->hash_seed, s) : 0;
+		h = hash ? bw_btfi_hash(b->hash_seed, s) : 0;
 		break;
 	}
-	if (ok) {
-		if (hash)
-			*hash = h;
-		return 0;
+	if (!ok)
+		return btfchk_name_fail(v, id, what, idx, off, s, rule);
+	if (hash) {
+		*hash = h;
+		*name = s;
 	}
-	return btfchk_fail(v, id, BW_EFORMAT, "%s name '%.64s' (offset %u) %s",
-			   btfchk_what(&w, what, idx), s, off, why[rule]);
+	return 0;
 }
 
 /* ---- References ---- */
@@ -250,7 +271,8 @@ static int btfchk_members(const struct bw_btfi_check *v, uint32_t id, const uint
 		uint32_t bit_off = kflag ? off & 0xffffff : off;
 
 		if (name_off && !btfchk_ident_known(v, name_off)) {
-			ret = btfchk_name(v, id, "member", i, name_off, BTFCHK_NAME_OPT_IDENT, NULL);
+			ret = btfchk_name(v, id, "member", i, name_off, BTFCHK_NAME_OPT_IDENT, NULL,
+					  NULL);
 			if (ret)
 				return ret;
 		}
@@ -286,13 +308,14 @@ static int btfchk_enum(const struct bw_btfi_check *v, uint32_t id, const uint8_t
 	if (size != 1 && size != 2 && size != 4 && size != 8)
 		return btfchk_fail(v, id, BW_EFORMAT, "size %u is not 1, 2, 4 or 8", size);
 	for (i = 0; i < vlen; i++) {
+		const char *name;
 		uint32_t hash;
 
 		ret = btfchk_name(v, id, "enumerator", i, bw_btfi_rd32(t + BW_BTF_TYPE_LEN + i * step),
-				  BTFCHK_NAME_IDENT, &hash);
+				  BTFCHK_NAME_IDENT, &name, &hash);
 		if (ret)
 			return ret;
-		bw_btfi_index_add_enumerator(v->btf, id - v->btf->start_id, i, hash);
+		bw_btfi_index_add_enumerator(v->btf, id - v->btf->start_id, i, name, hash);
 	}
 	return 0;
 }
@@ -311,7 +334,7 @@ static int btfchk_func_proto(const struct bw_btfi_check *v, uint32_t id, const u
 		uint32_t name_off = bw_btfi_rd32(p), type = bw_btfi_rd32(p + 4);
 		if (name_off && !btfchk_ident_known(v, name_off)) {
 			ret = btfchk_name(v, id, "parameter", i, name_off, BTFCHK_NAME_OPT_IDENT,
-					  NULL);
+					  NULL, NULL);
 			if (ret)
 				return ret;
 		}
@@ -413,6 +436,7 @@ int bw_btfi_check_type(struct bw_btfi_check *v, uint32_t id)
 	const uint8_t *t = bw_btfi_rec(v->btf, id);
 	uint32_t name_off = bw_btfi_rd32(t), info = bw_btfi_rd32(t + 4);
 	uint32_t st = bw_btfi_rd32(t + 8), hash;
+	const char *name;
 	uint32_t vlen = bw_btfi_info_vlen(info);
 	bool kflag = bw_btfi_info_kflag(info);
 	int kind = bw_btfi_info_kind(info), ret;
@@ -425,11 +449,12 @@ int bw_btfi_check_type(struct bw_btfi_check *v, uint32_t id)
 		return btfchk_fail(v, id, BW_EFORMAT, "vlen %u on a kind without one", vlen);
 	/* Anonymous types (prototypes, pointers, modifiers: half of them) need no name check. */
 	if (name_off || btfchk_name_rule_of(kind) >= BTFCHK_NAME_IDENT) {
-		ret = btfchk_name(v, id, "type", -1, name_off, btfchk_name_rule_of(kind), &hash);
+		ret = btfchk_name(v, id, "type", -1, name_off, btfchk_name_rule_of(kind), &name,
+				  &hash);
 		if (ret)
 			return ret;
-		if (*bw_btfi_str(v->btf, name_off))
-			bw_btfi_index_add_name(v->btf, id - v->btf->start_id, hash);
+		if (*name)
+			bw_btfi_index_add_name(v->btf, id - v->btf->start_id, name, hash);
 	}
 
 	switch (kind) {
