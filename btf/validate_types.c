@@ -326,7 +326,8 @@ static int btfchk_func_proto(const struct bw_btfi_check *v, uint32_t id, const u
 	uint32_t i;
 	int ret;
 
-	ret = btfchk_ref(v, id, "return type", -1, ret_type, true);
+	ret = ret_type && btfchk_ref_known(v, ret_type) ? 0
+		: btfchk_ref(v, id, "return type", -1, ret_type, true);
 	if (ret)
 		return ret;
 	for (i = 0; i < vlen; i++) {
@@ -471,7 +472,7 @@ int bw_btfi_check_type(struct bw_btfi_check *v, uint32_t id)
 	case BW_KIND_RESTRICT:
 	case BW_KIND_TYPEDEF:
 	case BW_KIND_TYPE_TAG:
-		return btfchk_ref(v, id, "type", -1, st, true);
+		return !st || btfchk_ref_known(v, st) ? 0 : btfchk_ref(v, id, "type", -1, st, true);
 	case BW_KIND_ARRAY:
 		if (st)
 			return btfchk_fail(v, id, BW_EFORMAT, "size/type field %u, want 0", st);
@@ -493,6 +494,9 @@ int bw_btfi_check_type(struct bw_btfi_check *v, uint32_t id)
 		if (vlen > 2)
 			return btfchk_fail(v, id, BW_EFORMAT, "linkage %u is not static (0), global "
 					   "(1) or extern (2)", vlen);
+		if (st - v->btf->start_id < v->btf->nr_types &&
+		    v->btf->kinds[st - v->btf->start_id] == BW_KIND_FUNC_PROTO)
+			return 0;
 		return btfchk_ref_kind(v, id, "prototype", -1, st, 1u << BW_KIND_FUNC_PROTO);
 	case BW_KIND_FUNC_PROTO:
 		return btfchk_func_proto(v, id, t, vlen, st);
