@@ -231,7 +231,9 @@ static int btfgraph_pointer_cycles(const struct btfgraph *g)
 	uint32_t i, j, id;
 
 	for (i = 0; i < btf->nr_types; i++) {
-		if (colour[i] != BTFGRAPH_BLACK)
+		/* Chains start and go on at pointers and modifiers only. */
+		if (colour[i] != BTFGRAPH_BLACK ||
+		    (btf->kinds[i] != BW_KIND_PTR && !bw_btfi_is_modifier(btf->kinds[i])))
 			continue;
 		for (j = i;;) {
 			int kind = btf->kinds[j];
