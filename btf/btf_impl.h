@@ -19,7 +19,6 @@
 #define BW_BTF_TYPE_LEN 12u	      /* name_off, info, size/type */
 #define BW_BTF_INFO_MASK 0x9f00ffffu  /* bits that may be set in info */
 #define BW_BTF_MAX_NAME_OFF 0xffffffu /* as the kernel's BTF_MAX_NAME_OFFSET */
-#define BW_BTF_MAX_NAME_LEN 512u      /* identifiers, as the kernel's KSYM_NAME_LEN */
 
 /* Header field offsets. */
 #define BW_BTF_HDR_HDR_LEN 4

@@ -180,7 +180,7 @@ int bw_btf_member_find(const struct bw_btf *btf, uint32_t id, const char *name,
 		       struct bw_member_loc *out, struct bw_error *err)
 {
 	struct btfq_frame stack[BW_BTF_MAX_PATH_DEPTH];
-	uint32_t rid, depth = 1;
+	uint32_t rid, depth = 1, visits = 0;
 	int ret;
 
 	if (!name || !*name || !out)
@@ -202,6 +202,11 @@ int bw_btf_member_find(const struct bw_btf *btf, uint32_t id, const char *name,
 			depth--;
 			continue;
 		}
+		/* One anonymous struct may appear many times over: bound the whole search. */
+		if (++visits > BW_BTF_MAX_MEMBER_VISITS)
+			return bw_fail(err, BW_ELIMIT, "BTF: [%u] has more than %u members to look "
+				       "at, anonymous members' included", rid,
+				       BW_BTF_MAX_MEMBER_VISITS);
 		m = f->rec + BW_BTF_TYPE_LEN + (size_t)f->next++ * BW_BTF_MEMBER_LEN;
 		off = bw_btfi_rd32(m + 8);
 		bit_off = bw_btfi_info_kflag(info) ? off & 0xffffff : off;

@@ -111,7 +111,7 @@ static int btfchk_name_fail(const struct bw_btfi_check *v, uint32_t id, const ch
 {
 	static const char *const why[] = {
 		[BTFCHK_NAME_NONE] = "must be empty",
-		[BTFCHK_NAME_ANY] = "",
+		[BTFCHK_NAME_ANY] = "is 512 bytes or longer",
 		[BTFCHK_NAME_OPT_IDENT] = "is not a valid identifier",
 		[BTFCHK_NAME_IDENT] = "is not a valid identifier",
 		[BTFCHK_NAME_PRINTABLE] = "must be non-empty printable text",
@@ -136,6 +136,7 @@ static int btfchk_name(const struct bw_btfi_check *v, uint32_t id, const char *w
 	const char *s;
 	bool ok = true;
 	uint32_t h = 0;
+	size_t len;
 
 	/* Names of this blob: no walk down the bases. */
 	if (off >= b->start_str && off - b->start_str < b->strs_len)
@@ -149,7 +150,11 @@ static int btfchk_name(const struct bw_btfi_check *v, uint32_t id, const char *w
 		ok = !off;
 		break;
 	case BTFCHK_NAME_ANY:
-		h = hash ? bw_btfi_hash(b->hash_seed, s) : 0;
+		/* Any text, but not longer than other names: it is hashed for each type. */
+		for (len = 0; len < BW_BTF_MAX_NAME_LEN && s[len]; len++)
+			;
+		ok = len < BW_BTF_MAX_NAME_LEN;
+		h = hash && ok ? bw_btfi_hash(b->hash_seed, s) : 0;
 		break;
 	case BTFCHK_NAME_OPT_IDENT:
 		ok = !*s || (hash ? btfchk_is_ident(s, b->hash_seed, &h)

@@ -39,6 +39,10 @@ extern "C" {
 #define BW_BTF_MAX_TYPES (1u << 24)    /* types in one blob, as the kernel's BTF_MAX_TYPE */
 #define BW_BTF_MAX_RESOLVE_DEPTH 32    /* typedef/const/... hops, as the kernel's MAX_RESOLVE_DEPTH */
 #define BW_BTF_MAX_PATH_DEPTH 64       /* anonymous-member nesting / path components */
+#define BW_BTF_MAX_NAME_LEN 512	       /* bytes of a type or member name, NUL excluded, as
+					  the kernel's KSYM_NAME_LEN (for every kind) */
+#define BW_BTF_MAX_MEMBER_VISITS (1u << 20) /* members one lookup looks at, all anonymous
+					       members' included */
 
 /* Kind numbers as in the BTF format (same values as the kernel's BTF_KIND_*). */
 enum bw_kind {

@@ -373,12 +373,13 @@ static void test_dump_writer_stops(void **state)
 	assert_non_null(strstr(err.msg, "writer stopped"));
 }
 
-/* Names of INTs are not capped: a dump longer than any buffer still comes out whole. */
+/* Names of every kind are capped at BW_BTF_MAX_NAME_LEN; the longest allowed dumps whole. */
 static void test_dump_long_name(void **state)
 {
 	struct dump_buf d = { 0 };
+	struct bw_error err = { 0 };
 	struct bw_btf *btf;
-	char name[6001], want[6100];
+	char name[BW_BTF_MAX_NAME_LEN + 1], want[BW_BTF_MAX_NAME_LEN + 100];
 	uint8_t *blob;
 	struct btfb b;
 	size_t len;
@@ -386,6 +387,15 @@ static void test_dump_long_name(void **state)
 	(void)state;
 	memset(name, 'n', sizeof(name) - 1);
 	name[sizeof(name) - 1] = 0;
+	btfb_init(&b);
+	btfb_int(&b, name, 4, 0, 0, 32);
+	len = btfb_blob(&b, &blob);
+	btfb_free(&b);
+	assert_int_equal(bw_btf_open_mem(blob, len, NULL, &btf, &err), -BW_EFORMAT);
+	assert_non_null(strstr(err.msg, "is 512 bytes or longer"));
+	free(blob);
+
+	name[BW_BTF_MAX_NAME_LEN - 1] = 0;
 	btfb_init(&b);
 	btfb_int(&b, name, 4, 0, 0, 32);
 	len = btfb_blob(&b, &blob);

@@ -443,6 +443,40 @@ static void test_many_of_one_name(void **state)
 	free(blob);
 }
 
+/*
+ * One anonymous struct of 2000 anonymous members, each a struct of 2000 members: a miss would
+ * look at 4 million members; the lookup stops at BW_BTF_MAX_MEMBER_VISITS instead.
+ */
+static void test_member_visits_cap(void **state)
+{
+	struct bw_member_loc loc;
+	struct bw_error err = { 0 };
+	struct bw_btf *btf;
+	uint32_t i, leaf, outer;
+	uint8_t *blob;
+	struct btfb b;
+	size_t len;
+
+	(void)state;
+	btfb_init(&b);
+	btfb_int(&b, "int", 4, 1, 0, 32);
+	leaf = btfb_struct(&b, BTFB_UNION, NULL, 4, false, 2000);
+	for (i = 0; i < 2000; i++)
+		btfb_member(&b, i ? "m" : "first", 1, 0, 0);
+	outer = btfb_struct(&b, BTFB_UNION, "outer", 4, false, 2000);
+	for (i = 0; i < 2000; i++)
+		btfb_member(&b, NULL, leaf, 0, 0);
+	len = btfb_blob(&b, &blob);
+	btfb_free(&b);
+	assert_int_equal(bw_btf_open_mem(blob, len, NULL, &btf, NULL), 0);
+	assert_int_equal(bw_btf_member_find(btf, outer, "first", &loc, NULL), 0);
+	assert_int_equal(loc.type, 1);
+	assert_int_equal(bw_btf_member_find(btf, outer, "absent", &loc, &err), -BW_ELIMIT);
+	assert_non_null(strstr(err.msg, "more than 1048576 members"));
+	bw_btf_close(btf);
+	free(blob);
+}
+
 static void test_member_errors(void **state)
 {
 	struct tq_state *s = *state;
@@ -501,6 +535,7 @@ int main(void)
 		cmocka_unit_test(test_datasec_var),
 		cmocka_unit_test(test_datasec_repeated_name),
 		cmocka_unit_test(test_many_of_one_name),
+		cmocka_unit_test(test_member_visits_cap),
 		cmocka_unit_test(test_member_errors),
 		cmocka_unit_test(test_anonymous_depth_cap),
 	};
