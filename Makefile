@@ -47,7 +47,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 
 .PHONY: all lib cli tests check demo bench fuzz install uninstall amalgamation deps clean \
-	$(BUILD)/btfwalk.pc $(BUILD)/libbtfwalk.map
+	$(BUILD)/btfwalk.pc
 all: lib cli
 lib: $(STATIC_LIB) $(SHARED_LIB)
 cli: $(CLI)
@@ -68,10 +68,13 @@ $(STATIC_LIB): $(LIB_OBJ)
 	@echo "  AR      $@"
 	$(Q)ar rcs $@ $^
 
-# Only bw_* names are exported from the shared library.
-$(BUILD)/libbtfwalk.map:
+# The shared library exports exactly the functions the public headers declare; the library's
+# internal bw_* helpers stay local.
+PUBLIC_HEADERS := $(wildcard include/btfwalk/*.h)
+$(BUILD)/libbtfwalk.map: $(PUBLIC_HEADERS)
 	@mkdir -p $(dir $@)
-	$(Q)printf '{\n\tglobal: bw_*;\n\tlocal: *;\n};\n' > $@
+	$(Q){ printf '{\n\tglobal:\n'; grep -ho '\bbw_[a-z0-9_]*(' $(PUBLIC_HEADERS) | \
+		sed 's/($$/;/; s/^/\t\t/' | sort -u; printf '\tlocal: *;\n};\n'; } > $@
 
 $(SHARED_LIB): $(LIB_PIC) $(BUILD)/libbtfwalk.map
 	@echo "  LD      $@"

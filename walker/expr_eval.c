@@ -208,9 +208,27 @@ static int keval_symbol(struct keval *e, const struct bw_expr_step *s)
 	return 0;
 }
 
+static int keval_object_at(struct keval *e, const struct bw_expr_step *s)
+{
+	uint32_t id;
+
+	memset(&e->v, 0, sizeof(e->v));
+	if (bw_btf_find(e->k->btf, s->name, s->kind, &id, NULL))
+		return bw_fail(e->err, BW_ENOENT, "no type '%s%s' in the BTF",
+			       s->kind == BW_KIND_STRUCT  ? "struct "
+			       : s->kind == BW_KIND_UNION ? "union "
+							  : "",
+			       s->name);
+	e->v.type = id;
+	e->v.addr = s->n;
+	return 0;
+}
+
 static int keval_step(struct keval *e, const struct bw_expr_step *s)
 {
 	switch (s->op) {
+	case BW_EXPR_OBJECT_AT:
+		return keval_object_at(e, s);
 	case BW_EXPR_SYMBOL:
 	case BW_EXPR_SYMBOL_CPU:
 		return keval_symbol(e, s);

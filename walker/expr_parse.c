@@ -141,6 +141,41 @@ static int expr_cpu(struct expr_parser *p, uint64_t *cpu)
 
 static int expr_parse_chain(struct expr_parser *p, unsigned depth);
 
+static int expr_expect(struct expr_parser *p, char c, const char *what)
+{
+	expr_skip_space(p);
+	if (p->pos >= p->len || p->text[p->pos] != c)
+		return expr_syntax(p, what);
+	p->pos++;
+	return 0;
+}
+
+/* "*" "(" ["struct" | "union"] name "*" ")" N, p->pos at '*'. */
+static int expr_parse_object_at(struct expr_parser *p)
+{
+	struct bw_expr_step *s = expr_push(p, BW_EXPR_OBJECT_AT);
+	int ret;
+
+	if (!s)
+		return -p->err->code;
+	p->pos++;
+	ret = expr_expect(p, '(', "expected '(' after '*'");
+	if (!ret)
+		ret = expr_name(p, s->name, "expected a type name after '*('");
+	if (!ret && (!strcmp(s->name, "struct") || !strcmp(s->name, "union"))) {
+		s->kind = s->name[0] == 's' ? BW_KIND_STRUCT : BW_KIND_UNION;
+		ret = expr_name(p, s->name, "expected a type name");
+	}
+	if (!ret)
+		ret = expr_expect(p, '*', "expected '*' after the type name");
+	if (!ret)
+		ret = expr_expect(p, ')', "expected ')' after the type");
+	if (!ret)
+		ret = expr_number(p, &s->n, "expected an address");
+	s->end = (uint32_t)p->pos;
+	return ret;
+}
+
 static int expr_parse_primary(struct expr_parser *p, unsigned depth)
 {
 	struct bw_expr_step *s;
@@ -162,10 +197,12 @@ static int expr_parse_primary(struct expr_parser *p, unsigned depth)
 		p->pos++;
 		return 0;
 	}
+	if (p->pos < p->len && p->text[p->pos] == '*')
+		return expr_parse_object_at(p);
 	s = expr_push(p, BW_EXPR_SYMBOL);
 	if (!s)
 		return -p->err->code;
-	ret = expr_name(p, s->name, "expected a symbol or '('");
+	ret = expr_name(p, s->name, "expected a symbol, '(' or '*('");
 	if (ret)
 		return ret;
 	expr_skip_space(p);

@@ -26,6 +26,7 @@ struct bw_kernel {
 
 	char *vmcoreinfo_text; /* owned copy when found by scanning memory */
 	struct bw_vmcoreinfo *vi;
+	uint64_t vmcoreinfo_paddr; /* 0: from the ELF note */
 	const char *release;
 	const char *build_id;
 
@@ -102,12 +103,14 @@ enum bw_expr_op {
 	BW_EXPR_ARROW,	    /* -> name */
 	BW_EXPR_INDEX,	    /* [ N ] */
 	BW_EXPR_PERCPU,	    /* @cpu N on a __percpu pointer */
+	BW_EXPR_OBJECT_AT,  /* *(struct name *)N: the object at address N */
 };
 
 struct bw_expr_step {
 	enum bw_expr_op op;
 	char name[BW_EXPR_MAX_NAME];
-	uint64_t n;   /* index or CPU number */
+	uint64_t n;   /* index, CPU number or address */
+	int kind;     /* OBJECT_AT: BW_KIND_STRUCT, BW_KIND_UNION, or BW_KIND_UNKN (any) */
 	uint32_t end; /* offset in the text just past this step (for messages) */
 };
 

@@ -54,6 +54,7 @@ static bool kopen_try_copy(struct bw_kernel *k, uint64_t paddr, uint64_t range_e
 		return false;
 	}
 	k->vmcoreinfo_text = text;
+	k->vmcoreinfo_paddr = paddr;
 	return true;
 }
 
@@ -254,6 +255,8 @@ void bw_kernel_get_info(const struct bw_kernel *k, struct bw_kernel_info *info)
 	info->nr_online_cpus = k->nr_online_cpus;
 	info->btf_source = k->btf_source;
 	info->symbols_source = k->symbols_source;
+	info->vmcoreinfo_source = k->vmcoreinfo_text ? "memory" : "note";
+	info->vmcoreinfo_paddr = k->vmcoreinfo_paddr;
 }
 
 const struct bw_btf *bw_kernel_btf(const struct bw_kernel *k)

@@ -68,7 +68,19 @@ static bool vprint_is_char(const struct bw_btf *btf, uint32_t id)
 	return (in.encoding & BW_INT_CHAR) || !strcmp(t.name, "char");
 }
 
-static void vprint_string(struct vprint *p, uint64_t addr, uint64_t len)
+/* A failure below the top level is printed in place, so the rest of a struct still shows. */
+static int vprint_failed(struct vprint *p, unsigned depth, struct bw_error *e)
+{
+	if (depth == 0) {
+		if (p->err)
+			*p->err = *e;
+		return -e->code;
+	}
+	vprint_out(p, "<unreadable: %s>", e->msg);
+	return 0;
+}
+
+static int vprint_string(struct vprint *p, uint64_t addr, uint64_t len, unsigned depth)
 {
 	char buf[BW_KERNEL_PRINT_MAX_STRING];
 	struct bw_error e;
@@ -76,10 +88,8 @@ static void vprint_string(struct vprint *p, uint64_t addr, uint64_t len)
 
 	if (len > sizeof(buf))
 		len = sizeof(buf);
-	if (bw_kernel_read(p->k, addr, buf, (size_t)len, &e)) {
-		vprint_out(p, "<unreadable: %s>", e.msg);
-		return;
-	}
+	if (bw_kernel_read(p->k, addr, buf, (size_t)len, &e))
+		return vprint_failed(p, depth, &e);
 	vprint_out(p, "\"");
 	for (i = 0; i < len && buf[i]; i++) {
 		unsigned char c = (unsigned char)buf[i];
@@ -92,21 +102,10 @@ static void vprint_string(struct vprint *p, uint64_t addr, uint64_t len)
 			vprint_out(p, "\\x%02x", c);
 	}
 	vprint_out(p, "\"");
+	return 0;
 }
 
 static int vprint_value(struct vprint *p, const struct bw_value *v, unsigned depth);
-
-/* A failure below the top level is printed in place, so the rest of a struct still shows. */
-static int vprint_failed(struct vprint *p, unsigned depth, struct bw_error *e)
-{
-	if (depth == 0) {
-		if (p->err)
-			*p->err = *e;
-		return -e->code;
-	}
-	vprint_out(p, "<unreadable: %s>", e->msg);
-	return 0;
-}
 
 static int vprint_scalar(struct vprint *p, const struct bw_value *v, const struct bw_type *t,
 			 unsigned depth)
@@ -143,10 +142,8 @@ static int vprint_array(struct vprint *p, uint32_t elem, uint64_t addr, uint64_t
 	struct bw_error e;
 	uint64_t size, i;
 
-	if (vprint_is_char(p->k->btf, elem)) {
-		vprint_string(p, addr, nelems);
-		return 0;
-	}
+	if (vprint_is_char(p->k->btf, elem))
+		return vprint_string(p, addr, nelems, depth);
 	if (bw_btf_sizeof(p->k->btf, elem, &size, &e))
 		return vprint_failed(p, depth, &e);
 	vprint_out(p, "[");
@@ -251,7 +248,14 @@ int bw_kernel_value_print(const struct bw_kernel *k, const struct bw_value *v, b
 		.err = err,
 	};
 
+	unsigned char probe;
+	int ret;
+
 	if (!k || !v || !write)
 		return bw_fail(err, BW_EINVAL, "bw_kernel_value_print: NULL argument");
+	/* An object that is not in the dump at all is an error, not a struct of "unreadable". */
+	ret = bw_kernel_read(k, v->addr, &probe, 1, err);
+	if (ret)
+		return ret;
 	return vprint_value(&p, v, 0);
 }

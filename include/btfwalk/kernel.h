@@ -40,7 +40,7 @@ extern "C" {
 #endif
 
 #define BW_KERNEL_MAX_CHASE 64		 /* pointer dereferences in one expression */
-#define BW_KERNEL_MAX_CPUS 8192		 /* nr_cpu_ids above this is BW_ELIMIT (x86 MAXSMP) */
+#define BW_KERNEL_MAX_CPUS 8192		 /* nr_cpu_ids cap (x86 MAXSMP): BW_ELIMIT */
 #define BW_KERNEL_MAX_SYMFILE (1u << 28) /* bytes of a System.map / kallsyms file */
 #define BW_KERNEL_BTF_SCAN (256u << 20)	 /* bytes of the kernel image scanned for BTF */
 /* Printing caps: nesting, array elements shown, scalars in all, bytes of one string. */
@@ -75,8 +75,10 @@ struct bw_kernel_info {
 	int paging_levels;	   /* 4 or 5 */
 	uint32_t nr_cpus;	   /* possible CPUs with a per-CPU area */
 	uint32_t nr_online_cpus;
-	const char *btf_source;	    /* "file", "dump", "caller" */
-	const char *symbols_source; /* "file", "kallsyms", "vmcoreinfo" */
+	const char *btf_source;	       /* "file", "dump", "caller" */
+	const char *symbols_source;    /* "file", "kallsyms", "vmcoreinfo" */
+	const char *vmcoreinfo_source; /* "note" (ELF core) or "memory" (found by scanning) */
+	uint64_t vmcoreinfo_paddr;     /* where the text was found in memory; 0 for "note" */
 };
 void bw_kernel_get_info(const struct bw_kernel *k, struct bw_kernel_info *info);
 
@@ -98,7 +100,7 @@ int bw_kernel_percpu_offset(const struct bw_kernel *k, uint32_t cpu, uint64_t *o
 /* ---- Path expressions ----
  *
  *   expr    := primary { postfix }
- *   primary := symbol [ "@cpu" N ] | "(" expr ")"
+ *   primary := symbol [ "@cpu" N ] | "(" expr ")" | "*" "(" [ "struct" | "union" ] type "*" ")" N
  *   postfix := "." member | "->" member | "[" N "]" | "@cpu" N
  *   symbol, member := [A-Za-z_][A-Za-z0-9_]*        N := decimal | 0x hex (no sign)
  *   Spaces and tabs may appear between tokens.
@@ -116,6 +118,8 @@ int bw_kernel_percpu_offset(const struct bw_kernel *k, uint32_t cpu, uint64_t *o
  * - "@cpu" N after anything else: the operand must be a __percpu pointer (e.g.
  *   zone.per_cpu_zonestats); gives the object it points to in CPU N's area, i.e.
  *   *per_cpu_ptr(p, N). "(runqueues)@cpu1" is therefore an error: write "runqueues@cpu1".
+ * - "*(struct T *)N": the object of type T at kernel virtual address N (an address from a log
+ *   or from another read); without "struct"/"union", T is any BTF type of that name (typedef).
  * - "." on a struct/union, "->" on a pointer to one; members of anonymous members are found.
  * - "[N]" on an array is bounds-checked (flexible arrays are not); on a pointer it indexes
  *   through it (*(p + N)).
@@ -124,14 +128,18 @@ int bw_kernel_percpu_offset(const struct bw_kernel *k, uint32_t cpu, uint64_t *o
  * expected ..., found ...". An evaluation error names the expression up to the failing step and
  * why, e.g. "node_data[1]->node_zones: reading pointer at 0xffff...: <why>".
  * Evaluation reads only the pointers it follows; the value itself is read by the calls below.
+ * e.g. "node_data[1]->node_zones[2].vm_numa_event[0].counter", "runqueues@cpu3.nr_running",
+ * "node_data[0]->node_zones[1].per_cpu_zonestats@cpu2.vm_numa_event[4]",
+ * "*(struct task_struct *)0xffff8f4fd0192100.comm", "init_uts_ns.name.release".
  */
 struct bw_value {
 	uint32_t type;		/* BTF type id (unresolved) */
 	uint64_t addr;		/* kernel virtual address of the object */
 	uint32_t bit_offset;	/* for bitfields: bits from addr */
 	uint32_t bitfield_size; /* 0 when not a bitfield */
-	uint32_t array_len;	/* non-zero: an array of array_len objects of type `type` (a kernel
-				   variable whose array type the BTF does not carry, e.g. node_data) */
+	/* Non-zero: an array of array_len objects of type `type` (a kernel variable whose array
+	 * type the BTF does not carry, e.g. node_data). */
+	uint32_t array_len;
 };
 int bw_kernel_eval(const struct bw_kernel *k, const char *expr, struct bw_value *out,
 		   struct bw_error *err);

@@ -71,6 +71,8 @@ def main():
         g.wait_ready(180)
         before = g.numastat()
         phase("read the guest's numastat (before)")
+        g.run("numa_traffic post 512")
+        phase("guest made 512 more pages of traffic per node: only the per-CPU counters hold it")
         g.qmp.cmd("stop")
         t = time.monotonic()
         if os.path.exists(dump):

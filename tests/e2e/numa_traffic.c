@@ -9,6 +9,13 @@
  *     (N's free memory is first taken by its huge page pool, which costs no page touching, so
  *     only a few MiB need faulting in; without hugetlb the whole free memory is touched.)
  * Prints one line per phase and "numa_traffic: done" at the end. Exit status 0 on success.
+ *
+ * "numa_traffic post PAGES": for each node N, from a CPU of another node, bind PAGES pages to N
+ * (numa_hit and other_node on N grow by at least PAGES), then interleave 2*PAGES pages over all
+ * nodes (interleave_hit on each of two nodes grows by PAGES). The harness runs it after reading
+ * numastat, whose read folds every per-CPU count into its zone: these events then sit in the
+ * per-CPU counters (the kernel folds NUMA events only when they are read), so a walker that
+ * misses the per-CPU deltas reads below before + PAGES.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -191,6 +198,22 @@ int main(int argc, char **argv)
 	for (int n = 0; n < MAXNODES; n++)
 		if (online[0] & (1UL << n))
 			nodes[nnodes++] = n;
+
+	if (argc == 3 && !strcmp(argv[1], "post")) {
+		size_t len = (size_t)atol(argv[2]) * (size_t)page_size;
+
+		for (int i = 0; i < nnodes; i++) {
+			if (run_on_node(nodes[(i + 1) % nnodes]))
+				return 1;
+			mask[0] = 1UL << nodes[i];
+			if (touch(len, MPOL_BIND, mask))
+				return 1;
+		}
+		if (nnodes == 2 && touch(2 * len, MPOL_INTERLEAVE, online))
+			return 1;
+		printf("numa_traffic: post %s pages per node done\n", argv[2]);
+		return 0;
+	}
 
 	for (int r = 0; r < nnodes; r++) {
 		int here = nodes[r];

@@ -37,6 +37,10 @@ static void expect_steps(const char *text, const char *want)
 		case BW_EXPR_INDEX:
 			snprintf(one, sizeof(one), "[%llu]", (unsigned long long)s->n);
 			break;
+		case BW_EXPR_OBJECT_AT:
+			snprintf(one, sizeof(one), "obj(%d %s@0x%llx)", s->kind, s->name,
+				 (unsigned long long)s->n);
+			break;
 		case BW_EXPR_PERCPU:
 			snprintf(one, sizeof(one), "@%llu", (unsigned long long)s->n);
 			break;
@@ -71,12 +75,25 @@ static void test_expr_parse_chains(void **state)
 		     "sym(node_data)[0]->node_zones[1].per_cpu_zonestats@12.vm_numa_event[5]");
 	expect_steps("  _x9  ", "sym(_x9)");
 	expect_steps("a[18446744073709551615]", "sym(a)[18446744073709551615]");
+	expect_steps("*(struct pglist_data *)0xffff888000001000.node_zones[1]",
+		     "obj(4 pglist_data@0xffff888000001000).node_zones[1]");
+	expect_steps("( * ( union u * ) 16 )->x", "obj(5 u@0x10)->x");
+	expect_steps("*(pg_data_t*)4096", "obj(0 pg_data_t@0x1000)");
 }
 
 static void test_expr_parse_errors(void **state)
 {
 	(void)state;
-	expect_error("", BW_EINVAL, "column 1: expected a symbol or '(', found end of expression");
+	expect_error("", BW_EINVAL,
+		     "column 1: expected a symbol, '(' or '*(', found end of expression");
+	expect_error("*struct x *)1", BW_EINVAL, "column 2: expected '(' after '*', found 's'");
+	expect_error("*(struct *)1", BW_EINVAL, "column 10: expected a type name, found '*'");
+	expect_error("*(struct x)1", BW_EINVAL,
+		     "column 11: expected '*' after the type name, found ')'");
+	expect_error("*(struct x **)1", BW_EINVAL,
+		     "column 13: expected ')' after the type, found '*'");
+	expect_error("*(struct x *)", BW_EINVAL,
+		     "column 14: expected an address, found end of expression");
 	expect_error("node_data[", BW_EINVAL,
 		     "column 11: expected an index after '[', found end of expression");
 	expect_error("node_data[1", BW_EINVAL, "column 12: expected ']', found end of expression");

@@ -131,6 +131,9 @@ static void check_layout(int levels)
 	assert_int_equal(info.nr_online_cpus, 2);
 	assert_string_equal(info.btf_source, "dump");
 	assert_string_equal(info.symbols_source, "file");
+	/* The builder put a decoy at 0x80000 and the real text at 0x100000. */
+	assert_string_equal(info.vmcoreinfo_source, "memory");
+	assert_int_equal(info.vmcoreinfo_paddr, 0x100000);
 
 	/* System.map addresses are link-time: KASLR is added, not to per-CPU offsets. */
 	assert_int_equal(bw_kernel_symbol(f.k, "node_states", &addr, &err), 0);
@@ -193,6 +196,19 @@ static void test_kernel_eval_values(void **state)
 	assert_int_equal(eval_u64(&f, "bw_test_pcpu@cpu0.zone[1].vm_numa_event[0].counter"),
 			 f.kk.zone_event[0][2][0]);
 
+	/* An object at an address, as from a log line. */
+	snprintf(want, sizeof(want), "*(struct pglist_data *)0x%llx.node_id",
+		 (unsigned long long)f.kk.pgdat_addr[2]);
+	assert_int_equal(eval_u64(&f, want), 2);
+	{
+		char expr[80];
+
+		snprintf(expr, sizeof(expr), "*(atomic_long_t *)0x%llx",
+			 (unsigned long long)(f.kk.pgdat_addr[0] + 64 + 32 + 8));
+		snprintf(want, sizeof(want), "{\n\t.counter = %llu,\n}",
+			 (unsigned long long)f.kk.zone_event[0][0][1]);
+		expect_print(&f, expr, want);
+	}
 	expect_print(&f, "init_uts_ns.name.release", "\"" KB_RELEASE "\"");
 	expect_print(&f, "bw_test_pcpu@cpu0.zt", "2 (ZONE_NORMAL)");
 	snprintf(want, sizeof(want),
@@ -255,6 +271,8 @@ static void test_kernel_eval_errors(void **state)
 			  "nr_cpu_ids[0]: is a INT: cannot index it");
 	expect_eval_error(&f, "node_data[0]->node_id@cpu0", BW_EINVAL,
 			  "node_data[0]->node_id@cpu0: is a INT, not a per-CPU pointer");
+	expect_eval_error(&f, "*(struct nope *)0x10.x", BW_ENOENT,
+			  "*(struct nope *)0x10: no type 'struct nope' in the BTF");
 	expect_eval_error(&f, "node_data[", BW_EINVAL,
 			  "node_data[: column 11: expected an index after '[', found end of "
 			  "expression");

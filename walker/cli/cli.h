@@ -6,4 +6,7 @@
 int cli_btf(int argc, char **argv);
 int cli_walk(int argc, char **argv);
 
+/* Print s to stdout as a JSON string, quotes included. */
+void cli_json_string(const char *s);
+
 #endif

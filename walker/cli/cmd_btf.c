@@ -226,23 +226,6 @@ static int cmd_btf_find_type(const struct bw_btf *btf, struct cmd_btf_opts *o, c
 	return -1;
 }
 
-/* Print s as a JSON string. */
-static void cmd_btf_json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static int cmd_btf_query(struct cmd_btf_opts *o, bool offsetof_cmd)
 {
 	struct cmd_btf_src base, btf;
@@ -274,11 +257,11 @@ static int cmd_btf_query(struct cmd_btf_opts *o, bool offsetof_cmd)
 	ret = 0;
 	if (o->json) {
 		printf("{\"type\":");
-		cmd_btf_json_str(label);
+		cli_json_string(label);
 		printf(",\"type_id\":%u", id);
 		if (offsetof_cmd) {
 			printf(",\"path\":");
-			cmd_btf_json_str(o->args[0]);
+			cli_json_string(o->args[0]);
 			printf(",\"offset\":%llu,\"bit_offset\":%llu,\"bitfield_size\":%u,"
 			       "\"member_type_id\":%u}\n",
 			       (unsigned long long)loc.byte_offset,

@@ -157,25 +157,14 @@ static int walk_info(const struct bw_mem *mem, const struct bw_kernel *k)
 	} else {
 		printf("nodes:            unknown (%s)\n", err.msg);
 	}
+	if (info.vmcoreinfo_paddr)
+		printf("vmcoreinfo:       %s at phys 0x%llx\n", info.vmcoreinfo_source,
+		       (unsigned long long)info.vmcoreinfo_paddr);
+	else
+		printf("vmcoreinfo:       %s\n", info.vmcoreinfo_source);
 	printf("btf:              %s\n", info.btf_source);
 	printf("symbols:          %s\n", info.symbols_source);
 	return 0;
-}
-
-static void walk_json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
 }
 
 static int walk_numa(const struct bw_kernel *k, bool json)
@@ -192,13 +181,13 @@ static int walk_numa(const struct bw_kernel *k, bool json)
 	bw_kernel_get_info(k, &info);
 	if (json) {
 		printf("{\"release\": ");
-		walk_json_string(info.release);
+		cli_json_string(info.release);
 		printf(", \"nodes\": [");
 		for (n = 0; n < st->nr_nodes; n++) {
 			printf("%s{\"node\": %u", n ? ", " : "", st->nodes[n].node);
 			for (i = 0; i < st->nr_items; i++) {
 				printf(", ");
-				walk_json_string(st->sysfs_name[i]);
+				cli_json_string(st->sysfs_name[i]);
 				printf(": %llu", (unsigned long long)st->nodes[n].value[i]);
 			}
 			printf("}");
@@ -231,11 +220,18 @@ static int walk_read(const struct bw_kernel *k, const struct walk_args *a)
 	size_t i;
 
 	for (i = 0; i < a->nexprs; i++) {
-		if (bw_kernel_eval(k, a->exprs[i], &v, &err) ||
-		    (a->nexprs > 1 && printf("%s = ", a->exprs[i]) < 0) ||
-		    bw_kernel_value_print(k, &v, walk_write_stdout, NULL, &err)) {
+		if (bw_kernel_eval(k, a->exprs[i], &v, &err)) {
 			fflush(stdout);
 			fprintf(stderr, "btfwalk read: %s\n", err.msg);
+			return 1;
+		}
+		if (a->nexprs > 1)
+			printf("%s = ", a->exprs[i]);
+		if (bw_kernel_value_print(k, &v, walk_write_stdout, NULL, &err)) {
+			if (a->nexprs > 1)
+				printf("\n");
+			fflush(stdout);
+			fprintf(stderr, "btfwalk read: %s: %s\n", a->exprs[i], err.msg);
 			return 1;
 		}
 		printf("\n");
