@@ -439,9 +439,11 @@ static enum btfchk_name_rule btfchk_name_rule_of(int kind)
 
 int bw_btfi_check_type(struct bw_btfi_check *v, uint32_t id)
 {
-	const uint8_t *t = bw_btfi_rec(v->btf, id);
+	const struct bw_btf *b = v->btf;
+	const uint8_t *t = bw_btfi_rec(b, id);
 	uint32_t name_off = bw_btfi_rd32(t), info = bw_btfi_rd32(t + 4);
-	uint32_t st = bw_btfi_rd32(t + 8), hash;
+	uint32_t st = bw_btfi_rd32(t + 8), hash, rel;
+	enum btfchk_name_rule rule;
 	const char *name;
 	uint32_t vlen = bw_btfi_info_vlen(info);
 	bool kflag = bw_btfi_info_kflag(info);
@@ -453,14 +455,19 @@ int bw_btfi_check_type(struct bw_btfi_check *v, uint32_t id)
 		return btfchk_fail(v, id, BW_EFORMAT, "kind_flag set on a kind without one");
 	if (vlen && !(BTFCHK_VLEN_KINDS & (1u << kind)))
 		return btfchk_fail(v, id, BW_EFORMAT, "vlen %u on a kind without one", vlen);
-	/* Anonymous types (prototypes, pointers, modifiers: half of them) need no name check. */
-	if (name_off || btfchk_name_rule_of(kind) >= BTFCHK_NAME_IDENT) {
-		ret = btfchk_name(v, id, "type", -1, name_off, btfchk_name_rule_of(kind), &name,
-				  &hash);
+	rule = btfchk_name_rule_of(kind);
+	rel = name_off - b->start_str;
+	/* Most named types are functions: an identifier of this blob, checked right here. */
+	if (rule == BTFCHK_NAME_IDENT && name_off >= b->start_str && rel < b->strs_len &&
+	    btfchk_is_ident(b->strs + rel, b->hash_seed, &hash)) {
+		bw_btfi_index_add_name(v->btf, id - b->start_id, b->strs + rel, hash);
+	} else if (name_off || rule >= BTFCHK_NAME_IDENT) {
+		/* Anonymous types (prototypes, pointers, modifiers: half of them) need no check. */
+		ret = btfchk_name(v, id, "type", -1, name_off, rule, &name, &hash);
 		if (ret)
 			return ret;
 		if (*name)
-			bw_btfi_index_add_name(v->btf, id - v->btf->start_id, name, hash);
+			bw_btfi_index_add_name(v->btf, id - b->start_id, name, hash);
 	}
 
 	switch (kind) {
