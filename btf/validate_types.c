@@ -89,6 +89,26 @@ static inline bool btfchk_ident_known(const struct bw_btfi_check *v, uint32_t of
 	       ((v->ident_ok[rel / 8] >> (rel % 8)) & 1);
 }
 
+/* This blob's string at off, or NULL for a base's or none (the general check tells which). */
+static inline const char *btfchk_local_str(const struct bw_btf *b, uint32_t off)
+{
+	return off >= b->start_str && off - b->start_str < b->strs_len
+		       ? b->strs + (off - b->start_str)
+		       : NULL;
+}
+
+/* A member or parameter name of this blob, empty or an identifier: mark it known. */
+static inline bool btfchk_opt_ident_mark(const struct bw_btfi_check *v, uint32_t off)
+{
+	const char *s = btfchk_local_str(v->btf, off);
+	uint32_t rel = off - v->btf->start_str;
+
+	if (!s || !btfchk_is_ident(s, 0, NULL))
+		return s && !*s;
+	v->ident_ok[rel / 8] |= (uint8_t)(1u << (rel % 8));
+	return true;
+}
+
 /* Strings are shared (members called "next" or "flags"): check each offset once. */
 static bool btfchk_is_ident_memo(const struct bw_btfi_check *v, uint32_t off, const char *s)
 {
@@ -139,9 +159,8 @@ static int btfchk_name(const struct bw_btfi_check *v, uint32_t id, const char *w
 	size_t len;
 
 	/* Names of this blob: no walk down the bases. */
-	if (off >= b->start_str && off - b->start_str < b->strs_len)
-		s = b->strs + (off - b->start_str);
-	else
+	s = btfchk_local_str(b, off);
+	if (!s)
 		s = bw_btf_str(b, off);
 	if (!s)
 		return btfchk_name_fail(v, id, what, idx, off, s, rule);
@@ -275,7 +294,8 @@ static int btfchk_members(const struct bw_btfi_check *v, uint32_t id, const uint
 		uint32_t off = bw_btfi_rd32(m + 8);
 		uint32_t bit_off = kflag ? off & 0xffffff : off;
 
-		if (name_off && !btfchk_ident_known(v, name_off)) {
+		if (name_off && !btfchk_ident_known(v, name_off) &&
+		    !btfchk_opt_ident_mark(v, name_off)) {
 			ret = btfchk_name(v, id, "member", i, name_off, BTFCHK_NAME_OPT_IDENT, NULL,
 					  NULL);
 			if (ret)
@@ -313,13 +333,15 @@ static int btfchk_enum(const struct bw_btfi_check *v, uint32_t id, const uint8_t
 	if (size != 1 && size != 2 && size != 4 && size != 8)
 		return btfchk_fail(v, id, BW_EFORMAT, "size %u is not 1, 2, 4 or 8", size);
 	for (i = 0; i < vlen; i++) {
-		const char *name;
-		uint32_t hash;
+		uint32_t off = bw_btfi_rd32(t + BW_BTF_TYPE_LEN + i * step), hash;
+		const char *name = btfchk_local_str(v->btf, off);
 
-		ret = btfchk_name(v, id, "enumerator", i, bw_btfi_rd32(t + BW_BTF_TYPE_LEN + i * step),
-				  BTFCHK_NAME_IDENT, &name, &hash);
-		if (ret)
-			return ret;
+		if (!name || !btfchk_is_ident(name, v->btf->hash_seed, &hash)) {
+			ret = btfchk_name(v, id, "enumerator", i, off, BTFCHK_NAME_IDENT, &name,
+					  &hash);
+			if (ret)
+				return ret;
+		}
 		bw_btfi_index_add_enumerator(v->btf, id - v->btf->start_id, i, name, hash);
 	}
 	return 0;
@@ -338,7 +360,8 @@ static int btfchk_func_proto(const struct bw_btfi_check *v, uint32_t id, const u
 	for (i = 0; i < vlen; i++) {
 		const uint8_t *p = t + BW_BTF_TYPE_LEN + i * BW_BTF_PARAM_LEN;
 		uint32_t name_off = bw_btfi_rd32(p), type = bw_btfi_rd32(p + 4);
-		if (name_off && !btfchk_ident_known(v, name_off)) {
+		if (name_off && !btfchk_ident_known(v, name_off) &&
+		    !btfchk_opt_ident_mark(v, name_off)) {
 			ret = btfchk_name(v, id, "parameter", i, name_off, BTFCHK_NAME_OPT_IDENT,
 					  NULL, NULL);
 			if (ret)
@@ -442,7 +465,7 @@ int bw_btfi_check_type(struct bw_btfi_check *v, uint32_t id)
 	const struct bw_btf *b = v->btf;
 	const uint8_t *t = bw_btfi_rec(b, id);
 	uint32_t name_off = bw_btfi_rd32(t), info = bw_btfi_rd32(t + 4);
-	uint32_t st = bw_btfi_rd32(t + 8), hash, rel;
+	uint32_t st = bw_btfi_rd32(t + 8), hash;
 	enum btfchk_name_rule rule;
 	const char *name;
 	uint32_t vlen = bw_btfi_info_vlen(info);
@@ -456,11 +479,10 @@ int bw_btfi_check_type(struct bw_btfi_check *v, uint32_t id)
 	if (vlen && !(BTFCHK_VLEN_KINDS & (1u << kind)))
 		return btfchk_fail(v, id, BW_EFORMAT, "vlen %u on a kind without one", vlen);
 	rule = btfchk_name_rule_of(kind);
-	rel = name_off - b->start_str;
 	/* Most named types are functions: an identifier of this blob, checked right here. */
-	if (rule == BTFCHK_NAME_IDENT && name_off >= b->start_str && rel < b->strs_len &&
-	    btfchk_is_ident(b->strs + rel, b->hash_seed, &hash)) {
-		bw_btfi_index_add_name(v->btf, id - b->start_id, b->strs + rel, hash);
+	if (rule == BTFCHK_NAME_IDENT && (name = btfchk_local_str(b, name_off)) &&
+	    btfchk_is_ident(name, b->hash_seed, &hash)) {
+		bw_btfi_index_add_name(v->btf, id - b->start_id, name, hash);
 	} else if (name_off || rule >= BTFCHK_NAME_IDENT) {
 		/* Anonymous types (prototypes, pointers, modifiers: half of them) need no check. */
 		ret = btfchk_name(v, id, "type", -1, name_off, rule, &name, &hash);
