@@ -9,85 +9,33 @@
 #include "kernel_internal.h"
 
 #define KOPEN_VMCOREINFO_BYTES 4096 /* VMCOREINFO_BYTES: the kernel keeps it in one page */
-#define KOPEN_MAX_RANGES 4096
-#define KOPEN_NOTE_TEXT 24
-#define KOPEN_MAGIC "OSRELEASE="
-#define KOPEN_MAGIC_LEN (sizeof(KOPEN_MAGIC) - 1)
-#define KOPEN_NEEDED "SYMBOL(init_top_pgt)="
 #define KOPEN_CR3_ADDR_MASK 0x000ffffffffff000ull
 #define KOPEN_CR4_LA57 (1ull << 12)
 
-static bool kopen_has(const char *text, size_t len, const char *needle)
-{
-	size_t n = strlen(needle), i;
-
-	for (i = 0; i + n <= len; i++)
-		if (text[i] == needle[0] && !memcmp(text + i, needle, n))
-			return true;
-	return false;
-}
-
 /*
- * A VMCOREINFO copy starting at paddr: its text runs to the first NUL within one page. Returns
- * true and an owned copy when it has the keys a walk needs.
- */
-static bool kopen_try_copy(struct bw_kernel *k, uint64_t paddr, uint64_t range_end)
-{
-	size_t len = KOPEN_VMCOREINFO_BYTES, n;
-	char *text;
-
-	if (range_end - paddr < len)
-		len = (size_t)(range_end - paddr);
-	text = bw_alloc(k->alloc, len + 1);
-	if (!text)
-		return false;
-	if (bw_mem_read(k->mem, paddr, text, len, NULL)) {
-		bw_free(k->alloc, text);
-		return false;
-	}
-	for (n = 0; n < len && text[n]; n++)
-		;
-	text[n] = '\0';
-	if (!kopen_has(text, n, KOPEN_NEEDED) ||
-	    bw_vmcoreinfo_parse(text, n, k->alloc, &k->vi, NULL)) {
-		bw_free(k->alloc, text);
-		return false;
-	}
-	k->vmcoreinfo_text = text;
-	k->vmcoreinfo_paddr = paddr;
-	return true;
-}
-
-/*
- * Scan physical memory for the kernel's own VMCOREINFO text (raw dumps have no note). The kernel
- * keeps it at the start of a page of its own (vmcoreinfo_data) and behind an ELF note header in
- * vmcoreinfo_note (24 bytes: n_namesz, n_descsz, n_type, "VMCOREINFO" padded to 12).
+ * Raw dumps have no VMCOREINFO note: find the kernel's own copy of the text in memory. It must
+ * carry the page-table root, or the walk cannot start.
  */
 static int kopen_scan_vmcoreinfo(struct bw_kernel *k, struct bw_error *err)
 {
-	static const uint64_t offsets[] = {0, KOPEN_NOTE_TEXT};
-	struct bw_mem_range ranges[KOPEN_MAX_RANGES];
-	size_t nranges = bw_mem_ranges(k->mem, ranges, KOPEN_MAX_RANGES), r, i;
-	char head[KOPEN_NOTE_TEXT + KOPEN_MAGIC_LEN];
+	size_t len;
+	int ret;
 
-	if (nranges > KOPEN_MAX_RANGES)
-		nranges = KOPEN_MAX_RANGES;
-	for (r = 0; r < nranges; r++) {
-		uint64_t end = ranges[r].start + ranges[r].size;
-		uint64_t pg = (ranges[r].start + BW_X86_PAGE_SIZE - 1) & ~(BW_X86_PAGE_SIZE - 1);
-
-		for (; pg < end && end - pg >= sizeof(head); pg += BW_X86_PAGE_SIZE) {
-			if (bw_mem_read(k->mem, pg, head, sizeof(head), NULL))
-				continue;
-			for (i = 0; i < 2; i++)
-				if (!memcmp(head + offsets[i], KOPEN_MAGIC, KOPEN_MAGIC_LEN) &&
-				    kopen_try_copy(k, pg + offsets[i], end))
-					return 0;
-		}
-	}
-	return bw_fail(err, BW_ENOENT,
-		       "no VMCOREINFO: the dump has no VMCOREINFO note and no page of its memory "
-		       "holds VMCOREINFO text with " KOPEN_NEEDED);
+	k->vmcoreinfo_text = bw_alloc(k->alloc, KOPEN_VMCOREINFO_BYTES + 1);
+	if (!k->vmcoreinfo_text)
+		return bw_fail(err, BW_ENOMEM, "no memory for the VMCOREINFO text");
+	ret = bw_mem_find_vmcoreinfo(k->mem, k->vmcoreinfo_text, KOPEN_VMCOREINFO_BYTES + 1, &len,
+				     &k->vmcoreinfo_paddr, err);
+	if (ret)
+		return ret;
+	ret = bw_vmcoreinfo_parse(k->vmcoreinfo_text, len, k->alloc, &k->vi, err);
+	if (ret)
+		return ret;
+	if (!bw_vmcoreinfo_get(k->vi, "SYMBOL(init_top_pgt)"))
+		return bw_fail(err, BW_ENOTSUP,
+			       "VMCOREINFO text at phys 0x%llx has no SYMBOL(init_top_pgt)",
+			       (unsigned long long)k->vmcoreinfo_paddr);
+	return 0;
 }
 
 static int kopen_vmcoreinfo(struct bw_kernel *k, struct bw_error *err)
@@ -270,10 +218,5 @@ const struct bw_vmcoreinfo *bw_kernel_vmcoreinfo(const struct bw_kernel *k)
 }
 
 #undef KOPEN_VMCOREINFO_BYTES
-#undef KOPEN_MAX_RANGES
-#undef KOPEN_NOTE_TEXT
-#undef KOPEN_MAGIC
-#undef KOPEN_MAGIC_LEN
-#undef KOPEN_NEEDED
 #undef KOPEN_CR3_ADDR_MASK
 #undef KOPEN_CR4_LA57
