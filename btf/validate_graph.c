@@ -34,8 +34,7 @@ struct btfgraph_frame {
 	 (1u << BW_KIND_DATASEC))
 
 /* Leaves with nothing to note or check: the initial facts (no size) are theirs. */
-#define BTFGRAPH_NO_FACTS                                                                      \
-	((1u << BW_KIND_FUNC) | (1u << BW_KIND_FUNC_PROTO) | (1u << BW_KIND_FWD))
+#define BTFGRAPH_NO_FACTS ((1u << BW_KIND_FUNC) | (1u << BW_KIND_FUNC_PROTO) | (1u << BW_KIND_FWD))
 
 static bool btfgraph_is_leaf(int kind)
 {
