@@ -58,8 +58,8 @@ static const char *btfidx_name(const struct bw_btf *btf, const struct bw_btfi_na
 }
 
 /* Add entry (0-based, in id order) named name with that hash: append to its name's chain. */
-static void btfidx_insert(struct bw_btf *btf, struct bw_btfi_names *t, uint32_t hash,
-			  uint32_t entry, const char *name)
+static inline void btfidx_insert(struct bw_btf *btf, struct bw_btfi_names *t, uint32_t hash,
+				 uint32_t entry, const char *name)
 {
 	uint32_t i = hash & t->mask, e;
 
