@@ -101,7 +101,7 @@ int bw_mem_find_vmcoreinfo(const struct bw_mem *mem, char *buf, size_t size, siz
 
 #define BW_VMCOREINFO_MAX_SIZE (1u << 20) /* bytes of text */
 #define BW_VMCOREINFO_MAX_KEYS 16384
-#define BW_VMCOREINFO_MAX_KEY_LEN 255 /* longer names are never found (typed getters) */
+#define BW_VMCOREINFO_MAX_KEY_LEN 255 /* typed getters never find a longer key ("NUMBER(name)") */
 
 struct bw_vmcoreinfo;
 

@@ -113,7 +113,8 @@ static bool key_arg(const char *key, const char *form, char *out)
 
 	if (klen < flen + 2 || strncmp(key, form, flen) || key[flen] != '(' || key[klen - 1] != ')')
 		return false;
-	if (klen - flen - 2 > KEY_MAX || memchr(key + flen + 1, ')', klen - flen - 2) ||
+	/* The cap is on the whole key: a longer one is never found by the typed getters. */
+	if (klen > BW_VMCOREINFO_MAX_KEY_LEN || memchr(key + flen + 1, ')', klen - flen - 2) ||
 	    memchr(key + flen + 1, '(', klen - flen - 2))
 		return false;
 	memcpy(out, key + flen + 1, klen - flen - 2);
