@@ -463,7 +463,7 @@ static enum btfchk_name_rule btfchk_name_rule_of(int kind)
 int bw_btfi_check_type(struct bw_btfi_check *v, uint32_t id)
 {
 	const struct bw_btf *b = v->btf;
-	const uint8_t *t = bw_btfi_rec(b, id);
+	const uint8_t *t = b->types + b->offs[id - b->start_id];
 	uint32_t name_off = bw_btfi_rd32(t), info = bw_btfi_rd32(t + 4);
 	uint32_t st = bw_btfi_rd32(t + 8), hash;
 	enum btfchk_name_rule rule;
