@@ -3,7 +3,8 @@
 # small libbpf program (tests/compare/libbpf_probe.c: btf__parse (raw or ELF), btf__type_cnt,
 # btf__align_of, btf__resolve_size, btf__find_by_name_kind) and to
 # `bpftool btf dump file X format raw`, each with a 10 s timeout, and record which inputs crash
-# or hang which reader. btfwalk runs as the ASan+UBSan CLI when built (make check builds it).
+# or hang which reader; where btfwalk and bpftool both accept a blob, their dumps must be the
+# same text. btfwalk runs as the ASan+UBSan CLI when built (make check builds it).
 # Corpus: fixtures/regress/btf_*, the fuzz seeds and corpora under build-fuzz/ (make fuzz grows
 # them), and the BTF unit tests' malformed blobs when present (fixtures/btf/malformed/).
 # Usage: tests/compare/libbpf-malformed.sh [MAX_INPUTS] (default 3000). Report: build-fuzz/compare/.
@@ -27,22 +28,29 @@ import signal, subprocess, sys
 cli, out = sys.argv[1], sys.argv[2]
 
 def run(argv):
-    """accepted | rejected | crash(SIG) | hang, from how the process ended."""
+    """(accepted | rejected | crash(SIG) | hang, stdout), from how the process ended."""
     try:
-        p = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=10)
+        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=10)
     except subprocess.TimeoutExpired:
-        return "hang"
+        return "hang", b""
     if p.returncode < 0:
-        return "crash(%s)" % signal.Signals(-p.returncode).name
+        return "crash(%s)" % signal.Signals(-p.returncode).name, b""
     if b"Sanitizer" in p.stderr or b"runtime error" in p.stderr:
-        return "crash(sanitizer)"
-    return "accepted" if p.returncode == 0 else "rejected"
+        return "crash(sanitizer)", b""
+    return ("accepted" if p.returncode == 0 else "rejected"), p.stdout
 
 inputs = open(out + "/inputs").read().split()
-rows = []
+rows, same, differ = [], 0, []
 for f in inputs:
-    rows.append((f, run([cli, "btf", "dump", f]), run([out + "/libbpf_probe", f]),
-                 run(["bpftool", "btf", "dump", "file", f, "format", "raw"])))
+    bw, bw_text = run([cli, "btf", "dump", f])
+    bt, bt_text = run(["bpftool", "btf", "dump", "file", f, "format", "raw"])
+    rows.append((f, bw, run([out + "/libbpf_probe", f])[0], bt))
+    # Where both accept, btfwalk's dump must be bpftool's, line for line.
+    if bw == "accepted" and bt == "accepted":
+        if bw_text == bt_text:
+            same += 1
+        else:
+            differ.append(f)
 with open(out + "/libbpf-malformed.tsv", "w") as r:
     r.write("input\tbtfwalk\tlibbpf\tbpftool\n")
     for row in rows:
@@ -63,6 +71,8 @@ print("== inputs that crash or hang btfwalk (must be none)")
 for row in rows:
     if bad(row[1]):
         print("\t".join(row))
+print("== accepted by both btfwalk and bpftool: %d with the same dump text, %d different%s"
+      % (same, len(differ), "".join("\n\t" + f for f in differ[:20])))
 print("== accepted by libbpf, rejected by btfwalk: %d; accepted by btfwalk, rejected by libbpf: %d"
       % (sum(r[2] == "accepted" and r[1] == "rejected" for r in rows),
          sum(r[1] == "accepted" and r[2] == "rejected" for r in rows)))

@@ -24,15 +24,19 @@ for t in "$@"; do
 		continue
 	fi
 	corpus=$build/corpus/$t artifacts=$build/artifacts/$t log=$build/logs/$t.log
-	mkdir -p "$corpus" "$artifacts" "$build/logs" "fixtures/regress/$t"
+	mkdir -p "$corpus" "$artifacts" "$build/logs"
 	dict=()
 	[ -f "tests/fuzz/$t.dict" ] && dict=(-dict="tests/fuzz/$t.dict")
+	seeds=()
+	for d in "$build/seeds/$t" "fixtures/regress/$t"; do
+		[ -d "$d" ] && seeds+=("$d")
+	done
 	find "$artifacts" -type f | sort >"$log.before"
 	echo "== fuzz_$t for ${secs}s (log: $log)"
 	timeout --signal=INT --kill-after=30 $((secs + 120)) "$bin" -fork=1 -ignore_crashes=1 \
 		-ignore_timeouts=1 -ignore_ooms=1 -max_total_time="$secs" -timeout="$timeout_s" \
 		-rss_limit_mb="$rss_mb" -malloc_limit_mb="$malloc_mb" -artifact_prefix="$artifacts/" "${dict[@]}" \
-		"$corpus" "$build/seeds/$t" "fixtures/regress/$t" >"$log" 2>&1
+		"$corpus" "${seeds[@]}" >"$log" 2>&1
 	# Fork-mode progress lines: "#EXECS: cov: N ft: N corp: N exec/s: N oom/timeout/crash: ..."
 	last=$(grep -E '^#[0-9]+: cov: ' "$log" | tail -1)
 	execs=$(sed -nE 's/^#([0-9]+):.*/\1/p' <<<"$last")

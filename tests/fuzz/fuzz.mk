@@ -4,7 +4,10 @@
 #   make fuzz-all     (make fuzz) every target for FUZZ_SECONDS each, on one core, then a summary
 #   FUZZ_TARGETS="btf_raw expr" narrows either; FUZZ_TIMEOUT (s), FUZZ_RSS_MB and FUZZ_MALLOC_MB
 #   (largest single allocation, default 256) set what counts as a hang or a memory finding.
-# tests/fuzz/check-fuzz.sh (make check) replays fixtures/regress/ and runs a short smoke pass.
+# tests/fuzz/check-fuzz.sh (make check) replays fixtures/regress/ and runs a short smoke pass
+# (FUZZ_SMOKE_SECONDS, default 20 per target). A finding goes to fixtures/regress/TARGET/ with a
+# name that says what it is; replay one with: build-fuzz/fuzz_TARGET FILE.
+# Not gating: tests/compare/libbpf-malformed.sh (btfwalk vs libbpf and bpftool on the corpus).
 
 FUZZ_CC ?= clang
 FUZZ_BUILD := build-fuzz
@@ -48,7 +51,8 @@ $(FUZZ_BUILD)/gen/embedded.c: $(FUZZ_BUILD)/gen/split_base.btf $(FUZZ_BUILD)/gen
 	  tests/fuzz/embed.sh fuzz_kernel_btf $(FUZZ_BUILD)/gen/kernel_types.btf | sed 1,2d; } > $@
 
 $(FUZZ_BUILD)/gen/embedded.o: $(FUZZ_BUILD)/gen/embedded.c tests/fuzz/embedded.h
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+	@echo "  FUZZCC  $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 
 # Tools that write seeds using the library (kernel image built from the embedded BTF).
 $(FUZZ_BUILD)/make_kimage: tests/fuzz/tools/make_kimage.c $(FUZZ_LIB_OBJ) $(FUZZ_HELPER_OBJ)
