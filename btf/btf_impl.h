@@ -268,9 +268,10 @@ int bw_btfi_index_alloc(struct bw_btf *btf, uint32_t names, uint32_t enumerators
 			struct bw_error *err);
 /* Building is over: drop what only insertion needed. */
 void bw_btfi_index_done(struct bw_btf *btf);
-/* Add type index i (its name hashed to hash) / enumerator k of type index i. */
-void bw_btfi_index_add_name(struct bw_btf *btf, uint32_t i, uint32_t hash);
-void bw_btfi_index_add_enumerator(struct bw_btf *btf, uint32_t i, uint32_t k, uint32_t hash);
+/* Add type index i / enumerator k of type index i, named name (hashed to hash). */
+void bw_btfi_index_add_name(struct bw_btf *btf, uint32_t i, const char *name, uint32_t hash);
+void bw_btfi_index_add_enumerator(struct bw_btf *btf, uint32_t i, uint32_t k, const char *name,
+				  uint32_t hash);
 void bw_btfi_index_free(struct bw_btf *btf);
 /* Visit the ids of this blob (not the base) named name, lowest first; stop when fn returns
  * non-zero and return that value. */

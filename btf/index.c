@@ -58,8 +58,8 @@ static const char *btfidx_name(const struct bw_btf *btf, const struct bw_btfi_na
 }
 
 /* Add entry (0-based, in id order) named name with that hash: append to its name's chain. */
-static void btfidx_insert(struct bw_btf *btf, struct bw_btfi_names *t, uint32_t hash,
-			  uint32_t entry, const char *name)
+static inline void btfidx_insert(struct bw_btf *btf, struct bw_btfi_names *t, uint32_t hash,
+				 uint32_t entry, const char *name)
 {
 	uint32_t i = hash & t->mask, e;
 
@@ -95,20 +95,19 @@ int bw_btfi_index_alloc(struct bw_btf *btf, uint32_t names, uint32_t enumerators
 	return 0;
 }
 
-void bw_btfi_index_add_name(struct bw_btf *btf, uint32_t i, uint32_t hash)
+void bw_btfi_index_add_name(struct bw_btf *btf, uint32_t i, const char *name, uint32_t hash)
 {
-	btfidx_insert(btf, &btf->names, hash, i,
-		      bw_btfi_str(btf, bw_btfi_rd32(btf->types + btf->offs[i])));
+	btfidx_insert(btf, &btf->names, hash, i, name);
 }
 
-void bw_btfi_index_add_enumerator(struct bw_btf *btf, uint32_t i, uint32_t k, uint32_t hash)
+void bw_btfi_index_add_enumerator(struct bw_btf *btf, uint32_t i, uint32_t k, const char *name,
+				  uint32_t hash)
 {
 	uint32_t n = btf->nr_enumerators++;
 
 	btf->enum_refs[2 * n] = i;
 	btf->enum_refs[2 * n + 1] = k;
-	btfidx_insert(btf, &btf->enumerators, hash, n,
-		      bw_btfi_str(btf, btfidx_enumerator_name(btf->types + btf->offs[i], k)));
+	btfidx_insert(btf, &btf->enumerators, hash, n, name);
 }
 
 static void btfidx_free_tails(struct bw_btf *btf, struct bw_btfi_names *t)

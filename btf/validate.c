@@ -206,7 +206,8 @@ int bw_btfi_validate(struct bw_btf *btf, const uint8_t *blob, size_t len, struct
 		if (i + BTFVAL_PREFETCH_AHEAD < btf->nr_types) {
 			uint32_t off = bw_btfi_rd32(btf->types + btf->offs[i + BTFVAL_PREFETCH_AHEAD]);
 
-			if (off >= btf->start_str && off - btf->start_str < btf->strs_len)
+			/* Unsigned: an offset below start_str wraps around and fails too. */
+			if (off - btf->start_str < btf->strs_len)
 				BW_BTFI_PREFETCH(btf->strs + (off - btf->start_str));
 		}
 		ret = bw_btfi_check_type(&c, btf->start_id + i);

@@ -33,6 +33,9 @@ struct btfgraph_frame {
 	 (1u << BW_KIND_RESTRICT) | (1u << BW_KIND_TYPE_TAG) | (1u << BW_KIND_VAR) |           \
 	 (1u << BW_KIND_DATASEC))
 
+/* Leaves with nothing to note or check: the initial facts (no size) are theirs. */
+#define BTFGRAPH_NO_FACTS ((1u << BW_KIND_FUNC) | (1u << BW_KIND_FUNC_PROTO) | (1u << BW_KIND_FWD))
+
 static bool btfgraph_is_leaf(int kind)
 {
 	return !((BTFGRAPH_CONTAINERS >> kind) & 1);
@@ -100,11 +103,8 @@ static int btfgraph_finish(struct btfgraph *g, uint32_t idx)
 	uint32_t id = btf->start_id + idx, st = bw_btfi_rd32(t + 8), depth;
 	int kind = btf->kinds[idx];
 
+	/* depth, rkinds, sizes and align_log2 start as for a type without size (see below). */
 	g->colour[idx] = BTFGRAPH_BLACK;
-	g->depth[idx] = 0;
-	btf->rkinds[idx] = (uint8_t)kind;
-	btf->sizes[idx] = BW_BTFI_NO_SIZE;
-	btf->align_log2[idx] = BW_BTFI_NO_ALIGN;
 	switch (kind) {
 	case BW_KIND_INT:
 	case BW_KIND_ENUM:
@@ -182,7 +182,10 @@ static int btfgraph_value_cycles(struct btfgraph *g)
 			continue;
 		/* Most types (functions, pointers, integers) contain nothing by value. */
 		if (btfgraph_is_leaf(btf->kinds[i])) {
-			ret = btfgraph_finish(g, i);
+			if ((BTFGRAPH_NO_FACTS >> btf->kinds[i]) & 1)
+				g->colour[i] = BTFGRAPH_BLACK;
+			else
+				ret = btfgraph_finish(g, i);
 			continue;
 		}
 		g->colour[i] = BTFGRAPH_GREY;
@@ -227,7 +230,9 @@ static int btfgraph_pointer_cycles(const struct btfgraph *g)
 	uint32_t i, j, id;
 
 	for (i = 0; i < btf->nr_types; i++) {
-		if (colour[i] != BTFGRAPH_BLACK)
+		/* Chains start and go on at pointers and modifiers only. */
+		if (colour[i] != BTFGRAPH_BLACK ||
+		    (btf->kinds[i] != BW_KIND_PTR && !bw_btfi_is_modifier(btf->kinds[i])))
 			continue;
 		for (j = i;;) {
 			int kind = btf->kinds[j];
@@ -272,6 +277,13 @@ int bw_btfi_check_graph(struct bw_btf *btf, struct bw_error *err)
 	if (!btf->align_log2 || !btf->rkinds || !btf->sizes || !g.colour || !g.depth)
 		ret = bw_fail(err, BW_ENOMEM, "BTF: no memory for the sizes of %u types",
 			      btf->nr_types);
+	if (!ret) {
+		/* Every type as one without size, alignment or modifiers: finishing sets the rest. */
+		memset(btf->sizes, 0xff, n * sizeof(*btf->sizes)); /* BW_BTFI_NO_SIZE */
+		memset(btf->align_log2, BW_BTFI_NO_ALIGN, n);
+		memcpy(btf->rkinds, btf->kinds, btf->nr_types);
+		memset(g.depth, 0, n);
+	}
 	if (!ret)
 		ret = btfgraph_value_cycles(&g);
 	if (!ret)
@@ -283,3 +295,4 @@ int bw_btfi_check_graph(struct bw_btf *btf, struct bw_error *err)
 
 #undef btfgraph_fail
 #undef BTFGRAPH_CONTAINERS
+#undef BTFGRAPH_NO_FACTS

@@ -100,15 +100,21 @@ int bw_btfi_check_members(struct bw_btf *btf, uint32_t idx, struct bw_error *err
 	for (i = 0; i < vlen; i++) {
 		const uint8_t *m = t + BW_BTF_TYPE_LEN + i * BW_BTF_MEMBER_LEN;
 		uint32_t type = bw_btfi_rd32(m + 4), off = bw_btfi_rd32(m + 8);
+		uint32_t msize = bw_btfi_size_of(btf, type);
 		uint8_t align = bw_btfi_align_of(btf, type);
 
-		if (bw_btfi_size_of(btf, type) == BW_BTFI_NO_SIZE)
+		if (msize == BW_BTFI_NO_SIZE)
 			return btfsz_fail(btf, id, err, BW_EFORMAT, "member #%u '%.32s' type [%u] "
 					  "(%s) has no size", i, bw_btfi_str(btf, bw_btfi_rd32(m)),
 					  type, bw_kind_name(bw_btfi_rkind_of(btf, type)));
-		ret = btfsz_member_end(btf, id, t, i, &end, err);
-		if (ret)
-			return ret;
+		/* Most members are whole bytes, not bitfields: no need to look at the type. */
+		if (!(kflag && off >> 24) && !(off % 8)) {
+			end = (uint64_t)(kflag ? off & 0xffffff : off) + (uint64_t)msize * 8;
+		} else {
+			ret = btfsz_member_end(btf, id, t, i, &end, err);
+			if (ret)
+				return ret;
+		}
 		if (end > (uint64_t)size * 8)
 			return btfsz_fail(btf, id, err, BW_EFORMAT, "member #%u '%.32s' ends at bit "
 					  "%llu, past the size of %u bytes", i,

@@ -89,6 +89,26 @@ static inline bool btfchk_ident_known(const struct bw_btfi_check *v, uint32_t of
 	       ((v->ident_ok[rel / 8] >> (rel % 8)) & 1);
 }
 
+/* This blob's string at off, or NULL for a base's or none (the general check tells which). */
+static inline const char *btfchk_local_str(const struct bw_btf *b, uint32_t off)
+{
+	return off >= b->start_str && off - b->start_str < b->strs_len
+		       ? b->strs + (off - b->start_str)
+		       : NULL;
+}
+
+/* A member or parameter name of this blob, empty or an identifier: mark it known. */
+static inline bool btfchk_opt_ident_mark(const struct bw_btfi_check *v, uint32_t off)
+{
+	const char *s = btfchk_local_str(v->btf, off);
+	uint32_t rel = off - v->btf->start_str;
+
+	if (!s || !btfchk_is_ident(s, 0, NULL))
+		return s && !*s;
+	v->ident_ok[rel / 8] |= (uint8_t)(1u << (rel % 8));
+	return true;
+}
+
 /* Strings are shared (members called "next" or "flags"): check each offset once. */
 static bool btfchk_is_ident_memo(const struct bw_btfi_check *v, uint32_t off, const char *s)
 {
@@ -105,8 +125,9 @@ static bool btfchk_is_ident_memo(const struct bw_btfi_check *v, uint32_t off, co
 	return ok;
 }
 
-static int btfchk_name(const struct bw_btfi_check *v, uint32_t id, const char *what, int64_t idx,
-		       uint32_t off, enum btfchk_name_rule rule, uint32_t *hash)
+/* The failure of btfchk_name (kept out of its path: most names are fine). */
+static int btfchk_name_fail(const struct bw_btfi_check *v, uint32_t id, const char *what,
+			    int64_t idx, uint32_t off, const char *s, enum btfchk_name_rule rule)
 {
 	static const char *const why[] = {
 		[BTFCHK_NAME_NONE] = "must be empty",
@@ -115,15 +136,34 @@ static int btfchk_name(const struct bw_btfi_check *v, uint32_t id, const char *w
 		[BTFCHK_NAME_IDENT] = "is not a valid identifier",
 		[BTFCHK_NAME_PRINTABLE] = "must be non-empty printable text",
 	};
-	const char *s = bw_btf_str(v->btf, off);
 	struct btfchk_what w;
-	bool ok = true;
-	uint32_t h = 0;
-	size_t len;
 
 	if (!s)
 		return btfchk_fail(v, id, BW_EFORMAT, "%s name offset %u outside the string "
 				   "section", btfchk_what(&w, what, idx), off);
+	return btfchk_fail(v, id, BW_EFORMAT, "%s name '%.64s' (offset %u) %s",
+			   btfchk_what(&w, what, idx), s, off, why[rule]);
+}
+
+/*
+ * Check the name at off by rule. With hash non-NULL, *hash gets its hash (for the index) and
+ * *name the string.
+ */
+static int btfchk_name(const struct bw_btfi_check *v, uint32_t id, const char *what, int64_t idx,
+		       uint32_t off, enum btfchk_name_rule rule, const char **name, uint32_t *hash)
+{
+	const struct bw_btf *b = v->btf;
+	const char *s;
+	bool ok = true;
+	uint32_t h = 0;
+	size_t len;
+
+	/* Names of this blob: no walk down the bases. */
+	s = btfchk_local_str(b, off);
+	if (!s)
+		s = bw_btf_str(b, off);
+	if (!s)
+		return btfchk_name_fail(v, id, what, idx, off, s, rule);
 	switch (rule) {
 	case BTFCHK_NAME_NONE:
 		ok = !off;
@@ -133,27 +173,27 @@ static int btfchk_name(const struct bw_btfi_check *v, uint32_t id, const char *w
 		for (len = 0; len < BW_BTF_MAX_NAME_LEN && s[len]; len++)
 			;
 		ok = len < BW_BTF_MAX_NAME_LEN;
-		h = hash && ok ? bw_btfi_hash(v->btf->hash_seed, s) : 0;
+		h = hash && ok ? bw_btfi_hash(b->hash_seed, s) : 0;
 		break;
 	case BTFCHK_NAME_OPT_IDENT:
-		ok = !*s || (hash ? btfchk_is_ident(s, v->btf->hash_seed, &h)
+		ok = !*s || (hash ? btfchk_is_ident(s, b->hash_seed, &h)
 				  : btfchk_is_ident_memo(v, off, s));
 		break;
 	case BTFCHK_NAME_IDENT:
-		ok = btfchk_is_ident(s, v->btf->hash_seed, hash ? &h : NULL);
+		ok = btfchk_is_ident(s, b->hash_seed, hash ? &h : NULL);
 		break;
 	case BTFCHK_NAME_PRINTABLE:
 		ok = btfchk_is_printable(s);
-		h = hash ? bw_btfi_hash(v->btf->hash_seed, s) : 0;
+		h = hash ? bw_btfi_hash(b->hash_seed, s) : 0;
 		break;
 	}
-	if (ok) {
-		if (hash)
-			*hash = h;
-		return 0;
+	if (!ok)
+		return btfchk_name_fail(v, id, what, idx, off, s, rule);
+	if (hash) {
+		*hash = h;
+		*name = s;
 	}
-	return btfchk_fail(v, id, BW_EFORMAT, "%s name '%.64s' (offset %u) %s",
-			   btfchk_what(&w, what, idx), s, off, why[rule]);
+	return 0;
 }
 
 /* ---- References ---- */
@@ -254,8 +294,10 @@ static int btfchk_members(const struct bw_btfi_check *v, uint32_t id, const uint
 		uint32_t off = bw_btfi_rd32(m + 8);
 		uint32_t bit_off = kflag ? off & 0xffffff : off;
 
-		if (name_off && !btfchk_ident_known(v, name_off)) {
-			ret = btfchk_name(v, id, "member", i, name_off, BTFCHK_NAME_OPT_IDENT, NULL);
+		if (name_off && !btfchk_ident_known(v, name_off) &&
+		    !btfchk_opt_ident_mark(v, name_off)) {
+			ret = btfchk_name(v, id, "member", i, name_off, BTFCHK_NAME_OPT_IDENT, NULL,
+					  NULL);
 			if (ret)
 				return ret;
 		}
@@ -291,13 +333,16 @@ static int btfchk_enum(const struct bw_btfi_check *v, uint32_t id, const uint8_t
 	if (size != 1 && size != 2 && size != 4 && size != 8)
 		return btfchk_fail(v, id, BW_EFORMAT, "size %u is not 1, 2, 4 or 8", size);
 	for (i = 0; i < vlen; i++) {
-		uint32_t hash;
+		uint32_t off = bw_btfi_rd32(t + BW_BTF_TYPE_LEN + i * step), hash;
+		const char *name = btfchk_local_str(v->btf, off);
 
-		ret = btfchk_name(v, id, "enumerator", i, bw_btfi_rd32(t + BW_BTF_TYPE_LEN + i * step),
-				  BTFCHK_NAME_IDENT, &hash);
-		if (ret)
-			return ret;
-		bw_btfi_index_add_enumerator(v->btf, id - v->btf->start_id, i, hash);
+		if (!name || !btfchk_is_ident(name, v->btf->hash_seed, &hash)) {
+			ret = btfchk_name(v, id, "enumerator", i, off, BTFCHK_NAME_IDENT, &name,
+					  &hash);
+			if (ret)
+				return ret;
+		}
+		bw_btfi_index_add_enumerator(v->btf, id - v->btf->start_id, i, name, hash);
 	}
 	return 0;
 }
@@ -308,15 +353,17 @@ static int btfchk_func_proto(const struct bw_btfi_check *v, uint32_t id, const u
 	uint32_t i;
 	int ret;
 
-	ret = btfchk_ref(v, id, "return type", -1, ret_type, true);
+	ret = ret_type && btfchk_ref_known(v, ret_type) ? 0
+		: btfchk_ref(v, id, "return type", -1, ret_type, true);
 	if (ret)
 		return ret;
 	for (i = 0; i < vlen; i++) {
 		const uint8_t *p = t + BW_BTF_TYPE_LEN + i * BW_BTF_PARAM_LEN;
 		uint32_t name_off = bw_btfi_rd32(p), type = bw_btfi_rd32(p + 4);
-		if (name_off && !btfchk_ident_known(v, name_off)) {
+		if (name_off && !btfchk_ident_known(v, name_off) &&
+		    !btfchk_opt_ident_mark(v, name_off)) {
 			ret = btfchk_name(v, id, "parameter", i, name_off, BTFCHK_NAME_OPT_IDENT,
-					  NULL);
+					  NULL, NULL);
 			if (ret)
 				return ret;
 		}
@@ -415,9 +462,12 @@ static enum btfchk_name_rule btfchk_name_rule_of(int kind)
 
 int bw_btfi_check_type(struct bw_btfi_check *v, uint32_t id)
 {
-	const uint8_t *t = bw_btfi_rec(v->btf, id);
+	const struct bw_btf *b = v->btf;
+	const uint8_t *t = b->types + b->offs[id - b->start_id];
 	uint32_t name_off = bw_btfi_rd32(t), info = bw_btfi_rd32(t + 4);
 	uint32_t st = bw_btfi_rd32(t + 8), hash;
+	enum btfchk_name_rule rule;
+	const char *name;
 	uint32_t vlen = bw_btfi_info_vlen(info);
 	bool kflag = bw_btfi_info_kflag(info);
 	int kind = bw_btfi_info_kind(info), ret;
@@ -428,13 +478,18 @@ int bw_btfi_check_type(struct bw_btfi_check *v, uint32_t id)
 		return btfchk_fail(v, id, BW_EFORMAT, "kind_flag set on a kind without one");
 	if (vlen && !(BTFCHK_VLEN_KINDS & (1u << kind)))
 		return btfchk_fail(v, id, BW_EFORMAT, "vlen %u on a kind without one", vlen);
-	/* Anonymous types (prototypes, pointers, modifiers: half of them) need no name check. */
-	if (name_off || btfchk_name_rule_of(kind) >= BTFCHK_NAME_IDENT) {
-		ret = btfchk_name(v, id, "type", -1, name_off, btfchk_name_rule_of(kind), &hash);
+	rule = btfchk_name_rule_of(kind);
+	/* Most named types are functions: an identifier of this blob, checked right here. */
+	if (rule == BTFCHK_NAME_IDENT && (name = btfchk_local_str(b, name_off)) &&
+	    btfchk_is_ident(name, b->hash_seed, &hash)) {
+		bw_btfi_index_add_name(v->btf, id - b->start_id, name, hash);
+	} else if (name_off || rule >= BTFCHK_NAME_IDENT) {
+		/* Anonymous types (prototypes, pointers, modifiers: half of them) need no check. */
+		ret = btfchk_name(v, id, "type", -1, name_off, rule, &name, &hash);
 		if (ret)
 			return ret;
-		if (*bw_btfi_str(v->btf, name_off))
-			bw_btfi_index_add_name(v->btf, id - v->btf->start_id, hash);
+		if (*name)
+			bw_btfi_index_add_name(v->btf, id - b->start_id, name, hash);
 	}
 
 	switch (kind) {
@@ -451,7 +506,7 @@ int bw_btfi_check_type(struct bw_btfi_check *v, uint32_t id)
 	case BW_KIND_RESTRICT:
 	case BW_KIND_TYPEDEF:
 	case BW_KIND_TYPE_TAG:
-		return btfchk_ref(v, id, "type", -1, st, true);
+		return !st || btfchk_ref_known(v, st) ? 0 : btfchk_ref(v, id, "type", -1, st, true);
 	case BW_KIND_ARRAY:
 		if (st)
 			return btfchk_fail(v, id, BW_EFORMAT, "size/type field %u, want 0", st);
@@ -473,6 +528,9 @@ int bw_btfi_check_type(struct bw_btfi_check *v, uint32_t id)
 		if (vlen > 2)
 			return btfchk_fail(v, id, BW_EFORMAT, "linkage %u is not static (0), global "
 					   "(1) or extern (2)", vlen);
+		if (st - v->btf->start_id < v->btf->nr_types &&
+		    v->btf->kinds[st - v->btf->start_id] == BW_KIND_FUNC_PROTO)
+			return 0;
 		return btfchk_ref_kind(v, id, "prototype", -1, st, 1u << BW_KIND_FUNC_PROTO);
 	case BW_KIND_FUNC_PROTO:
 		return btfchk_func_proto(v, id, t, vlen, st);

@@ -10,20 +10,20 @@
 /* vmcoreinfo_note: Elf64_Nhdr {11, descsz, 0} then "VMCOREINFO\0" padded to 12, then the text. */
 #define SCAN_NOTE_TEXT 24
 
-/* Where a page's VMCOREINFO text starts, or 0 when the page has none. */
-static uint64_t scan_page(const struct bw_mem *mem, uint64_t page, uint64_t last)
+/* Whether a page holds VMCOREINFO text, and where the text starts (*text). */
+static bool scan_page(const struct bw_mem *mem, uint64_t page, uint64_t last, uint64_t *text)
 {
 	uint8_t head[SCAN_NOTE_TEXT + SCAN_MARK_LEN];
 	size_t n = last - page < sizeof(head) ? (size_t)(last - page) + 1 : sizeof(head);
 
 	if (n < SCAN_MARK_LEN || bw_mem_read(mem, page, head, n, NULL))
-		return 0;
+		return false;
+	*text = page;
 	if (!memcmp(head, SCAN_MARK, SCAN_MARK_LEN))
-		return page;
-	if (n == sizeof(head) && bw_le32(head) == 11 && bw_le32(head + 8) == 0 &&
-	    !memcmp(head + 12, "VMCOREINFO", 11) && !memcmp(head + 24, SCAN_MARK, SCAN_MARK_LEN))
-		return page + SCAN_NOTE_TEXT;
-	return 0;
+		return true;
+	*text = page + SCAN_NOTE_TEXT;
+	return n == sizeof(head) && bw_le32(head) == 11 && bw_le32(head + 8) == 0 &&
+	       !memcmp(head + 12, "VMCOREINFO", 11) && !memcmp(head + 24, SCAN_MARK, SCAN_MARK_LEN);
 }
 
 /* Copy the text at paddr up to its NUL or the end of buf; true when it looks like VMCOREINFO. */
@@ -68,9 +68,10 @@ int bw_mem_find_vmcoreinfo(const struct bw_mem *mem, char *buf, size_t size, siz
 		if (page < s->start) /* rounding up wrapped */
 			continue;
 		for (; page <= last; page += BW_MEM_PAGE_SIZE) {
-			uint64_t text = scan_page(mem, page, last);
+			uint64_t text;
 
-			if (text && scan_copy(mem, text, buf, size, len)) {
+			/* Physical address 0 is a page like any other. */
+			if (scan_page(mem, page, last, &text) && scan_copy(mem, text, buf, size, len)) {
 				*paddr = text;
 				return 0;
 			}

@@ -260,6 +260,12 @@ static void test_find_vmcoreinfo(void **state)
 	assert_int_equal(len, 59);
 	assert_int_equal(strlen(buf), 59);
 	assert_memory_equal(buf, text, 59);
+	/* Physical address 0 is a page like any other (fuzz_expr's image keeps it there). */
+	memcpy(phys.mem, text, sizeof(text) - 1);
+	assert_int_equal(bw_mem_find_vmcoreinfo(mem, buf, sizeof(buf), &len, &where, &err), 0);
+	assert_int_equal(where, 0);
+	assert_string_equal(buf, text);
+	memset(phys.mem, 0, sizeof(text));
 	memset(phys.mem + 0x3000, 0, sizeof(text));
 	memset(phys.mem + 0x5000, 0, 0x100);
 	assert_int_equal(bw_mem_find_vmcoreinfo(mem, buf, sizeof(buf), &len, &where, &err),
