@@ -214,7 +214,8 @@ static int symtab_parse_line(struct bw_symtab *st, const char *p, const char *en
 	for (digits = 0; p + digits < end && !symtab_space(p[digits]); digits++)
 		;
 	/* At most 16 hex digits: an address, never "0x"-prefixed in these files. */
-	if (digits > 16 || !bw_parse_u64(p, digits, 16, &addr) || (digits > 1 && p[1] == 'x'))
+	if (digits > 16 || (digits > 1 && (p[1] == 'x' || p[1] == 'X')) ||
+	    !bw_parse_u64(p, digits, 16, &addr))
 		goto bad;
 	p += digits;
 	if (!digits || p == end)
