@@ -7,6 +7,7 @@
 #include <string.h>
 #include "internal.h"
 #include "kernel_internal.h"
+#include "mem_internal.h"
 
 #define KBTF_HDR_LEN 24
 #define KBTF_SCAN_CHUNK (1u << 20)
@@ -115,11 +116,12 @@ static int kbtf_scan_image(struct bw_kernel *k, struct bw_error *err)
 		return bw_fail(err, BW_ENOMEM, "out of memory scanning for BTF");
 	end = start + BW_KERNEL_BTF_SCAN;
 	for (pos = start; pos < end; pos += KBTF_SCAN_CHUNK - KBTF_HDR_LEN) {
-		size_t i;
+		/* The image may end (or meet a hole) within a chunk: scan what is there. */
+		size_t i, n = (size_t)bw_mem_present(k->mem, pos, KBTF_SCAN_CHUNK);
 
-		if (bw_mem_read(k->mem, pos, buf, KBTF_SCAN_CHUNK, NULL))
+		if (n < KBTF_HDR_LEN || bw_mem_read(k->mem, pos, buf, n, NULL))
 			break;
-		for (i = 0; i + KBTF_HDR_LEN <= KBTF_SCAN_CHUNK; i += 4) {
+		for (i = 0; i + KBTF_HDR_LEN <= n; i += 4) {
 			uint64_t size = kbtf_header_size(buf + i);
 
 			if (!size)
@@ -132,6 +134,8 @@ static int kbtf_scan_image(struct bw_kernel *k, struct bw_error *err)
 				return 0;
 			}
 		}
+		if (n < KBTF_SCAN_CHUNK)
+			break;
 	}
 out:
 	bw_free(k->alloc, buf);

@@ -320,6 +320,20 @@ int bw_mem_read(const struct bw_mem *mem, uint64_t paddr, void *buf, size_t len,
 	return 0;
 }
 
+uint64_t bw_mem_present(const struct bw_mem *mem, uint64_t paddr, uint64_t max)
+{
+	uint64_t n = 0;
+
+	while (n < max) {
+		const struct bw_mem_seg *s = mem_core_find(mem, paddr + n);
+
+		if (!s || paddr + n < paddr)
+			break;
+		n += s->size - (paddr + n - s->start);
+	}
+	return n < max ? n : max;
+}
+
 size_t bw_mem_ranges(const struct bw_mem *mem, struct bw_mem_range *out, size_t max)
 {
 	size_t i;

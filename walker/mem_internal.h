@@ -60,6 +60,9 @@ int bw_mem_add_seg(struct bw_mem *mem, uint64_t start, uint64_t size, const uint
 /* The register slot of CPU idx, grown as needed. */
 int bw_mem_cpu_slot(struct bw_mem *mem, size_t idx, struct bw_cpu_regs **out, struct bw_error *err);
 
+/* Bytes present from paddr on, through adjacent ranges, counted up to max (0: absent). */
+uint64_t bw_mem_present(const struct bw_mem *mem, uint64_t paddr, uint64_t max);
+
 /* mem_file.c: map path read-only; the mapping is owned by mem. */
 int bw_mem_map_file(struct bw_mem *mem, const char *path, const uint8_t **data, size_t *len,
 		    struct bw_error *err);

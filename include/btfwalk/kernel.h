@@ -21,7 +21,8 @@
  *   as __per_cpu_start + offset. Without symbols beyond VMCOREINFO, per-CPU data is unknown
  *   (info reports 0 CPUs) and the NUMA walk says which symbols are missing.
  * - BTF: opts.btf, opts.btf_path, else read out of the dump between __start_BTF and __stop_BTF,
- *   else found by scanning BW_KERNEL_BTF_SCAN bytes of the kernel image from _stext.
+ *   else found by scanning BW_KERNEL_BTF_SCAN bytes of the kernel image from _stext (up to the
+ *   first byte absent from the dump).
  * - Cross-check (unless opts.no_crosscheck): every VMCOREINFO OFFSET(s.m), SIZE(s) and
  *   LENGTH(s.m) whose struct/union/typedef the BTF has must equal the BTF's value (names the
  *   BTF lacks are skipped), and init_uts_ns.name.release read through the BTF must equal

@@ -491,6 +491,9 @@ int kb_kernel_build(struct kb_kernel *kk, const struct kb_kernel_opts *o)
 	/* A decoy VMCOREINFO copy without the layout keys, then the real one. */
 	kb_put(m, 0x80000, "OSRELEASE=1.0\nPAGESIZE=4096\n", 28);
 	kb_put(m, img + KB_OFF_BTF, blob, btf_len);
+	kk->btf_pa = img + KB_OFF_BTF;
+	kk->btf_len = btf_len;
+	kk->pgtables_pa = img + KB_OFF_PGTABLES;
 
 	memset(uts, 0, sizeof(uts));
 	strcpy(uts, "Linux");

@@ -96,6 +96,8 @@ struct kb_kernel {
 	uint64_t pcpu_var_off; /* per-CPU variable bw_test_pcpu */
 	uint32_t pcpu_nr_running[KB_NR_CPUS];
 	uint64_t vmalloc_obj; /* a struct reachable only through 4 KiB page-table entries */
+	uint64_t btf_pa, btf_len; /* where the BTF blob is */
+	uint64_t pgtables_pa;	  /* first byte of the page tables (after the BTF) */
 };
 
 int kb_kernel_build(struct kb_kernel *kk, const struct kb_kernel_opts *o);

@@ -363,6 +363,38 @@ static void test_kernel_symbol_sources(void **state)
 	close_kernel(&f);
 }
 
+/*
+ * The image scan for BTF reads 1 MiB at a time: a blob in the last, partial chunk before the
+ * end of memory or a hole must still be found (here memory stops 4 KiB after the blob, and
+ * resumes at the page tables).
+ */
+static void test_kernel_btf_scan_partial_chunk(void **state)
+{
+	struct kb_kernel_opts o = {.levels = 4};
+	struct bw_kernel_info info;
+	struct bw_error err = {0};
+	struct fixture f;
+	struct bw_mem_range ranges[2];
+	uint64_t btf_end;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(kb_kernel_build(&f.kk, &o), 0);
+	btf_end = (f.kk.btf_pa + f.kk.btf_len + 4095) & ~4095ull;
+	assert_true(btf_end - f.kk.btf_pa < (1u << 20) && btf_end < f.kk.pgtables_pa);
+	ranges[0] = (struct bw_mem_range){0, btf_end};
+	ranges[1] = (struct bw_mem_range){f.kk.pgtables_pa, f.kk.mem.size - f.kk.pgtables_pa};
+	assert_int_equal(bw_mem_open_callback(ranges, 2, kb_mem_read, &f.kk.mem, NULL, &f.mem,
+					      &err), 0);
+	if (bw_kernel_open(f.mem, NULL, &f.k, &err))
+		fail_msg("open: %s", err.msg);
+	bw_kernel_get_info(f.k, &info);
+	assert_string_equal(info.btf_source, "dump");
+	assert_int_equal(eval_u64(&f, "node_data[2]->node_zones[3].vm_numa_event[1].counter"),
+			 f.kk.zone_event[2][3][1]);
+	close_kernel(&f);
+}
+
 static void test_kernel_kallsyms_unreadable(void **state)
 {
 	struct kb_kernel_opts o = {.levels = 4, .unmapped_kallsyms = true};
@@ -437,6 +469,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_eval_errors),
 		cmocka_unit_test(test_kernel_crosscheck),
 		cmocka_unit_test(test_kernel_symbol_sources),
+		cmocka_unit_test(test_kernel_btf_scan_partial_chunk),
 		cmocka_unit_test(test_kernel_kallsyms_unreadable),
 		cmocka_unit_test(test_kernel_symbols_mismatch),
 	};
