@@ -68,6 +68,9 @@ $(FUZZ_BUILD)/seeds/.done: tests/fuzz/make-seeds.sh $(FUZZ_SEED_SRC) $(FUZZ_FIXT
 $(FUZZ_BUILD)/seeds/walker/kimage.bin: $(FUZZ_BUILD)/make_kimage $(FUZZ_BUILD)/seeds/.done
 	$(FUZZ_BUILD)/make_kimage $@
 	for mode in 1 2 3; do $(FUZZ_BUILD)/make_kimage $(@D)/kimage-mode$$mode.bin $$mode || exit 1; done
+	# 16 ranges, no hole (the walk succeeds); and the BTF's last bytes in a hole.
+	$(FUZZ_BUILD)/make_kimage $(@D)/kimage-ranges.bin 5 0
+	$(FUZZ_BUILD)/make_kimage $(@D)/kimage-hole.bin 5 0x8000
 
 fuzz-all: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/campaign.sh $(FUZZ_TARGETS)

@@ -3,8 +3,9 @@
  * Target 4c: the whole walker on a fuzzed physical memory image (from physical 0) with a fixed
  * kernel BTF: VMCOREINFO found by scanning, page tables, symbols, per-CPU areas, pointers, the
  * NUMA walk. The byte at KIMAGE_MODE_OFFSET picks how the kernel is opened: bit 0 reads the BTF
- * out of the image instead of the caller's, bit 1 skips the VMCOREINFO cross-check. Every call
- * must fail cleanly or answer; nothing may crash, loop or leak.
+ * out of the image instead of the caller's, bit 1 skips the VMCOREINFO cross-check, bit 2 cuts
+ * the image into 16 ranges and the two bytes before the mode byte say which are holes. Every
+ * call must fail cleanly or answer; nothing may crash, loop or leak.
  */
 #include "embedded.h"
 #include "image_mem.h"
@@ -39,7 +40,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc;
 
 	fuzz_alloc_init(&fa, 0);
-	rc = image_mem_open(&im, data, size, 0, &fa.a, &mem, &err);
+	if (mode & 4)
+		rc = image_mem_open_holes(&im, data, size, 0,
+					  (uint16_t)(data[KIMAGE_MODE_OFFSET - 2] |
+						     data[KIMAGE_MODE_OFFSET - 1] << 8),
+					  &fa.a, &mem, &err);
+	else
+		rc = image_mem_open(&im, data, size, 0, &fa.a, &mem, &err);
 	if (rc) {
 		fuzz_check_error(rc, &err);
 		FUZZ_ASSERT(fa.live == 0);

@@ -24,3 +24,23 @@ int image_mem_open(struct image_mem *im, const uint8_t *data, size_t size, uint6
 	im->reads = 0;
 	return bw_mem_open_callback(&range, 1, image_read, im, alloc, out, err);
 }
+
+int image_mem_open_holes(struct image_mem *im, const uint8_t *data, size_t size, uint64_t base,
+			 uint16_t holes, const struct bw_allocator *alloc, struct bw_mem **out,
+			 struct bw_error *err)
+{
+	struct bw_mem_range ranges[IMAGE_MEM_SLICES];
+	size_t i, n = 0, slice = size / IMAGE_MEM_SLICES;
+
+	im->data = data;
+	im->size = size;
+	im->base = base;
+	im->reads = 0;
+	for (i = 0; i < IMAGE_MEM_SLICES; i++) {
+		size_t start = i * slice, end = i == IMAGE_MEM_SLICES - 1 ? size : start + slice;
+
+		if (!(holes >> i & 1) && end > start)
+			ranges[n++] = (struct bw_mem_range){ .start = base + start, .size = end - start };
+	}
+	return bw_mem_open_callback(ranges, n, image_read, im, alloc, out, err);
+}

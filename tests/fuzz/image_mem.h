@@ -16,4 +16,14 @@ struct image_mem {
 int image_mem_open(struct image_mem *im, const uint8_t *data, size_t size, uint64_t base,
 		   const struct bw_allocator *alloc, struct bw_mem **out, struct bw_error *err);
 
+/*
+ * The same, cut into IMAGE_MEM_SLICES equal slices, each its own range (so reads cross range
+ * boundaries), leaving out slice i when bit i of holes is set: memory with holes, as a dump
+ * of several NUMA backends or with filtered pages has.
+ */
+#define IMAGE_MEM_SLICES 16
+int image_mem_open_holes(struct image_mem *im, const uint8_t *data, size_t size, uint64_t base,
+			 uint16_t holes, const struct bw_allocator *alloc, struct bw_mem **out,
+			 struct bw_error *err);
+
 #endif

@@ -314,8 +314,8 @@ int kimage_build(const struct bw_btf *btf, const void *btf_blob, size_t btf_len,
 	kb_uts(&b);
 	kb_kallsyms(&b, btf_len);
 	kb_vmci(&b, "CRASHTIME=1764140000\n");
-	if (!b.failed && b.vlen >= KIMAGE_MODE_OFFSET)
-		kb_fail(&b, "kimage: VMCOREINFO text (%zu bytes) reaches the mode byte", b.vlen);
+	if (!b.failed && b.vlen + 1 >= KIMAGE_MODE_OFFSET - 2)
+		kb_fail(&b, "kimage: VMCOREINFO text (%zu bytes) reaches the mode bytes", b.vlen);
 	if (b.failed) {
 		free(b.img);
 		return -1;

@@ -19,7 +19,8 @@
 #define KIMAGE_RELEASE "6.12.0-fuzz"
 #define KIMAGE_NODES 2
 #define KIMAGE_CPUS 4
-/* Byte after the VMCOREINFO text that fuzz_walker reads its mode bits from. */
+/* Byte after the VMCOREINFO text that fuzz_walker reads its mode bits from; with mode bit 2,
+ * the two bytes before it are its mask of holes (image_mem_open_holes). */
 #define KIMAGE_MODE_OFFSET 0xfff
 
 /* Build the image for btf (whose bytes are btf_blob). Returns 0, or -1 with why in err. */
