@@ -101,10 +101,10 @@ static void check_notes(const struct bw_mem *mem)
 		FUZZ_ASSERT(regs[i].has_ip);
 }
 
-/* A small buffer, its size varied per input, so the text is cut at every length. */
+/* The text found must be what memory holds at *paddr, cut to fit a buffer of size bytes. */
 static void check_find_vmcoreinfo(const struct bw_mem *mem, size_t size)
 {
-	char buf[256];
+	static char buf[BW_MEM_PAGE_SIZE + 1], copy[BW_MEM_PAGE_SIZE];
 	size_t len;
 	uint64_t paddr;
 	struct bw_error err;
@@ -115,7 +115,8 @@ static void check_find_vmcoreinfo(const struct bw_mem *mem, size_t size)
 		return;
 	}
 	FUZZ_ASSERT(len < size && buf[len] == '\0' && strlen(buf) == len);
-	check_read(mem, paddr, 1, true);
+	FUZZ_ASSERT_OK(bw_mem_read(mem, paddr, copy, len, &err), &err);
+	FUZZ_ASSERT(memcmp(copy, buf, len) == 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -139,7 +140,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	check_ranges(mem);
 	check_notes(mem);
+	/* A small buffer, its size varied per input to cut the text anywhere, and the one page
+	 * the kernel open uses. */
 	check_find_vmcoreinfo(mem, 2 + fuzz_hash(data, size) % 255);
+	check_find_vmcoreinfo(mem, BW_MEM_PAGE_SIZE + 1);
 	opts.alloc = &fa.a;
 	opts.btf = kernel_btf;
 	rc = bw_kernel_open(mem, &opts, &k, &err);
