@@ -32,10 +32,14 @@ static bool scan_copy(const struct bw_mem *mem, uint64_t paddr, char *buf, size_
 	size_t n = 0;
 
 	while (n < size - 1) {
-		uint64_t addr = paddr + n;
-		size_t chunk = BW_MEM_PAGE_SIZE - (size_t)(addr % BW_MEM_PAGE_SIZE);
+		uint64_t addr;
+		size_t chunk;
 		char *nul;
 
+		/* Text in the top page ends at 2^64: it does not go on at physical 0. */
+		if (bw_add_overflow(paddr, n, &addr))
+			break;
+		chunk = BW_MEM_PAGE_SIZE - (size_t)(addr % BW_MEM_PAGE_SIZE);
 		if (chunk > size - 1 - n)
 			chunk = size - 1 - n;
 		if (bw_mem_read(mem, addr, buf + n, chunk, NULL))

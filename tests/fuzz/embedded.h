@@ -10,7 +10,8 @@
 extern const unsigned char fuzz_split_base[];
 extern const size_t fuzz_split_base_len;
 
-/* fixtures/seeds/kernel_types.c: the kernel layout the walker and expression targets use. */
+/* fixtures/seeds/kernel_types.c: the kernel layout the walker, ELF core and expression targets
+ * use. */
 extern const unsigned char fuzz_kernel_btf[];
 extern const size_t fuzz_kernel_btf_len;
 

@@ -26,7 +26,8 @@ FUZZ_FIXTURE_BLOBS := $(wildcard fixtures/btf/*)
 
 .PHONY: fuzz-build fuzz-all fuzz-seeds fuzz-check-build
 fuzz-build: $(FUZZ_BINS) fuzz-seeds
-fuzz-seeds: $(FUZZ_BUILD)/seeds/.done $(FUZZ_BUILD)/seeds/walker/kimage.bin
+fuzz-seeds: $(FUZZ_BUILD)/seeds/.done $(FUZZ_BUILD)/seeds/walker/kimage.bin \
+	$(FUZZ_BUILD)/seeds/elfcore/qemu-one-load.core
 
 # The library and the helpers get coverage instrumentation; only the targets get libFuzzer's main.
 $(FUZZ_BUILD)/%.o: %.c $(HEADERS) $(wildcard tests/fuzz/*.h)
@@ -71,6 +72,11 @@ $(FUZZ_BUILD)/seeds/walker/kimage.bin: $(FUZZ_BUILD)/make_kimage $(FUZZ_BUILD)/s
 	# 16 ranges, no hole (the walk succeeds); and the BTF's last bytes in a hole.
 	$(FUZZ_BUILD)/make_kimage $(@D)/kimage-ranges.bin 5 0
 	$(FUZZ_BUILD)/make_kimage $(@D)/kimage-hole.bin 5 0x8000
+
+# ELF cores wrapping the same image (QEMU and kdump forms, holes, PN_XNUM), and the image raw.
+$(FUZZ_BUILD)/seeds/elfcore/qemu-one-load.core: fixtures/seeds/make_elfcore.py \
+		$(FUZZ_BUILD)/seeds/walker/kimage.bin
+	python3 fixtures/seeds/make_elfcore.py $(FUZZ_BUILD)/seeds/walker/kimage.bin $(@D)
 
 fuzz-all: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/campaign.sh $(FUZZ_TARGETS)

@@ -34,7 +34,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct image_mem im;
 	struct fuzz_alloc fa;
 	struct bw_mem *mem = NULL;
-	struct bw_kernel *k = NULL;
 	struct bw_kernel_opts opts = { 0 };
 	struct bw_error err;
 	int rc;
@@ -55,13 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opts.alloc = &fa.a;
 	opts.btf = mode & 1 ? NULL : kernel_btf;
 	opts.no_crosscheck = mode & 2;
-	rc = bw_kernel_open(mem, &opts, &k, &err);
-	if (rc == 0) {
-		fuzz_query_kernel(k);
-		bw_kernel_close(k);
-	} else {
-		fuzz_check_error(rc, &err);
-	}
+	fuzz_open_and_query(mem, &opts);
 	bw_mem_close(mem);
 	FUZZ_ASSERT(fa.live == 0);
 	return 0;

@@ -102,3 +102,17 @@ void fuzz_query_kernel(const struct bw_kernel *k)
 		fuzz_check_error(rc, &err);
 	query_numa(k);
 }
+
+void fuzz_open_and_query(const struct bw_mem *mem, const struct bw_kernel_opts *opts)
+{
+	struct bw_kernel *k;
+	struct bw_error err;
+	int rc = bw_kernel_open(mem, opts, &k, &err);
+
+	if (rc) {
+		fuzz_check_error(rc, &err);
+		return;
+	}
+	fuzz_query_kernel(k);
+	bw_kernel_close(k);
+}

@@ -11,4 +11,7 @@ int fuzz_eval(const struct bw_kernel *k, const char *expr);
 
 void fuzz_query_kernel(const struct bw_kernel *k);
 
+/* Open the kernel in mem; query it when it opens, else check the error says why. */
+void fuzz_open_and_query(const struct bw_mem *mem, const struct bw_kernel_opts *opts);
+
 #endif

@@ -5,7 +5,8 @@
  * nodes with four zones each (DMA32 and Normal populated), four CPUs with per-CPU areas,
  * init_uts_ns, the kernel's kallsyms tables (VMCOREINFO has only what a real one has; the other
  * symbols come from kallsyms), and the BTF itself between __start_BTF and __stop_BTF. The walker
- * target starts from it (as a seed) and the expression target evaluates against it.
+ * target starts from it (as a seed), the ELF core target from cores wrapping it
+ * (fixtures/seeds/make_elfcore.py), and the expression target evaluates against it.
  * Physical = image virtual - 0xffffffff80000000 (phys_base 0, no KASLR); direct map at
  * 0xffff888000000000.
  */

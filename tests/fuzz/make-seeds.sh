@@ -5,8 +5,9 @@
 #    (fixtures/seeds/make_btf_seeds.py), clang -target bpf/bpfeb and gcc+pahole output of the
 #    seed sources, a cut-down copy of this machine's vmlinux BTF when there is one
 #  - ELF: the same objects as files, ELF32 and big-endian wrappers, split blobs on the fixed base
-#  - memory images: page tables and kallsyms tables (fixtures/seeds/make_images.py), and a small
-#    (the walker's synthetic kernel image is made by fuzz.mk with BUILDDIR/make_kimage)
+#  - memory images: page tables and kallsyms tables (fixtures/seeds/make_images.py); the walker's
+#    synthetic kernel image and the ELF cores around it are made by fuzz.mk afterwards
+#    (BUILDDIR/make_kimage, fixtures/seeds/make_elfcore.py)
 set -euo pipefail
 out=$1
 seeds=$out/seeds
@@ -15,7 +16,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 rm -rf "$seeds"
-for t in btf_raw btf_elf vmcoreinfo symtab kallsyms pgtable walker expr; do
+for t in btf_raw btf_elf vmcoreinfo symtab kallsyms pgtable walker elfcore expr; do
 	mkdir -p "$seeds/$t"
 done
 cp fixtures/seeds/vmcoreinfo/* "$seeds/vmcoreinfo/"

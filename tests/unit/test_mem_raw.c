@@ -274,6 +274,43 @@ static void test_find_vmcoreinfo(void **state)
 	imgb_phys_free(&phys);
 }
 
+/* Two pages: the top one of the address space, then physical 0. */
+static int top_zero_read(void *ctx, uint64_t paddr, void *buf, size_t len)
+{
+	const uint8_t *pages = ctx;
+
+	memcpy(buf, pages + (paddr >> 63 ? (paddr & 0xfff) : 0x1000 + paddr), len);
+	return 0;
+}
+
+/* Text in the top page ends at 2^64; what physical 0 holds does not complete it. */
+static void test_find_vmcoreinfo_stops_at_top(void **state)
+{
+	static const char low[] = "PAGESIZE=4\nSYMBOL(a)=1\n";
+	struct bw_mem_range ranges[2] = {{0xfffffffffffff000ull, 0x1000}, {0, 0x1000}};
+	static uint8_t pages[0x2000];
+	struct bw_error err;
+	struct bw_mem *mem;
+	char buf[4097];
+	uint64_t where;
+	size_t len;
+
+	(void)state;
+	memset(pages, 'x', 0x1000);
+	imgb_put32(pages, 11);
+	imgb_put32(pages + 4, 0x1000);
+	imgb_put32(pages + 8, 0);
+	memcpy(pages + 12, "VMCOREINFO", 11);
+	memcpy(pages + 24, "OSRELEASE=", 10);
+	pages[0xfff] = '\n';
+	memcpy(pages + 0x1000, low, sizeof(low));
+	assert_int_equal(bw_mem_open_callback(ranges, 2, top_zero_read, pages, NULL, &mem, &err),
+			 0);
+	assert_int_equal(bw_mem_find_vmcoreinfo(mem, buf, sizeof(buf), &len, &where, &err),
+			 -BW_ENOENT);
+	bw_mem_close(mem);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -361,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test(test_callback_source),
 		cmocka_unit_test(test_find_vmcoreinfo),
+		cmocka_unit_test(test_find_vmcoreinfo_stops_at_top),
 		cmocka_unit_test(test_huge_sparse_opens_instantly),
 	};
 
