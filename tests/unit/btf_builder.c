@@ -349,3 +349,34 @@ char *btfb_tmpfile(const void *data, size_t len)
 	close(fd);
 	return path;
 }
+
+int btfb_text_append(void *ctx, const char *s, size_t len)
+{
+	struct btfb_text *t = ctx;
+
+	t->s = realloc(t->s, t->len + len + 1);
+	if (!t->s)
+		abort();
+	memcpy(t->s + t->len, s, len);
+	t->len += len;
+	t->s[t->len] = 0;
+	return 0;
+}
+
+char *btfb_command_output(const char *cmd)
+{
+	struct btfb_text out = { 0 };
+	char chunk[4096];
+	FILE *p = popen(cmd, "r");
+	size_t n;
+
+	if (!p)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
+		btfb_text_append(&out, chunk, n);
+	if (pclose(p)) {
+		free(out.s);
+		return NULL;
+	}
+	return out.s;
+}

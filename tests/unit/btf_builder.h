@@ -94,4 +94,14 @@ size_t btfb_elf(const uint8_t *btf, size_t len, bool is64, bool big_endian, uint
 /* Write data to a new temporary file; returns its path (caller frees and unlinks). */
 char *btfb_tmpfile(const void *data, size_t len);
 
+/* Growing NUL-terminated text (s is NULL until something is appended; caller frees s). */
+struct btfb_text {
+	char *s;
+	size_t len;
+};
+/* Append len bytes to the struct btfb_text at ctx: a sink for bw_btf_dump_raw. Returns 0. */
+int btfb_text_append(void *ctx, const char *s, size_t len);
+/* Standard output of the shell command cmd, or NULL when it does not exit 0 (caller frees). */
+char *btfb_command_output(const char *cmd);
+
 #endif

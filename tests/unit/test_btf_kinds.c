@@ -255,22 +255,6 @@ static void test_kind_names(void **state)
 	assert_string_equal(bw_kind_name(-1), "UNKN");
 }
 
-struct dump_buf {
-	char *text;
-	size_t len;
-};
-
-static int dump_collect(void *ctx, const char *text, size_t len)
-{
-	struct dump_buf *d = ctx;
-
-	d->text = realloc(d->text, d->len + len + 1);
-	memcpy(d->text + d->len, text, len);
-	d->len += len;
-	d->text[d->len] = 0;
-	return 0;
-}
-
 /* bpftool's raw format for the values kinds_build() wrote. */
 static const char kinds_expected_dump[] =
 	"[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n"
@@ -321,39 +305,32 @@ static const char kinds_expected_dump[] =
 static void test_dump_format(void **state)
 {
 	const struct bw_btf *btf = ((struct kinds_state *)*state)->btf;
-	struct dump_buf d = { 0 };
+	struct btfb_text d = { 0 };
 
-	assert_int_equal(bw_btf_dump_raw(btf, dump_collect, &d, NULL), 0);
-	assert_string_equal(d.text, kinds_expected_dump);
-	free(d.text);
+	assert_int_equal(bw_btf_dump_raw(btf, btfb_text_append, &d, NULL), 0);
+	assert_string_equal(d.s, kinds_expected_dump);
+	free(d.s);
 }
 
 /* The same blob through the installed bpftool, when there is one. */
 static void test_dump_matches_bpftool(void **state)
 {
 	struct kinds_state *s = *state;
-	struct dump_buf d = { 0 }, want = { 0 };
-	char cmd[256], chunk[4096];
-	char *path;
-	size_t n;
-	FILE *p;
+	struct btfb_text d = { 0 };
+	char cmd[256], *path, *want;
 
 	if (system("command -v bpftool >/dev/null 2>&1"))
 		skip();
 	path = btfb_tmpfile(s->blob, s->len);
 	snprintf(cmd, sizeof(cmd), "bpftool btf dump file %s format raw 2>/dev/null", path);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
-		dump_collect(&want, chunk, n);
-	assert_int_equal(pclose(p), 0);
+	want = btfb_command_output(cmd);
 	unlink(path);
 	free(path);
-	assert_int_equal(bw_btf_dump_raw(s->btf, dump_collect, &d, NULL), 0);
-	assert_non_null(want.text);
-	assert_string_equal(d.text, want.text);
-	free(d.text);
-	free(want.text);
+	assert_int_equal(bw_btf_dump_raw(s->btf, btfb_text_append, &d, NULL), 0);
+	assert_non_null(want);
+	assert_string_equal(d.s, want);
+	free(d.s);
+	free(want);
 }
 
 static int dump_stop(void *ctx, const char *text, size_t len)
@@ -376,7 +353,7 @@ static void test_dump_writer_stops(void **state)
 /* Names of every kind are capped at BW_BTF_MAX_NAME_LEN; the longest allowed dumps whole. */
 static void test_dump_long_name(void **state)
 {
-	struct dump_buf d = { 0 };
+	struct btfb_text d = { 0 };
 	struct bw_error err = { 0 };
 	struct bw_btf *btf;
 	char name[BW_BTF_MAX_NAME_LEN + 1], want[BW_BTF_MAX_NAME_LEN + 100];
@@ -401,11 +378,11 @@ static void test_dump_long_name(void **state)
 	len = btfb_blob(&b, &blob);
 	btfb_free(&b);
 	assert_int_equal(bw_btf_open_mem(blob, len, NULL, &btf, NULL), 0);
-	assert_int_equal(bw_btf_dump_raw(btf, dump_collect, &d, NULL), 0);
+	assert_int_equal(bw_btf_dump_raw(btf, btfb_text_append, &d, NULL), 0);
 	snprintf(want, sizeof(want), "[1] INT '%s' size=4 bits_offset=0 nr_bits=32 encoding=(none)\n",
 		 name);
-	assert_string_equal(d.text, want);
-	free(d.text);
+	assert_string_equal(d.s, want);
+	free(d.s);
 	bw_btf_close(btf);
 	free(blob);
 }

@@ -47,27 +47,11 @@ static size_t load_blob(bool big_endian, uint8_t **out)
 	return len;
 }
 
-struct text {
-	char *s;
-	size_t len;
-};
-
-static int text_collect(void *ctx, const char *s, size_t len)
-{
-	struct text *t = ctx;
-
-	t->s = realloc(t->s, t->len + len + 1);
-	memcpy(t->s + t->len, s, len);
-	t->len += len;
-	t->s[t->len] = 0;
-	return 0;
-}
-
 static char *dump_of(const struct bw_btf *btf)
 {
-	struct text t = { 0 };
+	struct btfb_text t = { 0 };
 
-	assert_int_equal(bw_btf_dump_raw(btf, text_collect, &t, NULL), 0);
+	assert_int_equal(bw_btf_dump_raw(btf, btfb_text_append, &t, NULL), 0);
 	return t.s;
 }
 
@@ -418,11 +402,8 @@ static void test_split(void **state)
 
 static void test_split_dump_matches_bpftool(void **state)
 {
-	char *base_path, *split_path, *got, cmd[512], chunk[4096];
-	struct text want = { 0 };
+	char *base_path, *split_path, *got, *want, cmd[512];
 	struct split s;
-	size_t n;
-	FILE *p;
 
 	(void)state;
 	if (system("command -v bpftool >/dev/null 2>&1"))
@@ -435,18 +416,14 @@ static void test_split_dump_matches_bpftool(void **state)
 	split_path = btfb_tmpfile(s.split_blob, s.split_len);
 	snprintf(cmd, sizeof(cmd), "bpftool btf dump -B %s file %s format raw 2>/dev/null",
 		 base_path, split_path);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
-		text_collect(&want, chunk, n);
-	assert_int_equal(pclose(p), 0);
-	assert_non_null(want.s);
-	assert_string_equal(got, want.s);
+	want = btfb_command_output(cmd);
+	assert_non_null(want);
+	assert_string_equal(got, want);
 	unlink(base_path);
 	unlink(split_path);
 	free(base_path);
 	free(split_path);
-	free(want.s);
+	free(want);
 	free(got);
 	split_close(&s);
 }
@@ -528,7 +505,7 @@ static void check_every_failure(const uint8_t *blob, size_t len, const char *pat
 	struct bw_btf_opts opts = { .alloc = &a };
 	long total, i;
 	struct bw_btf *btf;
-	struct text t = { 0 };
+	struct btfb_text t = { 0 };
 	int ret;
 
 	ret = path ? bw_btf_open_file(path, &opts, &btf, NULL)
@@ -537,7 +514,7 @@ static void check_every_failure(const uint8_t *blob, size_t len, const char *pat
 	assert_true(c.allocs > 0);
 	total = c.n;
 	/* Queries and dumps allocate nothing. */
-	assert_int_equal(bw_btf_dump_raw(btf, text_collect, &t, NULL), 0);
+	assert_int_equal(bw_btf_dump_raw(btf, btfb_text_append, &t, NULL), 0);
 	free(t.s);
 	assert_int_equal(c.n, total);
 	bw_btf_close(btf);
