@@ -22,36 +22,53 @@ struct kallsyms_reader {
 	uint8_t buf[KALLSYMS_CHUNK];
 };
 
+/*
+ * The page at vaddr is absent or only partly present: make the window the longest readable run
+ * from vaddr (at most a chunk), found by halving, so later reads of that part hit it instead of
+ * calling back for every byte. Fails when fewer than need bytes are there, with *bad the first
+ * absent byte.
+ */
+static int kallsyms_window(struct kallsyms_reader *r, uint64_t vaddr, size_t need, uint64_t *bad)
+{
+	size_t lo = 0, hi = KALLSYMS_CHUNK;
+
+	r->len = 0;
+	if (UINT64_MAX - vaddr < hi - 1)
+		hi = (size_t)(UINT64_MAX - vaddr) + 1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo + 1) / 2;
+
+		if (r->vread(r->ctx, vaddr, r->buf, mid))
+			hi = mid - 1;
+		else
+			lo = mid;
+	}
+	*bad = vaddr + lo;
+	/* The last call may have been a failed one: fill the window again. */
+	if (lo < need || r->vread(r->ctx, vaddr, r->buf, lo))
+		return -1;
+	r->start = vaddr;
+	r->len = lo;
+	return 0;
+}
+
 static int kallsyms_read(struct kallsyms_reader *r, uint64_t vaddr, void *out, size_t n,
 			 const char *what, struct bw_error *err)
 {
 	uint8_t *dst = out;
 
 	while (n) {
-		uint64_t page = vaddr & ~(uint64_t)(KALLSYMS_CHUNK - 1);
+		uint64_t page = vaddr & ~(uint64_t)(KALLSYMS_CHUNK - 1), bad;
 		size_t off, take;
 
 		if (!r->len || vaddr < r->start || vaddr - r->start >= r->len) {
 			r->start = page;
 			r->len = KALLSYMS_CHUNK;
-			if (r->vread(r->ctx, page, r->buf, KALLSYMS_CHUNK)) {
-				/* Whole page absent or only part readable: read what was asked. */
-				r->start = vaddr;
-				r->len = n < KALLSYMS_CHUNK ? n : KALLSYMS_CHUNK;
-				if (r->vread(r->ctx, vaddr, r->buf, r->len)) {
-					uint64_t bad = vaddr;
-
-					/* Name the first absent byte, not the start of the read. */
-					while (bad - vaddr < r->len - 1 &&
-					       !r->vread(r->ctx, bad, r->buf, 1))
-						bad++;
-					r->len = 0;
-					return bw_fail(
-						err, BW_EFAULT,
-						"kallsyms: cannot read %s at vaddr 0x%" PRIx64,
-						what, bad);
-				}
-			}
+			if (r->vread(r->ctx, page, r->buf, KALLSYMS_CHUNK) &&
+			    kallsyms_window(r, vaddr, n < KALLSYMS_CHUNK ? n : KALLSYMS_CHUNK, &bad))
+				return bw_fail(err, BW_EFAULT,
+					       "kallsyms: cannot read %s at vaddr 0x%" PRIx64, what,
+					       bad);
 		}
 		off = (size_t)(vaddr - r->start);
 		take = r->len - off < n ? r->len - off : n;
