@@ -31,12 +31,14 @@ Q := @
 endif
 ALL_CFLAGS := $(WARN) -Iinclude -Ibtf -Iwalker $(CFLAGS)
 
-LIB_SRC := $(sort $(wildcard btf/*.c walker/*.c))
+# walker/ is layered: cli -> walks -> expr -> kernel -> mem, and everything -> btf.
+WALKER_LAYERS := mem kernel expr walks
+LIB_SRC := $(sort $(wildcard btf/*.c $(WALKER_LAYERS:%=walker/%/*.c)))
 CLI_SRC := $(sort $(wildcard walker/cli/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB_PIC := $(LIB_SRC:%.c=$(BUILD)/pic/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
-HEADERS := $(wildcard include/*.h include/btfwalk/*.h btf/*.h walker/*.h walker/cli/*.h)
+HEADERS := $(wildcard include/*.h include/btfwalk/*.h btf/*.h walker/*/*.h)
 
 STATIC_LIB := $(BUILD)/libbtfwalk.a
 SHARED_LIB := $(BUILD)/libbtfwalk.so.$(VERSION)

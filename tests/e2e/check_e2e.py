@@ -233,7 +233,9 @@ def main():
     if not tap(p.returncode == 0, "fetch Debian kernels: %s" % " ".join(tags), p.stdout.decode(errors="replace")):
         return 1
     initrd = os.path.join(ROOT, "build", "e2e", "initramfs.cpio.gz")
-    src = [os.path.join(HERE, f) for f in ("numa_traffic.c", "blobpages.c", "init", "mkinitramfs.sh")]
+    probes = os.path.join(HERE, "probes")
+    src = [os.path.join(HERE, f) for f in ("numa_traffic.c", "blobpages.c", "init", "mkinitramfs.sh")] + \
+        [os.path.join(probes, f) for f in os.listdir(probes) if f.endswith(".c")]
     if not os.path.exists(initrd) or os.path.getmtime(initrd) < max(os.path.getmtime(f) for f in src):
         p = subprocess.run([os.path.join(HERE, "mkinitramfs.sh"), initrd], stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT)
@@ -290,6 +292,10 @@ def main():
             check_reads(label, man, form, out)
         check_cr3(label, man, out)
         check_sanitized(label, man, out)
+        ctx = type("Ctx", (), {})()
+        ctx.label, ctx.man, ctx.cwd, ctx.kdir, ctx.combo = label, man, out, kdir, combo
+        ctx.tap, ctx.note, ctx.emit, ctx.btfwalk, ctx.BTFWALK_SAN = tap, note, emit, btfwalk, BTFWALK_SAN
+        G.run_probes("check", ctx)
     note("e2e done in %.1fs" % (time.monotonic() - T0))
     return 0
 

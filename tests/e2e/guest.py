@@ -37,6 +37,35 @@ CACHE = os.environ.get("BTFWALK_CACHE") or os.path.join(
 # node and CPUs 2-3 are exercised too.
 DEFAULT_CPUS = {"trixie-bpo-l5": 4, "trixie-l4": 4}
 COUNTERS = ["numa_hit", "numa_miss", "numa_foreign", "interleave_hit", "local_node", "other_node"]
+
+
+def load_probes():
+    """Capture extensions: every tests/e2e/probes/NAME.py, in name order. A probe module may define
+    CMDLINE (kernel arguments it needs), setup(g, man) (after the traffic: start load and sentinel
+    tasks), before(g, stage, man) and after(g, stage, man) (the guest's own reads just before the
+    stop and just after the resume; write files into the capture directory stage), and
+    check(ctx) (run by check_e2e.py on every capture; see there). Programs the guest runs go in
+    tests/e2e/probes/*.c: mkinitramfs.sh builds each statically into /bin."""
+    import importlib.util
+    d = os.path.join(HERE, "probes")
+    mods = []
+    for fn in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+        if fn.endswith(".py") and not fn.startswith("_"):
+            spec = importlib.util.spec_from_file_location("probe_" + fn[:-3], os.path.join(d, fn))
+            m = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(m)
+            mods.append(m)
+    return mods
+
+
+PROBES = load_probes()
+
+
+def run_probes(hook, *args):
+    for p in PROBES:
+        fn = getattr(p, hook, None)
+        if fn:
+            fn(*args)
 T0 = time.monotonic()
 
 
@@ -231,6 +260,9 @@ class Guest:
                     "-numa", "node,nodeid=%d,cpus=%s,memdev=ram-node%d" % (n, cpus, n)]
         append = ("console=ttyS0 quiet panic=-1 lpj=10000000 init_on_alloc=0 "
                   "btfwalk.traffic_mib=%d" % self.traffic_mib)
+        for p in PROBES:
+            if getattr(p, "CMDLINE", ""):
+                append += " " + p.CMDLINE
         if self.fw_cfg_module():
             cmd += ["-device", "vmcoreinfo"]
         cmd += ["-display", "none", "-nodefaults", "-no-reboot", "-serial", "stdio",
@@ -529,9 +561,11 @@ def capture(args):
                 f.write(data)
             man["kallsyms_lines"] = data.count(b"\n")
         tm["guest_facts"] = round(time.monotonic() - t, 2)
+        run_probes("setup", g, man)
 
         # ---- the bracketed capture ----
         t = time.monotonic()
+        run_probes("before", g, stage, man)
         before = g.numastat()
         if args.post_pages:
             # Events the walker can only see in the per-CPU counters (see numa_traffic.c "post").
@@ -572,6 +606,7 @@ def capture(args):
         g.qmp.cmd("cont")
         tm["stopped"] = round(time.monotonic() - t_stop, 2)
         after = g.numastat()
+        run_probes("after", g, stage, man)
         log("captured (%s), VM stopped %.1fs" % (",".join(forms), tm["stopped"]))
         with open(os.path.join(stage, "registers.txt"), "w") as f:
             f.write(regs)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # mkinitramfs.sh OUT.cpio.gz — the e2e guest's initramfs: busybox-static, tests/e2e/init and
-# static numa_traffic and blobpages built from tests/e2e/*.c. Needs busybox-static, cpio, a C compiler.
+# static numa_traffic and blobpages built from tests/e2e/*.c, and every tests/e2e/probes/*.c (programs
+# the capture probes run in the guest). Needs busybox-static, cpio, a C compiler.
 set -euo pipefail
 out=${1:?usage: mkinitramfs.sh OUT.cpio.gz}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,8 +15,10 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp"/{bin,dev,proc,sys,tmp,root}
 cp "$bb" "$tmp/bin/busybox"
 ln -s busybox "$tmp/bin/sh"
-for prog in numa_traffic blobpages; do
-	${CC:-cc} -static -O2 -Wall -Wextra -Werror -o "$tmp/bin/$prog" "$here/$prog.c"
+for src in "$here/numa_traffic.c" "$here/blobpages.c" "$here"/probes/*.c; do
+	[ -f "$src" ] || continue
+	prog=$(basename "$src" .c)
+	${CC:-cc} -static -O2 -Wall -Wextra -Werror -o "$tmp/bin/$prog" "$src" -lpthread
 done
 install -m 755 "$here/init" "$tmp/init"
 mkdir -p "$(dirname "$out")"

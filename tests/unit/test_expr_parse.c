@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "kernel_internal.h"
+#include "expr/expr_impl.h"
 
 static void expect_steps(const char *text, const char *want)
 {

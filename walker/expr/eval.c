@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "internal.h"
-#include "kernel_internal.h"
+#include "expr/expr_impl.h"
 
 struct keval {
 	const struct bw_kernel *k;

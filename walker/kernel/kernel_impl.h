@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* The kernel view's internals, shared by walker/kernel*.c, expr*.c, value_print.c, numa.c. */
-#ifndef BTFWALK_KERNEL_INTERNAL_H
-#define BTFWALK_KERNEL_INTERNAL_H
+/* The kernel view's internals: shared by walker/kernel/, and used by expr/ and walks/ (not installed). */
+#ifndef BTFWALK_KERNEL_IMPL_H
+#define BTFWALK_KERNEL_IMPL_H
 
 #include "btfwalk/kernel.h"
 #include "internal.h"
@@ -11,7 +11,7 @@
 #define BW_X86_KERNEL_IMAGE_SIZE_DEFAULT (1ull << 30) /* with CONFIG_RANDOMIZE_BASE */
 #define BW_X86_PAGE_SIZE 4096ull
 
-/* A kernel variable whose type the BTF does not carry (no VAR): see kernel_vars.c. */
+/* A kernel variable whose type the BTF does not carry (no VAR): see vars.c. */
 struct bw_kernel_var {
 	const char *name;
 	uint32_t type;	    /* element type when array_len != 0, else the variable's type */
@@ -55,32 +55,32 @@ struct bw_kernel {
 	uint32_t nr_vars;
 };
 
-/* kernel_vtop.c: bootstrap translation before page tables are known */
+/* read.c: bootstrap translation before page tables are known */
 int bw_kernel_image_pa(const struct bw_kernel *k, uint64_t vaddr, uint64_t *paddr);
 
-/* kernel_symbols.c */
+/* symbols.c */
 int bw_kernel_symbols_load(struct bw_kernel *k, const char *path, struct bw_error *err);
 /* A symbol if any source has it; false otherwise (no error text). */
 bool bw_kernel_symbol_quiet(const struct bw_kernel *k, const char *name, uint64_t *addr);
 
-/* kernel_btf.c */
+/* btf.c */
 int bw_kernel_btf_load(struct bw_kernel *k, const struct bw_kernel_opts *opts,
 		       struct bw_error *err);
 
-/* kernel_crosscheck.c */
+/* crosscheck.c */
 int bw_kernel_crosscheck(const struct bw_kernel *k, struct bw_error *err);
 
-/* kernel_percpu.c: nr_cpu_ids, online CPUs, __per_cpu_offset */
+/* percpu.c: nr_cpu_ids, online CPUs, __per_cpu_offset */
 int bw_kernel_percpu_init(struct bw_kernel *k, struct bw_error *err);
 /* Bit cpu of __cpu_online_mask. */
 int bw_kernel_cpu_online(const struct bw_kernel *k, uint32_t cpu, bool *online,
 			 struct bw_error *err);
 
-/* kernel_vars.c */
+/* vars.c */
 void bw_kernel_vars_init(struct bw_kernel *k);
 const struct bw_kernel_var *bw_kernel_var_find(const struct bw_kernel *k, const char *name);
 
-/* kernel_read.c: typed helpers */
+/* read.c: typed helpers */
 /* Prefix err->msg (err must not be NULL and must hold an error) with "FMT: "; returns -code. */
 int bw_kernel_prefix(struct bw_error *err, const char *fmt, ...) BW_PRINTF(2, 3);
 int bw_kernel_read_uint(const struct bw_kernel *k, uint64_t vaddr, uint64_t size, uint64_t *out,
@@ -88,40 +88,5 @@ int bw_kernel_read_uint(const struct bw_kernel *k, uint64_t vaddr, uint64_t size
 /* Find a named type of kind (STRUCT, UNION, ENUM or TYPEDEF) and resolve it. */
 int bw_kernel_type_named(const struct bw_kernel *k, const char *name, int kind, uint32_t *id,
 			 struct bw_error *err);
-
-/* ---- Path expressions (expr_parse.c, expr_eval.c) ---- */
-
-#define BW_EXPR_MAX_LEN 4096  /* characters of one expression */
-#define BW_EXPR_MAX_STEPS 256 /* postfix steps */
-#define BW_EXPR_MAX_PARENS 32 /* nesting of parentheses */
-#define BW_EXPR_MAX_NAME 128  /* characters of one symbol or member name */
-
-enum bw_expr_op {
-	BW_EXPR_SYMBOL,	    /* name */
-	BW_EXPR_SYMBOL_CPU, /* name @cpu N: CPU N's copy of a per-CPU variable */
-	BW_EXPR_MEMBER,	    /* . name */
-	BW_EXPR_ARROW,	    /* -> name */
-	BW_EXPR_INDEX,	    /* [ N ] */
-	BW_EXPR_PERCPU,	    /* @cpu N on a __percpu pointer */
-	BW_EXPR_OBJECT_AT,  /* *(struct name *)N: the object at address N */
-};
-
-struct bw_expr_step {
-	enum bw_expr_op op;
-	char name[BW_EXPR_MAX_NAME];
-	uint64_t n;   /* index, CPU number or address */
-	int kind;     /* OBJECT_AT: BW_KIND_STRUCT, BW_KIND_UNION, or BW_KIND_UNKN (any) */
-	uint32_t end; /* offset in the text just past this step (for messages) */
-};
-
-struct bw_expr {
-	uint32_t nsteps;
-	struct bw_expr_step *steps;
-};
-
-/* Parse; syntax errors are BW_EINVAL "column C: ..." (1-based). Free with bw_expr_free. */
-int bw_expr_parse(const char *text, const struct bw_allocator *alloc, struct bw_expr *out,
-		  struct bw_error *err);
-void bw_expr_free(const struct bw_allocator *alloc, struct bw_expr *e);
 
 #endif

@@ -2,7 +2,7 @@
 /* Symbol tables: System.map and /proc/kallsyms text, or built by the kallsyms decoder. */
 #include <string.h>
 #include "internal.h"
-#include "symtab_internal.h"
+#include "kernel/symtab_impl.h"
 
 #define SYMTAB_NO_MODULE UINT32_MAX
 

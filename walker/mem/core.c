@@ -7,7 +7,7 @@
 #include <string.h>
 #include <inttypes.h>
 #include "internal.h"
-#include "mem_internal.h"
+#include "mem/mem_impl.h"
 
 int bw_mem_add_seg(struct bw_mem *mem, uint64_t start, uint64_t size, const uint8_t *data,
 		   uint32_t source, struct bw_error *err)

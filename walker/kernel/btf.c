@@ -6,8 +6,8 @@
  */
 #include <string.h>
 #include "internal.h"
-#include "kernel_internal.h"
-#include "mem_internal.h"
+#include "kernel/kernel_impl.h"
+#include "mem/mem_impl.h"
 
 #define KBTF_HDR_LEN 24
 #define KBTF_SCAN_CHUNK (1u << 20)

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "internal.h"
-#include "kernel_internal.h"
+#include "kernel/kernel_impl.h"
 
 /* The kernel's __phys_addr_symbol(): the image is mapped at START_KERNEL_map + phys_base. */
 int bw_kernel_image_pa(const struct bw_kernel *k, uint64_t vaddr, uint64_t *paddr)

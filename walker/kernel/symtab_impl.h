@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Building a symbol table symbol by symbol (for the kallsyms decoder; not installed). */
-#ifndef BTFWALK_SYMTAB_INTERNAL_H
-#define BTFWALK_SYMTAB_INTERNAL_H
+#ifndef BTFWALK_SYMTAB_IMPL_H
+#define BTFWALK_SYMTAB_IMPL_H
 
 #include "btfwalk/mem.h"
 

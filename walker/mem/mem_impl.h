@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The memory object shared by the memory-source files (not installed). */
-#ifndef BTFWALK_MEM_INTERNAL_H
-#define BTFWALK_MEM_INTERNAL_H
+#ifndef BTFWALK_MEM_IMPL_H
+#define BTFWALK_MEM_IMPL_H
 
 #include "btfwalk/mem.h"
 
@@ -63,11 +63,11 @@ int bw_mem_cpu_slot(struct bw_mem *mem, size_t idx, struct bw_cpu_regs **out, st
 /* Bytes present from paddr on, through adjacent ranges, counted up to max (0: absent). */
 uint64_t bw_mem_present(const struct bw_mem *mem, uint64_t paddr, uint64_t max);
 
-/* mem_file.c: map path read-only; the mapping is owned by mem. */
+/* file.c: map path read-only; the mapping is owned by mem. */
 int bw_mem_map_file(struct bw_mem *mem, const char *path, const uint8_t **data, size_t *len,
 		    struct bw_error *err);
 void bw_mem_unmap_all(struct bw_mem *mem);
-/* mem_elfcore.c: add an ELF core's PT_LOAD ranges and notes. */
+/* elfcore.c: add an ELF core's PT_LOAD ranges and notes. */
 int bw_mem_load_elfcore(struct bw_mem *mem, const char *path, const uint8_t *data, size_t len,
 			uint32_t source, struct bw_error *err);
 bool bw_mem_is_elf(const uint8_t *data, size_t len);

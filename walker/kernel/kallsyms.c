@@ -7,8 +7,8 @@
 #include <string.h>
 #include <inttypes.h>
 #include "internal.h"
-#include "mem_internal.h"
-#include "symtab_internal.h"
+#include "mem/mem_impl.h"
+#include "kernel/symtab_impl.h"
 
 #define KALLSYMS_CHUNK 4096u
 #define KALLSYMS_NTOKENS 256

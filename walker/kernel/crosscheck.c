@@ -6,9 +6,10 @@
  */
 #include <string.h>
 #include "internal.h"
-#include "kernel_internal.h"
+#include "kernel/kernel_impl.h"
 
 #define KCHECK_MAX_SAME_NAME 8
+#define KCHECK_MAX_NAME 256 /* "struct.member" of one OFFSET(...) key */
 #define KCHECK_RELEASE_MAX 65 /* __NEW_UTS_LEN + 1 */
 
 struct kcheck_ctx {
@@ -73,7 +74,7 @@ static int kcheck_one(void *arg, const char *key, const char *value)
 	const char *full_key = key;
 	struct kcheck_ctx *c = arg;
 	static const char *const prefixes[] = {"OFFSET(", "SIZE(", "LENGTH("};
-	char name[BW_EXPR_MAX_NAME * 2], *path;
+	char name[KCHECK_MAX_NAME], *path;
 	uint32_t ids[KCHECK_MAX_SAME_NAME];
 	size_t w, n, i, len;
 	uint64_t want, got = 0;

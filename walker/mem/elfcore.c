@@ -6,7 +6,7 @@
 #include <string.h>
 #include <inttypes.h>
 #include "internal.h"
-#include "mem_internal.h"
+#include "mem/mem_impl.h"
 
 #define ELFCORE_EHDR_SIZE 64
 #define ELFCORE_PHDR_SIZE 56

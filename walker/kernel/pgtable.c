@@ -2,7 +2,7 @@
 /* x86-64 4- and 5-level page-table walks over a dump's physical memory. */
 #include <inttypes.h>
 #include "internal.h"
-#include "mem_internal.h"
+#include "mem/mem_impl.h"
 
 #define PGTABLE_PRESENT 0x1ull
 #define PGTABLE_PS 0x80ull			/* a 1 GiB (PDPT) or 2 MiB (PD) page */

@@ -5,7 +5,7 @@
  * reads then fail naming what is missing.
  */
 #include "internal.h"
-#include "kernel_internal.h"
+#include "kernel/kernel_impl.h"
 
 int bw_kernel_cpu_online(const struct bw_kernel *k, uint32_t cpu, bool *online,
 			 struct bw_error *err)

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "internal.h"
-#include "kernel_internal.h"
+#include "kernel/kernel_impl.h"
 
 struct numa_layout {
 	uint64_t nodemask_addr; /* the online-node bitmap */

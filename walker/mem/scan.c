@@ -3,7 +3,7 @@
 #include <string.h>
 #include <inttypes.h>
 #include "internal.h"
-#include "mem_internal.h"
+#include "mem/mem_impl.h"
 
 #define SCAN_MARK "OSRELEASE="
 #define SCAN_MARK_LEN (sizeof(SCAN_MARK) - 1)

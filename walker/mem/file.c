@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "internal.h"
-#include "mem_internal.h"
+#include "mem/mem_impl.h"
 
 int bw_mem_map_file(struct bw_mem *mem, const char *path, const uint8_t **data, size_t *len,
 		    struct bw_error *err)

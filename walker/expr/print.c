@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "internal.h"
-#include "kernel_internal.h"
+#include "kernel/kernel_impl.h"
 
 struct vprint {
 	const struct bw_kernel *k;

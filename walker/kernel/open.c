@@ -6,7 +6,7 @@
  */
 #include <string.h>
 #include "internal.h"
-#include "kernel_internal.h"
+#include "kernel/kernel_impl.h"
 
 #define KOPEN_VMCOREINFO_BYTES 4096 /* VMCOREINFO_BYTES: the kernel keeps it in one page */
 #define KOPEN_CR3_ADDR_MASK 0x000ffffffffff000ull

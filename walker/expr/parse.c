@@ -6,7 +6,7 @@
  */
 #include <string.h>
 #include "internal.h"
-#include "kernel_internal.h"
+#include "expr/expr_impl.h"
 
 struct expr_parser {
 	const char *text;

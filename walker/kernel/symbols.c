@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "internal.h"
-#include "kernel_internal.h"
+#include "kernel/kernel_impl.h"
 
 /* Symbols VMCOREINFO always carries, to tell a link-time System.map from runtime addresses. */
 static const char *const ksym_anchors[] = {"_stext", "init_uts_ns", "init_top_pgt", "node_data"};

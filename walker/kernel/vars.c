@@ -7,7 +7,7 @@
  */
 #include <string.h>
 #include "internal.h"
-#include "kernel_internal.h"
+#include "kernel/kernel_impl.h"
 
 enum kvar_len {
 	KVAR_SCALAR,
