@@ -9,5 +9,7 @@
 #include "btfwalk/btf.h"
 #include "btfwalk/mem.h"
 #include "btfwalk/kernel.h"
+#include "btfwalk/domains.h"
+#include "btfwalk/scx.h"
 
 #endif

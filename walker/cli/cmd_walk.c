@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * btfwalk info | numa | read: open the dump files, find the kernel, and print its layout, its
- * per-node NUMA counters, or the values of path expressions.
+ * btfwalk info | numa | read | domains | scx: open the dump files, find the kernel, and print its
+ * layout, its per-node NUMA counters, the values of path expressions, or a built-in walk.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -32,7 +32,7 @@ static int walk_usage(const char *verb)
 		fprintf(stderr,
 			"usage: btfwalk %s [--btf FILE] [--symbols FILE] [--cr3 ADDR] "
 			"[--no-crosscheck]%s DUMP...\n",
-			verb, strcmp(verb, "numa") ? "" : " [--json]");
+			verb, strcmp(verb, "info") ? " [--json]" : "");
 	return 2;
 }
 
@@ -84,7 +84,8 @@ static int walk_parse(int argc, char **argv, struct walk_args *a)
 			}
 		} else if (!after_dashes && !strcmp(arg, "--no-crosscheck")) {
 			a->opts.no_crosscheck = true;
-		} else if (!after_dashes && !strcmp(arg, "--json") && !strcmp(a->verb, "numa")) {
+		} else if (!after_dashes && !strcmp(arg, "--json") && strcmp(a->verb, "info") &&
+			   strcmp(a->verb, "read")) {
 			a->json = true;
 		} else if (!after_dashes && arg[0] == '-' && arg[1]) {
 			fprintf(stderr, "btfwalk %s: unknown option '%s'\n", a->verb, arg);
@@ -264,6 +265,10 @@ int cli_walk(int argc, char **argv)
 		ret = walk_info(mem, k);
 	else if (!strcmp(a.verb, "numa"))
 		ret = walk_numa(k, a.json);
+	else if (!strcmp(a.verb, "domains"))
+		ret = cli_domains(k, a.json);
+	else if (!strcmp(a.verb, "scx"))
+		ret = cli_scx(k, a.json);
 	else
 		ret = walk_read(k, &a);
 	bw_kernel_close(k);

@@ -12,10 +12,13 @@ static void usage(FILE *out)
 	      "       btfwalk btf sizeof [--btf FILE] [--json] TYPE\n"
 	      "       btfwalk info [--btf FILE] [--symbols FILE] DUMP...\n"
 	      "       btfwalk numa [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
+	      "       btfwalk domains [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
+	      "       btfwalk scx [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
 	      "       btfwalk read [--btf FILE] [--symbols FILE] DUMP... -- EXPR...\n"
 	      "       btfwalk --version\n"
 	      "FILE defaults to /sys/kernel/btf/vmlinux; '-' reads stdin.\n"
-	      "DUMP is PATH (raw or ELF core, from content) or PATH@PHYSADDR (one raw file of several).\n",
+	      "DUMP is PATH (raw or ELF core, from content) or PATH@PHYSADDR (one raw file of "
+	      "several).\n",
 	      out);
 }
 
@@ -35,7 +38,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "btf"))
 		return cli_btf(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "info") || !strcmp(argv[1], "numa") || !strcmp(argv[1], "read"))
+	if (!strcmp(argv[1], "info") || !strcmp(argv[1], "numa") || !strcmp(argv[1], "read") ||
+	    !strcmp(argv[1], "domains") || !strcmp(argv[1], "scx"))
 		return cli_walk(argc - 1, argv + 1);
 	fprintf(stderr, "btfwalk: unknown command '%s'\n", argv[1]);
 	usage(stderr);
