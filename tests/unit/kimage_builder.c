@@ -358,6 +358,8 @@ static void kb_build_btf(struct kb_btf *b, struct kb_ids *t, const struct kb_ker
 	id = kb_btf_var(b, "bw_test_pcpu", t->pcpu_thing);
 	kb_btf_datasec(b, ".data..percpu", 0x2000, 1);
 	kb_btf_secinfo(b, id, KB_PCPU_VAR, 16);
+	if (o->extra_btf)
+		o->extra_btf(b, o->extra_ctx);
 }
 
 struct kb_sym {
@@ -529,7 +531,7 @@ int kb_kernel_build(struct kb_kernel *kk, const struct kb_kernel_opts *o)
 	kk->vmalloc_obj = KB_VMALLOC + 0x200000;
 
 	{
-		const struct kb_sym syms[] = {
+		struct kb_sym syms[14 + KB_MAX_EXTRA_SYMS] = {
 			{"_stext", KB_IMAGE_VADDR, true},
 			{"init_top_pgt", KB_IMAGE_VADDR + KB_OFF_PGTABLES, true},
 			{"init_uts_ns", KB_IMAGE_VADDR + KB_OFF_UTS, true},
@@ -545,8 +547,13 @@ int kb_kernel_build(struct kb_kernel *kk, const struct kb_kernel_opts *o)
 			{"__per_cpu_start", 0, false},
 			{"bw_test_pcpu", KB_PCPU_VAR, false},
 		};
+		size_t i, n = 14;
 
-		kb_write_texts(kk, o, syms, sizeof(syms) / sizeof(syms[0]));
+		for (i = 0; i < o->nr_extra_syms && i < KB_MAX_EXTRA_SYMS; i++, n++) {
+			syms[n].name = o->extra_sym_names[i];
+			syms[n].addr = o->extra_sym_addrs[i];
+		}
+		kb_write_texts(kk, o, syms, n);
 	}
 	kb_put(m, 0x100000, kk->vmcoreinfo, strlen(kk->vmcoreinfo));
 	return 0;

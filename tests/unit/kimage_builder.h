@@ -81,7 +81,22 @@ struct kb_kernel_opts {
 	bool symbols_in_vmcoreinfo; /* every symbol as SYMBOL(); else only the usual ones */
 	bool no_numa_events;	    /* struct zone without vm_numa_event (as before 5.14) */
 	bool unmapped_kallsyms;	    /* SYMBOL(kallsyms_*) point at unmapped addresses */
+	/* For tests of other walks: more BTF types after the builder's, and more symbols (in
+	 * System.map, and in VMCOREINFO with symbols_in_vmcoreinfo). */
+	void (*extra_btf)(struct kb_btf *b, void *ctx);
+	void *extra_ctx;
+	const char *const *extra_sym_names;
+	const uint64_t *extra_sym_addrs;
+	size_t nr_extra_syms; /* at most KB_MAX_EXTRA_SYMS */
 };
+
+/* Memory the builder leaves to tests: physical [KB_FREE_PA, +16 MiB) (direct-mapped at
+ * KB_PAGE_OFFSET + pa), and per-CPU offsets from KB_PCPU_FREE up to 0x100000 in every CPU's
+ * area (at physical KB_PCPU_AREA_PA(cpu)). */
+#define KB_MAX_EXTRA_SYMS 16
+#define KB_FREE_PA 0x2000000ull
+#define KB_PCPU_FREE 0x4000ull
+#define KB_PCPU_AREA_PA(cpu) (0x1000000ull + (uint64_t)(cpu)*0x100000)
 
 struct kb_kernel {
 	struct kb_mem mem;
@@ -95,7 +110,7 @@ struct kb_kernel {
 	uint64_t node_data_addr, pgdat_addr[KB_MAX_NODES];
 	uint64_t pcpu_var_off; /* per-CPU variable bw_test_pcpu */
 	uint32_t pcpu_nr_running[KB_NR_CPUS];
-	uint64_t vmalloc_obj; /* a struct reachable only through 4 KiB page-table entries */
+	uint64_t vmalloc_obj;	  /* a struct reachable only through 4 KiB page-table entries */
 	uint64_t btf_pa, btf_len; /* where the BTF blob is */
 	uint64_t pgtables_pa;	  /* first byte of the page tables (after the BTF) */
 };
