@@ -112,7 +112,8 @@ int bw_kernel_percpu_offset(const struct bw_kernel *k, uint32_t cpu, uint64_t *o
  *   declared types built in (node_data, node_states, node_online_map, __per_cpu_offset,
  *   nr_cpu_ids, nr_online_nodes, nr_node_ids, __num_online_cpus,
  *   __cpu_{online,possible,present}_mask, init_uts_ns, init_task,
- *   page_offset_base, max_pfn, jiffies_64, _totalram_pages, vm_{numa_event,zone_stat,node_stat}),
+ *   page_offset_base, max_pfn, jiffies_64, _totalram_pages, vm_{numa_event,zone_stat,node_stat},
+ *   scx_root),
  *   every type and array length still looked up in this kernel's BTF or VMCOREINFO.
  * - symbol "@cpu" N: CPU N's copy of a per-CPU variable (&sym + __per_cpu_offset[N]). A per-CPU
  *   variable without "@cpu" is an error, and so is "@cpu" on a variable that is not per-CPU.

@@ -49,6 +49,7 @@ static const struct kvar_decl kvar_decls[] = {
 	 "NR_VM_ZONE_STAT_ITEMS"},
 	{"vm_node_stat", BW_KIND_TYPEDEF, "atomic_long_t", false, KVAR_LEN_ENUM,
 	 "NR_VM_NODE_STAT_ITEMS"},
+	{"scx_root", BW_KIND_STRUCT, "scx_sched", true, KVAR_SCALAR, NULL},
 };
 
 /* A PTR type to target, as the BTF has one for any pointer the kernel uses. */
