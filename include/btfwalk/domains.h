@@ -18,7 +18,9 @@
  *   (include/linux/sched/sd_flags.h), given without the leading "__" as debugfs prints them
  *   ("SD_BALANCE_NEWIDLE"); NULL for a bit the enum does not name.
  * Caps: BW_DOMAINS_MAX_LEVELS domains per CPU (a longer ->parent chain, e.g. a cycle in a
- * corrupt dump, is BW_ELIMIT naming the CPU), BW_DOMAINS_NAME_MAX bytes of a name (cut).
+ * corrupt dump, is BW_ELIMIT naming the CPU), BW_DOMAINS_MAX_TOTAL domains in all (BW_ELIMIT;
+ * bounds the memory a corrupt dump can make the walk allocate), BW_DOMAINS_NAME_MAX bytes of a
+ * name (cut).
  * CPUs: every CPU below nr_cpu_ids; an offline CPU (or one attached to no domain) has
  * nr_domains 0. BW_ENOENT when per-CPU symbols are unknown.
  */
@@ -34,6 +36,7 @@ extern "C" {
 struct bw_kernel;
 
 #define BW_DOMAINS_MAX_LEVELS 32
+#define BW_DOMAINS_MAX_TOTAL 65536
 #define BW_DOMAINS_NAME_MAX 32
 #define BW_DOMAINS_FLAG_BITS 32 /* sched_domain.flags is an int */
 
@@ -78,6 +81,7 @@ struct bw_domains {
 	const char *flag_names[BW_DOMAINS_FLAG_BITS]; /* "SD_..." or NULL; owned by the BTF */
 	uint32_t nr_cpus;
 	struct bw_domains_cpu *cpus;
+	uint32_t nr_domains_total; /* over all CPUs */
 };
 
 /* Walk every CPU's domains. *out is freed with bw_kernel_domains_free. */

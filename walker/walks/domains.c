@@ -113,6 +113,8 @@ static int sd_layout_init(const struct bw_kernel *k, struct sd_layout *l, struct
 	if (size != 8)
 		l->name = SD_ABSENT;
 	l->groups = sd_member(k, "sched_domain", "groups", &size);
+	if (size != 8)
+		l->groups = SD_ABSENT;
 	l->group_flags = sd_member(k, "sched_group", "flags", &size);
 	if (size != 4)
 		l->group_flags = SD_ABSENT;
@@ -229,6 +231,10 @@ static int sd_read_cpu(const struct bw_kernel *k, const struct sd_layout *l, str
 	}
 	if (!n)
 		return 0;
+	d->nr_domains_total += n;
+	if (d->nr_domains_total > BW_DOMAINS_MAX_TOTAL)
+		return bw_fail(err, BW_ELIMIT, "more than %u scheduler domains in all (at CPU %u)",
+			       BW_DOMAINS_MAX_TOTAL, cpu);
 	c->domains = bw_alloc_array(k->alloc, n, sizeof(*c->domains));
 	if (!c->domains)
 		return bw_fail(err, BW_ENOMEM, "out of memory");

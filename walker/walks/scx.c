@@ -89,7 +89,7 @@ static void scx_layout_root(const struct bw_kernel *k, struct scx_layout *l)
 			l->events_in_pcpu = 0;
 		}
 	} else if (bw_kernel_symbol_quiet(k, "scx_ops", &l->ops_var)) {
-		l->root_var = 0;
+		l->root_var = 0; /* a failed lookup may have written it */
 		l->name_off = scx_member(k, "sched_ext_ops", "name", NULL);
 	} else {
 		l->root_var = l->ops_var = 0;
@@ -233,12 +233,12 @@ static int scx_read_root(const struct bw_kernel *k, const struct scx_layout *l, 
 
 	if (l->ops_var) {
 		/* Before the root object: scx_ops is all zero while nothing is attached. */
-		if (l->name_off == SCX_ABSENT ||
-		    (ret = scx_read_name(k, l->ops_var + l->name_off, s, err)))
-			return l->name_off == SCX_ABSENT ? 0 : ret;
-		if (!s->name[0])
+		if (l->name_off == SCX_ABSENT)
+			return 0;
+		ret = scx_read_name(k, l->ops_var + l->name_off, s, err);
+		if (!ret && !s->name[0])
 			s->present &= ~(uint32_t)BW_SCX_HAS_NAME;
-		return 0;
+		return ret;
 	}
 	if (!l->root_var)
 		return 0;
