@@ -4,7 +4,7 @@
  * CPUs, CPU 1 offline and in no domain; CPUs 0 and 2 each in an "MC" and a "NUMA" domain whose
  * span {0,2} has a hole at CPU 1 and garbage above nr_cpu_ids; then the corners: a ->parent
  * cycle, a 7.x layout (no span member, no name), a kernel without sched_domain.level, and
- * sched_ext attached, detached and absent. Every expected value is one this file wrote.
+ * sched_ext attached, detached, absent, and in its 6.12 layout. Every expected value is one this file wrote.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
@@ -48,7 +48,8 @@
 #define PCPU_SCHED (KB_PCPU_FREE + 0x1000)
 #define VA(pa) (KB_PAGE_OFFSET + (pa))
 
-enum variant { V_FULL, V_7X, V_NO_LEVEL, V_NO_SCX };
+/* V_OLD_SCX: sched_ext as in 6.12/6.13: scx_ops_enable_state_var, the global scx_ops. */
+enum variant { V_FULL, V_7X, V_NO_LEVEL, V_NO_SCX, V_OLD_SCX };
 
 static void add_types(struct kb_btf *b, void *ctx)
 {
@@ -100,11 +101,13 @@ static void add_types(struct kb_btf *b, void *ctx)
 		scx_rq = kb_btf_struct(b, "scx_rq", 16, 2, false);
 		kb_btf_member(b, "local_dsq", dsq, 0, 0);
 		kb_btf_member(b, "nr_running", u32, 64, 0);
-		kb_btf_enum(b, "scx_enable_state", 4);
-		kb_btf_enumerator(b, "SCX_ENABLING", 0);
-		kb_btf_enumerator(b, "SCX_ENABLED", 1);
-		kb_btf_enumerator(b, "SCX_DISABLING", 2);
-		kb_btf_enumerator(b, "SCX_DISABLED", 3);
+		bool old = v == V_OLD_SCX;
+
+		kb_btf_enum(b, old ? "scx_ops_enable_state" : "scx_enable_state", 4);
+		kb_btf_enumerator(b, old ? "SCX_OPS_ENABLING" : "SCX_ENABLING", 0);
+		kb_btf_enumerator(b, old ? "SCX_OPS_ENABLED" : "SCX_ENABLED", 1);
+		kb_btf_enumerator(b, old ? "SCX_OPS_DISABLING" : "SCX_DISABLING", 2);
+		kb_btf_enumerator(b, old ? "SCX_OPS_DISABLED" : "SCX_DISABLED", 3);
 		names = kb_btf_array(b, ch, i32, 128);
 		ops = kb_btf_struct(b, "sched_ext_ops", 128, 1, false);
 		kb_btf_member(b, "name", names, 0, 0);
@@ -131,6 +134,10 @@ static const char *const sym_names[] = {
 	"runqueues",	  "scx_enable_state_var", "scx_nr_rejected", "scx_hotplug_seq",
 	"scx_enable_seq", "scx_switching_all",	  "scx_root",
 };
+static const char *const old_sym_names[] = {
+	"runqueues",	  "scx_ops_enable_state_var", "scx_nr_rejected", "scx_hotplug_seq",
+	"scx_enable_seq", "scx_switching_all",	      "scx_ops",
+};
 static const uint64_t sym_addrs[] = {
 	PCPU_RQ,
 	VA(PA_GLOBALS),
@@ -139,6 +146,15 @@ static const uint64_t sym_addrs[] = {
 	VA(PA_GLOBALS + 24),
 	VA(PA_GLOBALS + 32),
 	VA(PA_GLOBALS + 40),
+};
+static const uint64_t old_sym_addrs[] = {
+	PCPU_RQ,
+	VA(PA_GLOBALS),
+	VA(PA_GLOBALS + 8),
+	VA(PA_GLOBALS + 16),
+	VA(PA_GLOBALS + 24),
+	VA(PA_GLOBALS + 32),
+	VA(PA_ROOT),
 };
 
 struct fixture {
@@ -180,8 +196,8 @@ static void fixture_open(struct fixture *f, enum variant v)
 	f->v = v;
 	o.extra_btf = add_types;
 	o.extra_ctx = &f->v;
-	o.extra_sym_names = sym_names;
-	o.extra_sym_addrs = sym_addrs;
+	o.extra_sym_names = v == V_OLD_SCX ? old_sym_names : sym_names;
+	o.extra_sym_addrs = v == V_OLD_SCX ? old_sym_addrs : sym_addrs;
 	o.nr_extra_syms = sizeof(sym_names) / sizeof(sym_names[0]);
 	assert_int_equal(kb_kernel_build(&f->kk, &o), 0);
 	m = &f->kk.mem;
@@ -407,6 +423,36 @@ static void test_scx_disabled(void **state)
 	fixture_close(&f);
 }
 
+/* 6.12/6.13: the name is in the global scx_ops; no root object, so no events or watchdog. */
+static void test_scx_old_layout(void **state)
+{
+	struct bw_scx *s;
+	struct bw_error err = {0};
+	struct fixture f;
+
+	(void)state;
+	fixture_open(&f, V_OLD_SCX);
+	if (bw_kernel_scx(f.k, &s, &err))
+		fail_msg("scx: %s", err.msg);
+	assert_string_equal(s->state_name, "enabled");
+	assert_int_equal(s->present, BW_SCX_HAS_SWITCH_ALL | BW_SCX_HAS_NR_REJECTED |
+					     BW_SCX_HAS_HOTPLUG_SEQ | BW_SCX_HAS_ENABLE_SEQ |
+					     BW_SCX_HAS_NAME);
+	assert_string_equal(s->name, "btfwalk_test");
+	assert_int_equal(s->root, 0);
+	assert_int_equal(s->cpus[2].local_dsq_nr, 3);
+	bw_kernel_scx_free(f.k, s);
+	/* Nothing attached: scx_ops is all zero, no name. */
+	kb_put(&f.kk.mem, PA_ROOT, "", 1);
+	kb_put_u32(&f.kk.mem, PA_GLOBALS, 3);
+	if (bw_kernel_scx(f.k, &s, &err))
+		fail_msg("scx: %s", err.msg);
+	assert_string_equal(s->state_name, "disabled");
+	assert_int_equal(s->present & BW_SCX_HAS_NAME, 0);
+	bw_kernel_scx_free(f.k, s);
+	fixture_close(&f);
+}
+
 static void test_scx_absent(void **state)
 {
 	struct bw_scx *s = NULL;
@@ -432,6 +478,7 @@ int main(void)
 		cmocka_unit_test(test_domains_unreadable_name),
 		cmocka_unit_test(test_scx_enabled),
 		cmocka_unit_test(test_scx_disabled),
+		cmocka_unit_test(test_scx_old_layout),
 		cmocka_unit_test(test_scx_absent),
 	};
 
