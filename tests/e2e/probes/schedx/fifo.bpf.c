@@ -10,8 +10,7 @@
 
 char _license[] SEC("license") = "GPL";
 
-extern void scx_bpf_dsq_insert(struct task_struct *p, u64 dsq_id, u64 slice,
-			       u64 enq_flags) __ksym;
+extern void scx_bpf_dsq_insert(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_flags) __ksym;
 
 SEC("struct_ops/fifo_enqueue")
 void BPF_PROG(fifo_enqueue, struct task_struct *p, u64 enq_flags)
