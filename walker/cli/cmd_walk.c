@@ -32,7 +32,7 @@ static int walk_usage(const char *verb)
 		fprintf(stderr,
 			"usage: btfwalk %s [--btf FILE] [--symbols FILE] [--cr3 ADDR] "
 			"[--no-crosscheck]%s DUMP...\n",
-			verb, strcmp(verb, "numa") ? "" : " [--json]");
+			verb, strcmp(verb, "numa") && !cli_sched_verb(verb) ? "" : " [--json]");
 	return 2;
 }
 
@@ -84,7 +84,8 @@ static int walk_parse(int argc, char **argv, struct walk_args *a)
 			}
 		} else if (!after_dashes && !strcmp(arg, "--no-crosscheck")) {
 			a->opts.no_crosscheck = true;
-		} else if (!after_dashes && !strcmp(arg, "--json") && !strcmp(a->verb, "numa")) {
+		} else if (!after_dashes && !strcmp(arg, "--json") &&
+			   (!strcmp(a->verb, "numa") || cli_sched_verb(a->verb))) {
 			a->json = true;
 		} else if (!after_dashes && arg[0] == '-' && arg[1]) {
 			fprintf(stderr, "btfwalk %s: unknown option '%s'\n", a->verb, arg);
@@ -264,6 +265,8 @@ int cli_walk(int argc, char **argv)
 		ret = walk_info(mem, k);
 	else if (!strcmp(a.verb, "numa"))
 		ret = walk_numa(k, a.json);
+	else if (cli_sched_verb(a.verb))
+		ret = cli_sched(k, a.verb, a.json);
 	else
 		ret = walk_read(k, &a);
 	bw_kernel_close(k);

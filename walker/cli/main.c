@@ -12,6 +12,8 @@ static void usage(FILE *out)
 	      "       btfwalk btf sizeof [--btf FILE] [--json] TYPE\n"
 	      "       btfwalk info [--btf FILE] [--symbols FILE] DUMP...\n"
 	      "       btfwalk numa [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
+	      "       btfwalk stat|softirqs|schedstat|pressure [--btf FILE] [--symbols FILE] [--json]\n"
+	      "               DUMP...   (/proc/stat, /proc/softirqs, /proc/schedstat, /proc/pressure/*)\n"
 	      "       btfwalk read [--btf FILE] [--symbols FILE] DUMP... -- EXPR...\n"
 	      "       btfwalk --version\n"
 	      "FILE defaults to /sys/kernel/btf/vmlinux; '-' reads stdin.\n"
@@ -35,7 +37,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "btf"))
 		return cli_btf(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "info") || !strcmp(argv[1], "numa") || !strcmp(argv[1], "read"))
+	if (!strcmp(argv[1], "info") || !strcmp(argv[1], "numa") || !strcmp(argv[1], "read") ||
+	    cli_sched_verb(argv[1]))
 		return cli_walk(argc - 1, argv + 1);
 	fprintf(stderr, "btfwalk: unknown command '%s'\n", argv[1]);
 	usage(stderr);
