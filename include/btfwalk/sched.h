@@ -131,6 +131,7 @@ void bw_kernel_softirqs_free(const struct bw_kernel *k, struct bw_softirqs *s);
 #define BW_SCHEDSTAT_MAX_VALUES 64
 #define BW_SCHEDSTAT_NAME 32
 #define BW_SCHEDSTAT_CPU_VALUES 9
+#define BW_SCHEDSTAT_VALUE_NAME 48
 
 struct bw_schedstat_domain {
 	char name[BW_SCHEDSTAT_NAME]; /* sd->name ("SMT", "MC", "PKG", "NUMA", ...) */
@@ -153,8 +154,9 @@ struct bw_schedstat {
 	struct bw_sched_value enabled; /* sched_schedstats key: 1 on, 0 off */
 	const char *cpu_value_name[BW_SCHEDSTAT_CPU_VALUES];
 	uint32_t nr_domain_values;
-	const char *domain_value_name[BW_SCHEDSTAT_MAX_VALUES]; /* "lb_count[CPU_IDLE]", ... */
-	uint32_t nr_cpus;					/* online CPUs */
+	/* "lb_count[CPU_IDLE]", ..., "ttwu_move_balance" */
+	char domain_value_name[BW_SCHEDSTAT_MAX_VALUES][BW_SCHEDSTAT_VALUE_NAME];
+	uint32_t nr_cpus; /* online CPUs */
 	struct bw_schedstat_cpu *cpus;
 };
 

@@ -166,12 +166,160 @@ static int sched_softirqs(const struct bw_kernel *k, bool json)
 	return 0;
 }
 
+static int sched_schedstat(const struct bw_kernel *k, bool json)
+{
+	struct bw_schedstat *s;
+	struct bw_error err;
+	uint32_t c, d, i;
+
+	if (bw_kernel_schedstat(k, &s, &err)) {
+		fprintf(stderr, "btfwalk schedstat: %s\n", err.msg);
+		return 1;
+	}
+	if (json) {
+		printf("{\"version\": %u, \"timestamp\": %llu", s->version,
+		       (unsigned long long)s->timestamp);
+		sched_json_value("enabled", &s->enabled, true);
+		printf(", \"cpus\": [");
+		for (c = 0; c < s->nr_cpus; c++) {
+			const struct bw_schedstat_cpu *cpu = &s->cpus[c];
+
+			printf("%s{\"cpu\": %u", c ? ", " : "", cpu->cpu);
+			for (i = 0; i < BW_SCHEDSTAT_CPU_VALUES; i++)
+				printf(", \"%s\": %llu", s->cpu_value_name[i],
+				       (unsigned long long)cpu->value[i]);
+			printf(", \"domains\": [");
+			for (d = 0; d < cpu->nr_domains; d++) {
+				const struct bw_schedstat_domain *dom = &cpu->domain[d];
+
+				printf("%s{\"domain\": %u, \"name\": ", d ? ", " : "", d);
+				cli_json_string(dom->name);
+				printf(", \"span\": ");
+				cli_json_string(dom->span);
+				for (i = 0; i < dom->nr_values; i++)
+					printf(", \"%s\": %llu", s->domain_value_name[i],
+					       (unsigned long long)dom->value[i]);
+				printf("}");
+			}
+			printf("]}");
+		}
+		printf("]}\n");
+	} else {
+		if (s->enabled.absent)
+			fprintf(stderr, "btfwalk: schedstats switch: %s\n", s->enabled.absent);
+		else if (!s->enabled.value)
+			fprintf(stderr, "btfwalk: schedstats are off (kernel.sched_schedstats=0): "
+					"most counters stand still\n");
+		printf("version %u\ntimestamp %llu\n", s->version,
+		       (unsigned long long)s->timestamp);
+		for (c = 0; c < s->nr_cpus; c++) {
+			const struct bw_schedstat_cpu *cpu = &s->cpus[c];
+
+			printf("cpu%u", cpu->cpu);
+			for (i = 0; i < BW_SCHEDSTAT_CPU_VALUES; i++)
+				printf(" %llu", (unsigned long long)cpu->value[i]);
+			printf("\n");
+			for (d = 0; d < cpu->nr_domains; d++) {
+				const struct bw_schedstat_domain *dom = &cpu->domain[d];
+
+				printf("domain%u", d);
+				if (s->domain_names)
+					printf(" %s", dom->name);
+				printf(" %s", dom->span);
+				for (i = 0; i < dom->nr_values; i++)
+					printf(" %llu", (unsigned long long)dom->value[i]);
+				printf("\n");
+			}
+		}
+	}
+	bw_kernel_schedstat_free(k, s);
+	return 0;
+}
+
+static void pressure_line_text(const char *kind, const struct bw_psi_line *l)
+{
+	uint64_t w[3], h[3];
+	int i;
+
+	for (i = 0; i < 3; i++)
+		bw_psi_avg_split(l->avg[i], &w[i], &h[i]);
+	printf("%s avg10=%llu.%02llu avg60=%llu.%02llu avg300=%llu.%02llu total=%llu\n", kind,
+	       (unsigned long long)w[0], (unsigned long long)h[0], (unsigned long long)w[1],
+	       (unsigned long long)h[1], (unsigned long long)w[2], (unsigned long long)h[2],
+	       (unsigned long long)l->total_us);
+}
+
+static void pressure_line_json(const char *kind, const struct bw_psi_line *l, bool comma)
+{
+	uint64_t w, h;
+	int i;
+	static const char *const win[3] = {"avg10", "avg60", "avg300"};
+
+	printf("%s\"%s\": {", comma ? ", " : "", kind);
+	for (i = 0; i < 3; i++) {
+		bw_psi_avg_split(l->avg[i], &w, &h);
+		printf("\"%s\": %llu.%02llu, ", win[i], (unsigned long long)w,
+		       (unsigned long long)h);
+	}
+	printf("\"total\": %llu}", (unsigned long long)l->total_us);
+}
+
+static int sched_pressure(const struct bw_kernel *k, bool json)
+{
+	struct bw_pressure *p;
+	struct bw_error err;
+	int i;
+
+	if (bw_kernel_pressure(k, &p, &err)) {
+		fprintf(stderr, "btfwalk pressure: %s\n", err.msg);
+		return 1;
+	}
+	if (json)
+		printf("{");
+	for (i = 0; i < BW_PSI_NR; i++) {
+		const struct bw_psi_resource *r = &p->res[i];
+
+		if (json) {
+			printf("%s\"%s\": {", i ? ", " : "", r->name);
+			if (r->absent) {
+				printf("\"absent\": ");
+				cli_json_string(r->absent);
+			} else {
+				if (r->some.present)
+					pressure_line_json("some", &r->some, false);
+				if (r->full.present)
+					pressure_line_json("full", &r->full, r->some.present);
+			}
+			printf("}");
+			continue;
+		}
+		printf("/proc/pressure/%s:\n", r->name);
+		if (r->absent) {
+			printf("-\n");
+			fprintf(stderr, "btfwalk: pressure/%s: %s\n", r->name, r->absent);
+			continue;
+		}
+		if (r->some.present)
+			pressure_line_text("some", &r->some);
+		if (r->full.present)
+			pressure_line_text("full", &r->full);
+	}
+	if (json)
+		printf("}\n");
+	bw_kernel_pressure_free(k, p);
+	return 0;
+}
+
 int cli_sched(const struct bw_kernel *k, const char *verb, bool json)
 {
 	if (!strcmp(verb, "stat"))
 		return sched_stat(k, json);
 	if (!strcmp(verb, "softirqs"))
 		return sched_softirqs(k, json);
+	if (!strcmp(verb, "schedstat"))
+		return sched_schedstat(k, json);
+	if (!strcmp(verb, "pressure"))
+		return sched_pressure(k, json);
 	fprintf(stderr, "btfwalk: unknown command '%s'\n", verb);
 	return 2;
 }
