@@ -36,9 +36,9 @@ static void stat_cols_json(const struct bw_stat *st, const uint64_t *ticks, cons
 	int i;
 
 	for (i = 0; i < BW_STAT_NR_COLS; i++) {
-		if (st->col_absent[i])
-			continue;
-		printf(", \"%s\": %llu", st->col_name[i], (unsigned long long)ticks[i]);
+		struct bw_sched_value v = {ticks[i], st->col_absent[i]};
+
+		sched_json_value(st->col_name[i], &v, true);
 	}
 	printf(", \"ns\": {");
 	for (i = 0; i < BW_STAT_NR_COLS; i++)
