@@ -36,7 +36,8 @@ ABSENT = "@@ABSENT@@"
 def setup(g, man):
     g.run("echo 1 > /proc/sys/kernel/sched_schedstats; ip link set lo up 2>/dev/null || "
           "ifconfig lo 127.0.0.1 up")
-    out = g.run("sched_load 900 > /tmp/sched_load.log 2>&1 & sleep 3; cat /tmp/sched_load.log")
+    out = g.run("sched_load 900 > /tmp/sched_load.log 2>&1 & echo $! > /tmp/sched_load.pid; "
+                "sleep 3; cat /tmp/sched_load.log")
     man["sched_load"] = out.strip()
 
 
@@ -53,7 +54,7 @@ def before(g, stage, man):
 
 def after(g, stage, man):
     _save(g, stage, "after")
-    g.run("kill %1 2>/dev/null; true")
+    g.run("kill $(cat /tmp/sched_load.pid) 2>/dev/null; true")
 
 
 def _read(ctx, when, name):
@@ -275,9 +276,25 @@ def check_pressure(ctx, dump_jiffies):
     ctx.tap(not c.bad, "%s: %d values" % (desc, c.n), "\n".join(c.bad))
 
 
+def check_sanitized(ctx):
+    """The ASan+UBSan CLI on the same dump: clean, and the same output for the four verbs."""
+    desc = "%s raw: ASan+UBSan btfwalk stat/softirqs/schedstat/pressure run clean and agree" % ctx.label
+    if not os.access(ctx.BTFWALK_SAN, os.X_OK):
+        return ctx.emit("ok - %s # SKIP %s not built (make check builds it)" % (desc, ctx.BTFWALK_SAN))
+    bad = []
+    for verb in ("stat", "softirqs", "schedstat", "pressure"):
+        args = [verb, "--json"] + ctx.man["forms"]["raw"]["args"]
+        rc1, out1, _ = ctx.btfwalk(args, ctx.cwd)
+        rc2, out2, err2 = ctx.btfwalk(args, ctx.cwd, timeout=300, exe=ctx.BTFWALK_SAN)
+        if rc1 or rc2 or out1 != out2 or "Sanitizer" in err2 or "runtime error" in err2:
+            bad.append("%s: plain exit %d, sanitized exit %d\n%s" % (verb, rc1, rc2, err2[-800:]))
+    ctx.tap(not bad, desc, "\n".join(bad))
+
+
 def check(ctx):
     if "raw" not in ctx.man.get("forms", {}):
         return ctx.tap(False, "%s: sched probe needs the raw form" % ctx.label)
     check_stat(ctx)
     check_softirqs(ctx)
     check_pressure(ctx, check_schedstat(ctx))
+    check_sanitized(ctx)
