@@ -45,6 +45,8 @@ struct bw_sched_value {
  * since the last update are not in memory, so "now" is early by at most the time since the last
  * timekeeping update or idle transition on any CPU (one tick, 1/HZ, while any CPU is busy);
  * now_ns says which value was used. Offline CPUs, and kernels without NO_HZ, use cpustat as is.
+ * Not followed: nohz_full CPUs with generic vtime accounting, whose running task's time since
+ * its last vtime update kcpustat_cpu_fetch() adds (none unless booted with nohz_full=).
  * Ticks are ns / (NSEC_PER_SEC / USER_HZ), USER_HZ being 100 on x86 (an ABI constant).
  * The aggregate sums possible CPUs (as the kernel's "cpu" line), in ns, then converts.
  * intr: kstat.irqs_sum plus the architecture's per-CPU counters (irq_stat: the named fields
@@ -123,6 +125,8 @@ void bw_kernel_softirqs_free(const struct bw_kernel *k, struct bw_softirqs *s);
  * ttwu_count, ttwu_local, rq_cpu_time, rq_sched_info.run_delay, rq_sched_info.pcount, then
  * each domain from rq->sd up the parents: its span (as %*pb prints it, nr_cpu_ids bits), the
  * lb_* counters per idle type in enum cpu_idle_type order, and the alb/sbe/sbf/ttwu counters.
+ * Where the BTF has no sched_domain.span (7.x: the flexible array is not encoded), the span is
+ * read right after the struct, where sched_domain_span() finds it.
  * Without CONFIG_SCHEDSTATS (no rq->yld_count) the call fails with BW_ENOTSUP. `enabled` is the
  * sched_schedstats static key (kernel.sched_schedstats): off, most counters stand still.
  * Caps: BW_SCHEDSTAT_MAX_DOMAINS levels per CPU, BW_SCHEDSTAT_MAX_VALUES values per domain.

@@ -5,7 +5,8 @@
 #include <stdbool.h>
 #include "btfwalk.h"
 
-/* argv[0] is the verb group ("btf") or the verb ("info", "numa", "read"). Exit status. */
+/* argv[0] is the verb group ("btf") or the verb ("info", "numa", "read", or a cli_sched_verb).
+ * Exit status. */
 int cli_btf(int argc, char **argv);
 int cli_walk(int argc, char **argv);
 

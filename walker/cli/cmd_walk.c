@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * btfwalk info | numa | read: open the dump files, find the kernel, and print its layout, its
- * per-node NUMA counters, or the values of path expressions.
+ * btfwalk info | numa | read | stat | softirqs | schedstat | pressure: open the dump files, find
+ * the kernel, and print its layout, its per-node NUMA counters, the values of path expressions,
+ * or (cmd_sched.c) its /proc-like scheduler and CPU state.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
