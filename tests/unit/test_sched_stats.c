@@ -3,9 +3,9 @@
  * The scheduler walks (stat, softirqs, schedstat, pressure) on a synthetic kernel: the base image
  * of kimage_builder.c (3 CPUs, CPU 1 offline) plus the scheduler's per-CPU objects written here
  * at chosen offsets, described by a BTF built here (6.1 layout: tick_sched with an idle_active
- * bitfield, tk_core.timekeeper) and found through a System.map. Corners: a hole in the possible
- * mask, a possible but offline CPU, an enumerator and a symbol the kernel lacks, no
- * CONFIG_SCHEDSTATS, no PSI. Expected numbers are worked out by hand from the values written.
+ * bitfield, tk_core.timekeeper; or 7.x's idle accounting in kernel_cpustat) and found through a
+ * System.map. Corners: a hole in the possible mask, a possible but offline CPU, an enumerator
+ * and a symbol the kernel lacks, no CONFIG_SCHEDSTATS, no PSI. Expected numbers are worked out by hand from the values written.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
@@ -35,6 +35,7 @@ struct sched_opts {
 	bool cpu1_possible; /* else a hole in the possible mask */
 	bool lack_guest_nice;
 	bool lack_forks;
+	bool kcs_idle; /* 7.x: idle accounting in kernel_cpustat, no tick_sched sleep times */
 };
 
 struct sched_fixture {
@@ -68,8 +69,20 @@ static void sched_btf(struct kb_btf *b, const struct sched_opts *o)
 		kb_btf_enumerator(b, stats[i], (int32_t)i);
 	kb_btf_enumerator(b, "NR_STATS", 10);
 	arr = kb_btf_array(b, u64, int_, 10);
-	kb_btf_struct(b, "kernel_cpustat", 80, 1, false);
-	kb_btf_member(b, "cpustat", arr, 0, 0);
+	if (o->kcs_idle) {
+		uint32_t bool_ = kb_btf_int(b, "_Bool", 1, 4),
+			 steal = kb_btf_array(b, u64, int_, 2);
+
+		kb_btf_struct(b, "kernel_cpustat", 112, 5, false);
+		kb_btf_member(b, "idle_dyntick", bool_, 0, 0);
+		kb_btf_member(b, "idle_elapse", bool_, 8, 0);
+		kb_btf_member(b, "idle_entrytime", u64, 64, 0);
+		kb_btf_member(b, "idle_stealtime", steal, 128, 0);
+		kb_btf_member(b, "cpustat", arr, 256, 0);
+	} else {
+		kb_btf_struct(b, "kernel_cpustat", 80, 1, false);
+		kb_btf_member(b, "cpustat", arr, 0, 0);
+	}
 
 	kb_btf_enum(b, "", 4);
 	kb_btf_enumerator(b, "HI_SOFTIRQ", 0);
@@ -81,12 +94,14 @@ static void sched_btf(struct kb_btf *b, const struct sched_opts *o)
 	kb_btf_member(b, "irqs_sum", ulong, 0, 0);
 	kb_btf_member(b, "softirqs", arr, 64, 0);
 
-	kb_btf_struct(b, "tick_sched", 48, 6, false);
-	kb_btf_member(b, "idle_active", uint_, 2, 1);
-	kb_btf_member(b, "idle_entrytime", u64, 64, 0);
-	kb_btf_member(b, "idle_exittime", u64, 128, 0);
-	kb_btf_member(b, "idle_sleeptime", u64, 192, 0);
-	kb_btf_member(b, "iowait_sleeptime", u64, 256, 0);
+	kb_btf_struct(b, "tick_sched", 48, o->kcs_idle ? 1 : 6, false);
+	if (!o->kcs_idle) {
+		kb_btf_member(b, "idle_active", uint_, 2, 1);
+		kb_btf_member(b, "idle_entrytime", u64, 64, 0);
+		kb_btf_member(b, "idle_exittime", u64, 128, 0);
+		kb_btf_member(b, "idle_sleeptime", u64, 192, 0);
+		kb_btf_member(b, "iowait_sleeptime", u64, 256, 0);
+	}
 	kb_btf_member(b, "idle_calls", ulong, 320, 0);
 
 	kb_btf_struct(b, "rq", 24, 3, false);
@@ -127,7 +142,16 @@ static void sched_write(struct sched_fixture *f, const struct sched_opts *o)
 		uint64_t a = 0x1000000 + c * 0x100000;
 
 		for (i = 0; i < 10; i++)
-			kb_put_u64(m, a + PCPU_KCS + i * 8, (c + 1) * (i + 1) * NSEC + 5000000);
+			kb_put_u64(m, a + PCPU_KCS + (o->kcs_idle ? 32 : 0) + i * 8,
+				   (c + 1) * (i + 1) * NSEC + 5000000);
+		if (o->kcs_idle) {
+			/* Open idle periods as CPU 0 and 2 below; steal still to subtract:
+			 * CPU 0 0.1 s of idle, CPU 2 0.5 s of iowait. */
+			kb_put(m, a + PCPU_KCS + 1, &(unsigned char){c != 1}, 1);
+			kb_put_u64(m, a + PCPU_KCS + 8, c == 2 ? 100100000000ull : 100 * NSEC);
+			kb_put_u64(m, a + PCPU_KCS + 16, 100000000);
+			kb_put_u64(m, a + PCPU_KCS + 24, 500000000);
+		}
 		/* CPU 0 idle since 100e9 with no iowait, CPU 2 since 100.1e9 with one waiter. */
 		kb_put_u32(m, a + PCPU_TS, c == 1 ? 0 : 4);
 		kb_put_u64(m, a + PCPU_TS + 8, c == 2 ? 100100000000ull : 100 * NSEC);
@@ -287,6 +311,31 @@ static void test_stat_offline_missing(void **state)
 	free(f);
 }
 
+static void test_stat_kcs_idle(void **state)
+{
+	struct sched_opts o = {.kcs_idle = true};
+	struct sched_fixture *f = calloc(1, sizeof(*f));
+	struct bw_error err = {0};
+	struct bw_stat *st;
+
+	(void)state;
+	sched_open(f, &o);
+	if (bw_kernel_stat(f->k, &st, &err))
+		fail_msg("stat: %s", err.msg);
+	assert_string_equal(st->idle_source, "kernel_cpustat");
+	assert_int_equal(st->now_ns, 100300000000ull);
+	/* CPU 0: cpustat idle 6.005 s + (0.3 s open - 0.1 s steal); iowait 7.005 s. */
+	assert_int_equal(st->cpus[0].ticks[BW_STAT_IDLE], 620);
+	assert_int_equal(st->cpus[0].ticks[BW_STAT_IOWAIT], 700);
+	/* CPU 2 (one iowait waiter): its 0.2 s open period is all steal still owed. */
+	assert_int_equal(st->cpus[1].ticks[BW_STAT_IDLE], 1800);
+	assert_int_equal(st->cpus[1].ticks[BW_STAT_IOWAIT], 2100);
+	assert_int_equal(st->cpus[0].ticks[BW_STAT_USER], 100);
+	bw_kernel_stat_free(f->k, st);
+	sched_close(f);
+	free(f);
+}
+
 static void test_softirqs(void **state)
 {
 	static const char *const names[] = {"HI", "TIMER", "NET_RX"};
@@ -355,6 +404,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stat_possible_hole),
 		cmocka_unit_test(test_stat_offline_missing),
+		cmocka_unit_test(test_stat_kcs_idle),
 		cmocka_unit_test(test_softirqs),
 		cmocka_unit_test(test_no_schedstats_no_psi),
 		cmocka_unit_test(test_psi_avg_split),
