@@ -11,5 +11,6 @@
 #include "btfwalk/kernel.h"
 #include "btfwalk/domains.h"
 #include "btfwalk/scx.h"
+#include "btfwalk/sched.h"
 
 #endif

@@ -119,13 +119,13 @@ static void domains_text(const struct bw_domains *d)
 	}
 }
 
-int cli_domains(const struct bw_kernel *k, bool json)
+int cli_domains(const struct bw_kernel *k, const char *verb, bool json)
 {
 	struct bw_domains *d;
 	struct bw_error err;
 
 	if (bw_kernel_domains(k, &d, &err)) {
-		fprintf(stderr, "btfwalk domains: %s\n", err.msg);
+		fprintf(stderr, "btfwalk %s: %s\n", verb, err.msg);
 		return 1;
 	}
 	if (json)

@@ -101,7 +101,7 @@ static void scx_text(const struct bw_scx *s, const char *notsup)
 		       s->cpus[i].nr_running, s->cpus[i].local_dsq_nr);
 }
 
-int cli_scx(const struct bw_kernel *k, bool json)
+int cli_scx(const struct bw_kernel *k, const char *verb, bool json)
 {
 	struct bw_error err;
 	struct bw_scx *s = NULL;
@@ -111,7 +111,7 @@ int cli_scx(const struct bw_kernel *k, bool json)
 	if (ret == -BW_ENOTSUP) {
 		notsup = err.msg;
 	} else if (ret) {
-		fprintf(stderr, "btfwalk scx: %s\n", err.msg);
+		fprintf(stderr, "btfwalk %s: %s\n", verb, err.msg);
 		return 1;
 	}
 	if (json)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * btfwalk info | numa | read | domains | scx: open the dump files, find the kernel, and print its
- * layout, its per-node NUMA counters, the values of path expressions, or a built-in walk.
+ * btfwalk info | read | numa and the other built-in walks (walk_verbs below): open the dump
+ * files, find the kernel, and print its layout, the values of path expressions, or a walk.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -168,7 +168,7 @@ static int walk_info(const struct bw_mem *mem, const struct bw_kernel *k)
 	return 0;
 }
 
-static int walk_numa(const struct bw_kernel *k, bool json)
+static int walk_numa(const struct bw_kernel *k, const char *verb, bool json)
 {
 	struct bw_kernel_info info;
 	struct bw_numa_stats *st;
@@ -176,7 +176,7 @@ static int walk_numa(const struct bw_kernel *k, bool json)
 	uint32_t n, i;
 
 	if (bw_kernel_numa_stats(k, &st, &err)) {
-		fprintf(stderr, "btfwalk numa: %s\n", err.msg);
+		fprintf(stderr, "btfwalk %s: %s\n", verb, err.msg);
 		return 1;
 	}
 	bw_kernel_get_info(k, &info);
@@ -240,18 +240,43 @@ static int walk_read(const struct bw_kernel *k, const struct walk_args *a)
 	return 0;
 }
 
+/* The built-in walks: each verb prints its walk of the opened kernel (cmd_*.c). */
+static const struct walk_verb {
+	const char *name;
+	int (*print)(const struct bw_kernel *k, const char *verb, bool json);
+} walk_verbs[] = {
+	{"numa", walk_numa},	  {"stat", cli_sched},	   {"softirqs", cli_sched},
+	{"schedstat", cli_sched}, {"pressure", cli_sched}, {"domains", cli_domains},
+	{"scx", cli_scx},
+};
+
+static const struct walk_verb *walk_verb_find(const char *verb)
+{
+	for (size_t i = 0; i < sizeof(walk_verbs) / sizeof(walk_verbs[0]); i++)
+		if (!strcmp(walk_verbs[i].name, verb))
+			return &walk_verbs[i];
+	return NULL;
+}
+
+bool cli_walk_verb(const char *verb)
+{
+	return !strcmp(verb, "info") || !strcmp(verb, "read") || walk_verb_find(verb);
+}
+
 int cli_walk(int argc, char **argv)
 {
 	struct walk_args a;
 	struct bw_error err;
 	struct bw_mem *mem;
 	struct bw_kernel *k;
+	const struct walk_verb *walk;
 	int ret;
 
 	memset(&a, 0, sizeof(a));
 	ret = walk_parse(argc, argv, &a);
 	if (ret)
 		return ret;
+	walk = walk_verb_find(a.verb);
 	if (bw_mem_open(a.dumps, a.ndumps, NULL, &mem, &err)) {
 		fprintf(stderr, "btfwalk %s: %s\n", a.verb, err.msg);
 		return 1;
@@ -263,12 +288,8 @@ int cli_walk(int argc, char **argv)
 	}
 	if (!strcmp(a.verb, "info"))
 		ret = walk_info(mem, k);
-	else if (!strcmp(a.verb, "numa"))
-		ret = walk_numa(k, a.json);
-	else if (!strcmp(a.verb, "domains"))
-		ret = cli_domains(k, a.json);
-	else if (!strcmp(a.verb, "scx"))
-		ret = cli_scx(k, a.json);
+	else if (walk)
+		ret = walk->print(k, a.verb, a.json);
 	else
 		ret = walk_read(k, &a);
 	bw_kernel_close(k);

@@ -14,6 +14,8 @@ static void usage(FILE *out)
 	      "       btfwalk numa [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
 	      "       btfwalk domains [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
 	      "       btfwalk scx [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
+	      "       btfwalk stat|softirqs|schedstat|pressure [--btf FILE] [--symbols FILE] [--json]\n"
+	      "               DUMP...   (/proc/stat, /proc/softirqs, /proc/schedstat, /proc/pressure/*)\n"
 	      "       btfwalk read [--btf FILE] [--symbols FILE] DUMP... -- EXPR...\n"
 	      "       btfwalk --version\n"
 	      "FILE defaults to /sys/kernel/btf/vmlinux; '-' reads stdin.\n"
@@ -38,8 +40,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "btf"))
 		return cli_btf(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "info") || !strcmp(argv[1], "numa") || !strcmp(argv[1], "read") ||
-	    !strcmp(argv[1], "domains") || !strcmp(argv[1], "scx"))
+	if (cli_walk_verb(argv[1]))
 		return cli_walk(argc - 1, argv + 1);
 	fprintf(stderr, "btfwalk: unknown command '%s'\n", argv[1]);
 	usage(stderr);
