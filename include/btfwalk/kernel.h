@@ -111,7 +111,7 @@ int bw_kernel_percpu_offset(const struct bw_kernel *k, uint32_t cpu, uint64_t *o
  *   kernels' BTF has VARs only for per-CPU variables, so a few well-known globals have their
  *   declared types built in (node_data, node_states, node_online_map, __per_cpu_offset,
  *   nr_cpu_ids, nr_online_nodes, nr_node_ids, __num_online_cpus,
- *   __cpu_{online,possible,present}_mask, init_uts_ns, init_task,
+ *   __cpu_{online,possible,present}_mask, init_uts_ns, init_task, prb,
  *   page_offset_base, max_pfn, jiffies_64, _totalram_pages, vm_{numa_event,zone_stat,node_stat}),
  *   every type and array length still looked up in this kernel's BTF or VMCOREINFO.
  * - symbol "@cpu" N: CPU N's copy of a per-CPU variable (&sym + __per_cpu_offset[N]). A per-CPU

@@ -39,6 +39,7 @@ static const struct kvar_decl kvar_decls[] = {
 	{"__cpu_present_mask", BW_KIND_STRUCT, "cpumask", false, KVAR_SCALAR, NULL},
 	{"init_uts_ns", BW_KIND_STRUCT, "uts_namespace", false, KVAR_SCALAR, NULL},
 	{"init_task", BW_KIND_STRUCT, "task_struct", false, KVAR_SCALAR, NULL},
+	{"prb", BW_KIND_STRUCT, "printk_ringbuffer", true, KVAR_SCALAR, NULL},
 	{"page_offset_base", BW_KIND_INT, "long unsigned int", false, KVAR_SCALAR, NULL},
 	{"max_pfn", BW_KIND_INT, "long unsigned int", false, KVAR_SCALAR, NULL},
 	{"jiffies_64", BW_KIND_TYPEDEF, "u64", false, KVAR_SCALAR, NULL},
