@@ -41,6 +41,7 @@ extern "C" {
 #endif
 
 #define BW_KERNEL_MAX_CHASE 64		 /* pointer dereferences in one expression */
+#define BW_KERNEL_MAX_ITER (1u << 20)	 /* elements of one list, tree or xarray walk */
 #define BW_KERNEL_MAX_CPUS 8192		 /* nr_cpu_ids cap (x86 MAXSMP): BW_ELIMIT */
 #define BW_KERNEL_MAX_SYMFILE (1u << 28) /* bytes of a System.map / kallsyms file */
 #define BW_KERNEL_BTF_SCAN (256u << 20)	 /* bytes of the kernel image scanned for BTF */
