@@ -10,5 +10,6 @@
 #include "btfwalk/mem.h"
 #include "btfwalk/kernel.h"
 #include "btfwalk/printk.h"
+#include "btfwalk/tasks.h"
 
 #endif

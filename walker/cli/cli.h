@@ -10,6 +10,7 @@ int cli_walk(int argc, char **argv);
 
 /* dmesg, ps, runq: argv[0] is the verb. Exit status. */
 int cli_dmesg(int argc, char **argv);
+int cli_tasks(int argc, char **argv);
 
 /* The dump files and kernel options of a verb that reads a dump. */
 #define CLI_MAX_DUMPS 256

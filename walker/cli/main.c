@@ -11,6 +11,8 @@ static void usage(FILE *out)
 	      "       btfwalk btf offsetof [--btf FILE] [--json] TYPE MEMBER_PATH\n"
 	      "       btfwalk btf sizeof [--btf FILE] [--json] TYPE\n"
 	      "       btfwalk dmesg [--btf FILE] [--symbols FILE] [--raw | --json] DUMP...\n"
+	      "       btfwalk ps [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
+	      "       btfwalk runq [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
 	      "       btfwalk info [--btf FILE] [--symbols FILE] DUMP...\n"
 	      "       btfwalk numa [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
 	      "       btfwalk read [--btf FILE] [--symbols FILE] DUMP... -- EXPR...\n"
@@ -38,6 +40,8 @@ int main(int argc, char **argv)
 		return cli_btf(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "dmesg"))
 		return cli_dmesg(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "ps") || !strcmp(argv[1], "runq"))
+		return cli_tasks(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "info") || !strcmp(argv[1], "numa") || !strcmp(argv[1], "read"))
 		return cli_walk(argc - 1, argv + 1);
 	fprintf(stderr, "btfwalk: unknown command '%s'\n", argv[1]);

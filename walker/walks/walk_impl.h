@@ -8,6 +8,9 @@
 #define BTFWALK_WALK_IMPL_H
 
 #include "kernel/kernel_impl.h"
+#include "btfwalk/tasks.h"
+
+#define BW_WALK_MAX_STRUCT (64u << 10) /* bytes of one struct read whole (task_struct ~ 10K) */
 
 /* A member of a struct as laid out in this kernel's BTF. */
 struct bw_field {
@@ -36,6 +39,24 @@ uint64_t bw_walk_get(const unsigned char *buf, size_t len, const struct bw_field
 int bw_walk_read(const struct bw_kernel *k, uint64_t addr, void *buf, uint64_t size,
 		 struct bw_error *err);
 
-#define BW_WALK_MAX_STRUCT (64u << 10) /* bytes of one struct read whole (task_struct ~ 10K) */
+/* ps.c: a task_struct's layout and one task read whole (used by runq.c too). */
+struct bw_task_layout {
+	uint64_t size;
+	struct bw_field pid, tgid, state, exit_state, flags, comm, real_parent, cpu;
+	uint64_t tasks_off; /* task_struct.tasks */
+	/* Threads: signal->thread_head of thread_node (6.1+), else the thread_group ring. */
+	struct bw_field signal;
+	uint64_t thread_node_off, thread_head_off, thread_group_off;
+	bool thread_head;
+	unsigned char *buf; /* size bytes */
+};
+int bw_task_layout_init(const struct bw_kernel *k, struct bw_task_layout *l, struct bw_error *err);
+void bw_task_layout_free(const struct bw_kernel *k, struct bw_task_layout *l);
+/* Read the task at addr into t (l->buf is overwritten). */
+int bw_task_read(const struct bw_kernel *k, const struct bw_task_layout *l, uint64_t addr,
+		 struct bw_task *t, struct bw_error *err);
+/* Address of per-CPU variable sym in cpu's area. */
+int bw_walk_percpu(const struct bw_kernel *k, const char *sym, uint32_t cpu, uint64_t *addr,
+		   struct bw_error *err);
 
 #endif
