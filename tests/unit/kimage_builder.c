@@ -239,6 +239,8 @@ int kb_mem_read(void *ctx, uint64_t paddr, void *buf, size_t len)
 #define KB_OFF_ONLINE_MASK 0x3508
 #define KB_OFF_PER_CPU_OFFSET 0x3510
 #define KB_OFF_PAGE_OFFSET_BASE 0x3600
+#define KB_OFF_PRB 0x3700	  /* prb: a pointer to printk_rb_static */
+#define KB_OFF_PRB_RING 0x3800 /* printk_rb_static */
 #define KB_OFF_BTF 0x10000
 #define KB_OFF_PGTABLES 0x100000
 /* Per-CPU section offsets (zero-based, as x86-64 before 6.15). */
@@ -262,6 +264,56 @@ struct kb_ids {
 	uint32_t int_, long_, ulong, uint_, char_, u64;
 	uint32_t atomic_long, zone_type, zone, pgdat, pcz, uts, pcpu_thing;
 };
+
+/* The printk ring's structs (Linux 6.x layout, sizes as KB_PRB_* say). */
+static void kb_build_printk_btf(struct kb_btf *b, const struct kb_ids *t)
+{
+	uint32_t u16 = kb_btf_int(b, "short unsigned int", 2, 0);
+	uint32_t u8 = kb_btf_int(b, "unsigned char", 1, 0);
+	uint32_t c16 = kb_btf_array(b, t->char_, t->int_, 16);
+	uint32_t c48 = kb_btf_array(b, t->char_, t->int_, 48);
+	uint32_t dev, info, lpos, desc, dring, tring, pdesc, pinfo, pchar, rb;
+
+	/* A struct's member records follow its header: member types are created first. */
+	dev = kb_btf_struct(b, "dev_printk_info", 64, 2, false);
+	kb_btf_member(b, "subsystem", c16, 0, 0);
+	kb_btf_member(b, "device", c48, 16 * 8, 0);
+	info = kb_btf_struct(b, "printk_info", KB_PRB_INFO_SIZE, 8, false);
+	kb_btf_member(b, "seq", t->u64, 0, 0);
+	kb_btf_member(b, "ts_nsec", t->u64, 8 * 8, 0);
+	kb_btf_member(b, "text_len", u16, 16 * 8, 0);
+	kb_btf_member(b, "facility", u8, 18 * 8, 0);
+	kb_btf_member(b, "flags", u8, 19 * 8, 5);
+	kb_btf_member(b, "level", u8, 19 * 8 + 5, 3);
+	kb_btf_member(b, "caller_id", t->uint_, 20 * 8, 0);
+	kb_btf_member(b, "dev_info", dev, 24 * 8, 0);
+	lpos = kb_btf_struct(b, "prb_data_blk_lpos", 16, 2, false);
+	kb_btf_member(b, "begin", t->ulong, 0, 0);
+	kb_btf_member(b, "next", t->ulong, 64, 0);
+	desc = kb_btf_struct(b, "prb_desc", KB_PRB_DESC_SIZE, 2, false);
+	kb_btf_member(b, "state_var", t->atomic_long, 0, 0);
+	kb_btf_member(b, "text_blk_lpos", lpos, 64, 0);
+	pdesc = kb_btf_ptr(b, desc);
+	pinfo = kb_btf_ptr(b, info);
+	pchar = kb_btf_ptr(b, t->char_);
+	dring = kb_btf_struct(b, "prb_desc_ring", 48, 6, false);
+	kb_btf_member(b, "count_bits", t->uint_, 0, 0);
+	kb_btf_member(b, "descs", pdesc, 64, 0);
+	kb_btf_member(b, "infos", pinfo, 128, 0);
+	kb_btf_member(b, "head_id", t->atomic_long, KB_PRB_HEAD_ID * 8, 0);
+	kb_btf_member(b, "tail_id", t->atomic_long, KB_PRB_TAIL_ID * 8, 0);
+	kb_btf_member(b, "last_finalized_seq", t->atomic_long, 40 * 8, 0);
+	tring = kb_btf_struct(b, "prb_data_ring", 32, 4, false);
+	kb_btf_member(b, "size_bits", t->uint_, 0, 0);
+	kb_btf_member(b, "data", pchar, 64, 0);
+	kb_btf_member(b, "head_lpos", t->atomic_long, 128, 0);
+	kb_btf_member(b, "tail_lpos", t->atomic_long, 192, 0);
+	rb = kb_btf_struct(b, "printk_ringbuffer", 88, 3, false);
+	kb_btf_member(b, "desc_ring", dring, 0, 0);
+	kb_btf_member(b, "text_data_ring", tring, 48 * 8, 0);
+	kb_btf_member(b, "fail", t->atomic_long, 80 * 8, 0);
+	kb_btf_ptr(b, rb); /* struct printk_ringbuffer *, as prb */
+}
 
 static void kb_build_btf(struct kb_btf *b, struct kb_ids *t, const struct kb_kernel_opts *o)
 {
@@ -358,6 +410,7 @@ static void kb_build_btf(struct kb_btf *b, struct kb_ids *t, const struct kb_ker
 	id = kb_btf_var(b, "bw_test_pcpu", t->pcpu_thing);
 	kb_btf_datasec(b, ".data..percpu", 0x2000, 1);
 	kb_btf_secinfo(b, id, KB_PCPU_VAR, 16);
+	kb_build_printk_btf(b, t);
 }
 
 struct kb_sym {
@@ -528,6 +581,18 @@ int kb_kernel_build(struct kb_kernel *kk, const struct kb_kernel_opts *o)
 	       &(unsigned char){5 | (((unsigned)-3 & 31) << 3)}, 1);
 	kk->vmalloc_obj = KB_VMALLOC + 0x200000;
 
+	/* An empty printk ring: its arrays in the direct map, records written by the tests. */
+	kk->prb_ring_pa = img + KB_OFF_PRB_RING;
+	kk->prb_data_pa = 0x1800000;
+	kk->prb_descs_pa = 0x1801000;
+	kk->prb_infos_pa = 0x1802000;
+	kb_put_u64(m, img + KB_OFF_PRB, KB_IMAGE_VADDR + KB_OFF_PRB_RING);
+	kb_put_u32(m, kk->prb_ring_pa, KB_PRB_COUNT_BITS);
+	kb_put_u64(m, kk->prb_ring_pa + 8, KB_DM(kk->prb_descs_pa));
+	kb_put_u64(m, kk->prb_ring_pa + 16, KB_DM(kk->prb_infos_pa));
+	kb_put_u32(m, kk->prb_ring_pa + 48, KB_PRB_DATA_BITS);
+	kb_put_u64(m, kk->prb_ring_pa + 56, KB_DM(kk->prb_data_pa));
+
 	{
 		const struct kb_sym syms[] = {
 			{"_stext", KB_IMAGE_VADDR, true},
@@ -544,6 +609,8 @@ int kb_kernel_build(struct kb_kernel *kk, const struct kb_kernel_opts *o)
 			{"__stop_BTF", KB_IMAGE_VADDR + KB_OFF_BTF + btf_len, false},
 			{"__per_cpu_start", 0, false},
 			{"bw_test_pcpu", KB_PCPU_VAR, false},
+			{"prb", KB_IMAGE_VADDR + KB_OFF_PRB, false},
+			{"printk_rb_static", KB_IMAGE_VADDR + KB_OFF_PRB_RING, false},
 		};
 
 		kb_write_texts(kk, o, syms, sizeof(syms) / sizeof(syms[0]));

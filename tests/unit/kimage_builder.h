@@ -74,6 +74,16 @@ void kb_put_u32(struct kb_mem *m, uint64_t paddr, uint32_t v);
 #define KB_PAGE_OFFSET 0xffff9a4b40000000ull
 #define KB_IMAGE_VADDR (0xffffffff81000000ull + KB_KASLR)
 
+/* The printk ring (prb -> printk_rb_static): the builder writes its geometry and array
+ * pointers; tests write head/tail ids (at these offsets of the ring) and the records. */
+#define KB_PRB_COUNT_BITS 3 /* 8 descriptors */
+#define KB_PRB_DATA_BITS 8  /* 256 bytes of text */
+#define KB_PRB_DESC_SIZE 24 /* state_var, text_blk_lpos.begin, .next */
+#define KB_PRB_INFO_SIZE 88 /* seq 0, ts_nsec 8, text_len 16, facility 18, flags:5 level:3 19,
+			       caller_id 20, dev_info.subsystem 24, dev_info.device 40 */
+#define KB_PRB_HEAD_ID 24
+#define KB_PRB_TAIL_ID 32
+
 struct kb_kernel_opts {
 	int levels;		    /* 4 or 5 */
 	bool bad_size_zone;	    /* VMCOREINFO SIZE(zone) off by 8 */
@@ -98,6 +108,7 @@ struct kb_kernel {
 	uint64_t vmalloc_obj; /* a struct reachable only through 4 KiB page-table entries */
 	uint64_t btf_pa, btf_len; /* where the BTF blob is */
 	uint64_t pgtables_pa;	  /* first byte of the page tables (after the BTF) */
+	uint64_t prb_ring_pa, prb_descs_pa, prb_infos_pa, prb_data_pa;
 };
 
 int kb_kernel_build(struct kb_kernel *kk, const struct kb_kernel_opts *o);

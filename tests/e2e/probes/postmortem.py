@@ -99,6 +99,12 @@ def parse_stat(text):
     return self_pid, tasks
 
 
+def _kthread_comm(proc, dump):
+    """/proc extends a kernel thread's comm (TASK_COMM_LEN, 15 characters) with its full name
+    (kthread full_name) or its workqueue ("kworker/0:1-events"): task->comm is where it starts."""
+    return proc.startswith(dump) and (len(dump) == 15 or proc[len(dump):].startswith("-"))
+
+
 def _run_json(ctx, args):
     rc, out, err = ctx.btfwalk(args, ctx.cwd)
     if rc != 0:
@@ -167,11 +173,14 @@ def check_tasks(ctx, dump, s):
         d = ps.get(pid)
         want = {k: t[k] for k in ("pid", "tgid", "ppid", "comm", "kthread")}
         got = d and {k: d[k] for k in want}
+        if got and t["kthread"] and _kthread_comm(t["comm"], d["comm"]):
+            got["comm"] = t["comm"]
         if got != want:
             bad.append("pid %d: /proc %s, dump %s" % (pid, want, got))
         n += 1
     ctx.tap(not bad and n > 20, "%s: all %d tasks of /proc (threads and kernel threads) found with "
-            "equal pid, tgid, ppid, comm and kernel-thread flag" % (label, n), "\n".join(bad[:20]))
+            "equal pid, tgid, ppid, comm (kernel threads: /proc's longer name starts with it) and "
+            "kernel-thread flag" % (label, n), "\n".join(bad[:20]))
     sent = {s["sleep"]: "S", s["sleep_pinned"]: "S", s["stopped"]: "T", s["vfork"]: "D",
             s["zombie_parent"]: "S"}
     sent.update({pid: "Z" for pid, t in proc.items() if t["ppid"] == s["zombie_parent"]})
