@@ -239,7 +239,7 @@ int kb_mem_read(void *ctx, uint64_t paddr, void *buf, size_t len)
 #define KB_OFF_ONLINE_MASK 0x3508
 #define KB_OFF_PER_CPU_OFFSET 0x3510
 #define KB_OFF_PAGE_OFFSET_BASE 0x3600
-#define KB_OFF_PRB 0x3700	  /* prb: a pointer to printk_rb_static */
+#define KB_OFF_PRB 0x3700      /* prb: a pointer to printk_rb_static */
 #define KB_OFF_PRB_RING 0x3800 /* printk_rb_static */
 #define KB_OFF_BTF 0x10000
 #define KB_OFF_PGTABLES 0x100000

@@ -79,7 +79,8 @@ void kb_put_u32(struct kb_mem *m, uint64_t paddr, uint32_t v);
 #define KB_PRB_COUNT_BITS 3 /* 8 descriptors */
 #define KB_PRB_DATA_BITS 8  /* 256 bytes of text */
 #define KB_PRB_DESC_SIZE 24 /* state_var, text_blk_lpos.begin, .next */
-#define KB_PRB_INFO_SIZE 88 /* seq 0, ts_nsec 8, text_len 16, facility 18, flags:5 level:3 19,
+#define KB_PRB_INFO_SIZE                                                                           \
+	88 /* seq 0, ts_nsec 8, text_len 16, facility 18, flags:5 level:3 19,
 			       caller_id 20, dev_info.subsystem 24, dev_info.device 40 */
 #define KB_PRB_HEAD_ID 24
 #define KB_PRB_TAIL_ID 32
@@ -105,7 +106,7 @@ struct kb_kernel {
 	uint64_t node_data_addr, pgdat_addr[KB_MAX_NODES];
 	uint64_t pcpu_var_off; /* per-CPU variable bw_test_pcpu */
 	uint32_t pcpu_nr_running[KB_NR_CPUS];
-	uint64_t vmalloc_obj; /* a struct reachable only through 4 KiB page-table entries */
+	uint64_t vmalloc_obj;	  /* a struct reachable only through 4 KiB page-table entries */
 	uint64_t btf_pa, btf_len; /* where the BTF blob is */
 	uint64_t pgtables_pa;	  /* first byte of the page tables (after the BTF) */
 	uint64_t prb_ring_pa, prb_descs_pa, prb_infos_pa, prb_data_pa;

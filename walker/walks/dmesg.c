@@ -260,6 +260,8 @@ static int dm_one(const struct bw_kernel *k, const struct dm_layout *l, uint64_t
 		r->lost = text_len > DM_TEXT_MAX ||
 			  !dm_text(k, l, id, begin, next, text_len, b, &len);
 	}
+	if (r->lost)
+		b->text[w] = '\0'; /* a failed dm_text may have read into the buffer */
 	r->text_len = len;
 	sum->nr_records++;
 	sum->nr_lost += r->lost;
