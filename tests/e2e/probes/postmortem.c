@@ -8,7 +8,7 @@
  *   postmortem spin CPU           busy loop pinned to CPU, at nice 19
  *   postmortem zombie             fork a child that exits unreaped; sleep forever
  *   postmortem vfork              vfork a child that sleeps: the parent waits in D state
- *   postmortem threads N          N sleeping threads
+ *   postmortem threads N          N sleeping threads; the first forks a sleeping child
  * Sentinels print "postmortem: KIND pid PID" once set up.
  */
 #define _GNU_SOURCE
@@ -153,7 +153,9 @@ static int stat_all(const char *out)
 
 static void *thread_sleep(void *arg)
 {
-	(void)arg;
+	/* The first thread forks: a child whose real_parent is a thread, not the leader. */
+	if (arg && fork() == 0)
+		forever();
 	forever();
 	return NULL;
 }
@@ -205,7 +207,7 @@ int main(int argc, char **argv)
 		int i;
 
 		for (i = 0; i < arg; i++)
-			if (pthread_create(&t, NULL, thread_sleep, NULL))
+			if (pthread_create(&t, NULL, thread_sleep, i ? NULL : &t))
 				return 1;
 		printf("postmortem: threads pid %d\n", getpid());
 		forever();

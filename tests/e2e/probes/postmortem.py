@@ -2,8 +2,9 @@
 
 setup: /dev/kmsg unthrottled, numbered marker lines written until the log ring has wrapped
 about three times (postmortem.c flood), then sentinel tasks in known states: sleeping (one
-pinned to CPU 1), stopped (SIGSTOP), zombie, D (a vfork parent), a threaded process, and busy
-loops pinned to CPU 0 and the last CPU. before: the guest's /proc/*/task/*/stat, then every
+pinned to CPU 1), stopped (SIGSTOP), zombie, D (a vfork parent), a threaded process (one of
+whose threads forked a child), and busy
+loops pinned to CPU 0 (two: one runs, one waits in the fair queue) and the last CPU. before: the guest's /proc/*/task/*/stat, then every
 /dev/kmsg record (just before the stop). after: both files fetched into the capture directory.
 check: every /dev/kmsg record still in the dump equals `btfwalk dmesg --json` (text, level,
 facility, timestamp in us, SUBSYSTEM/DEVICE); every task /proc listed matches `btfwalk ps
@@ -45,6 +46,7 @@ def setup(g, man):
     s["vfork"] = _pid(g, "postmortem vfork")
     s["threads"] = _pid(g, "postmortem threads 3")
     s["spin"] = {str(c): _pid(g, "postmortem spin %d" % c) for c in sorted({0, ncpu - 1})}
+    s["spin_queued"] = _pid(g, "postmortem spin 0")  # CPU 0 runs one, the other waits queued
     g.run("sleep 1")
     man["postmortem"] = s
 
@@ -148,10 +150,11 @@ def check_dmesg(ctx, dump, s):
         else:
             matched += 1
             markers += k["text"].startswith("btfwalk-marker")
+    gone = sum(1 for seq in kmsg if seq not in dumped)
     ctx.tap(not bad and matched >= 100 and markers > 0,
-            "%s: all %d /dev/kmsg records still in the dump match (%d markers, %d older ones overwritten): "
-            "text, level, facility, timestamp (us), SUBSYSTEM/DEVICE" % (
-                label, matched, markers, len(kmsg) - matched), "\n".join(bad[:20]))
+            "%s: all %d /dev/kmsg records still in the dump match (%d markers; %d read, %d of them "
+            "overwritten before the stop): text, level, facility, timestamp (us), SUBSYSTEM/DEVICE" % (
+                label, matched, markers, len(kmsg), gone), "\n".join(bad[:20]))
 
 
 def check_tasks(ctx, dump, s):
@@ -185,8 +188,10 @@ def check_tasks(ctx, dump, s):
             s["zombie_parent"]: "S"}
     sent.update({pid: "Z" for pid, t in proc.items() if t["ppid"] == s["zombie_parent"]})
     sent.update({pid: "S" for pid, t in proc.items() if t["tgid"] == s["threads"]})
-    sent.update({p: "R" for p in s["spin"].values()})
-    bad = []
+    # The child a thread (not the leader) forked: /proc's ppid is that thread's tgid.
+    sent.update({pid: "S" for pid, t in proc.items() if t["ppid"] == s["threads"] and t["tgid"] == pid})
+    sent.update({p: "R" for p in list(s["spin"].values()) + [s["spin_queued"]]})
+    bad = [] if len(sent) >= 14 else ["only %d sentinels found in /proc" % len(sent)]
     for pid, st in sorted(sent.items()):
         t, d = proc.get(pid), ps.get(pid)
         if not t or t["state"] != st:
@@ -198,11 +203,11 @@ def check_tasks(ctx, dump, s):
     pinned = ps.get(s["sleep_pinned"])
     if not pinned or pinned["cpu"] != 1:
         bad.append("the task pinned to CPU 1 shows CPU %s" % (pinned and pinned["cpu"]))
-    for cpu, pid in s["spin"].items():
+    for cpu, pid in list(s["spin"].items()) + [("0", s["spin_queued"])]:
         if not ps.get(pid) or ps[pid]["cpu"] != int(cpu):
             bad.append("spinner %d pinned to CPU %s shows CPU %s" % (pid, cpu, ps.get(pid, {}).get("cpu")))
     states = "".join(sorted(set(sent.values())))
-    ctx.tap(not bad and len(sent) >= 10, "%s: %d sentinel tasks in states %s: state and CPU as /proc "
+    ctx.tap(not bad, "%s: %d sentinel tasks in states %s: state and CPU as /proc "
             "says (pinned tasks on their CPU)" % (label, len(sent), states), "\n".join(bad[:20]))
 
     j, why = _run_json(ctx, ["runq", "--json"] + dump)
@@ -215,10 +220,15 @@ def check_tasks(ctx, dump, s):
             bad.append("no CPU %s in runq" % cpu)
             continue
         on = [rq[0]["curr"]["pid"]] + [t["pid"] for cls in rq[0]["queued"].values() for t in cls]
-        if pid not in on:
-            bad.append("spinner %d not current or queued on CPU %s: %s" % (pid, cpu, json.dumps(rq[0])[:400]))
-    ctx.tap(not bad, "%s: btfwalk runq: each busy loop (%s) is current or queued on its CPU" % (
-        ctx.label, ", ".join("pid %d on CPU %s" % (p, c) for c, p in s["spin"].items())), "\n".join(bad))
+        for p in [pid] + ([s["spin_queued"]] if cpu == "0" else []):
+            if p not in on:
+                bad.append("spinner %d not current or queued on CPU %s: %s" % (p, cpu, json.dumps(rq[0])[:400]))
+        if cpu == "0" and not {pid, s["spin_queued"]} & {t["pid"] for t in rq[0]["queued"].get("fair", [])}:
+            bad.append("neither spinner of CPU 0 is in its fair queue: %s" % json.dumps(rq[0])[:400])
+    ctx.tap(not bad, "%s: btfwalk runq: each busy loop (%s) is current or queued on its CPU, and "
+            "one of CPU 0's two is in its fair queue" % (ctx.label, ", ".join(
+                "pid %d on CPU %s" % (p, c) for c, p in list(s["spin"].items()) + [("0", s["spin_queued"])])),
+            "\n".join(bad))
 
 
 def check(ctx):
