@@ -239,6 +239,7 @@ int kb_mem_read(void *ctx, uint64_t paddr, void *buf, size_t len)
 #define KB_OFF_ONLINE_MASK 0x3508
 #define KB_OFF_PER_CPU_OFFSET 0x3510
 #define KB_OFF_PAGE_OFFSET_BASE 0x3600
+#define KB_OFF_INIT_TASK 0x4000
 #define KB_OFF_PRB 0x3700      /* prb: a pointer to printk_rb_static */
 #define KB_OFF_PRB_RING 0x3800 /* printk_rb_static */
 #define KB_OFF_BTF 0x10000
@@ -315,9 +316,66 @@ static void kb_build_printk_btf(struct kb_btf *b, const struct kb_ids *t)
 	kb_btf_ptr(b, rb); /* struct printk_ringbuffer *, as prb */
 }
 
+/* Tasks and run queues (offsets as KB_TASK_*, KB_RQ_* say); returns struct rq. */
+static uint32_t kb_build_tasks_btf(struct kb_btf *b, const struct kb_ids *t)
+{
+	uint32_t lh, plh, rbn, prbn, root, cached, ti, sig, psig, se, cfs, pcfs, ptask, c16;
+	uint32_t rq;
+
+	c16 = kb_btf_array(b, t->char_, t->int_, 16);
+	plh = kb_btf_ptr(b, b->nr + 2); /* the struct that follows: members use the pointer */
+	lh = kb_btf_struct(b, "list_head", 16, 2, false);
+	kb_btf_member(b, "next", plh, 0, 0);
+	kb_btf_member(b, "prev", plh, 64, 0);
+	prbn = kb_btf_ptr(b, b->nr + 2); /* the struct that follows: members use the pointer */
+	rbn = kb_btf_struct(b, "rb_node", 24, 3, false);
+	kb_btf_member(b, "__rb_parent_color", t->ulong, 0, 0);
+	kb_btf_member(b, "rb_right", prbn, 64, 0);
+	kb_btf_member(b, "rb_left", prbn, 128, 0);
+	root = kb_btf_struct(b, "rb_root", 8, 1, false);
+	kb_btf_member(b, "rb_node", prbn, 0, 0);
+	cached = kb_btf_struct(b, "rb_root_cached", 16, 2, false);
+	kb_btf_member(b, "rb_root", root, 0, 0);
+	kb_btf_member(b, "rb_leftmost", prbn, 64, 0);
+	ti = kb_btf_struct(b, "thread_info", 16, 2, false);
+	kb_btf_member(b, "flags", t->ulong, 0, 0);
+	kb_btf_member(b, "cpu", t->uint_, 64, 0);
+	sig = kb_btf_struct(b, "signal_struct", 24, 2, false);
+	kb_btf_member(b, "nr_threads", t->int_, 0, 0);
+	kb_btf_member(b, "thread_head", lh, 64, 0);
+	psig = kb_btf_ptr(b, sig);
+	cfs = kb_btf_struct(b, "cfs_rq", 24, 2, false);
+	kb_btf_member(b, "nr_running", t->uint_, 0, 0);
+	kb_btf_member(b, "tasks_timeline", cached, 64, 0);
+	pcfs = kb_btf_ptr(b, cfs);
+	se = kb_btf_struct(b, "sched_entity", 32, 2, false);
+	kb_btf_member(b, "run_node", rbn, 0, 0);
+	kb_btf_member(b, "my_q", pcfs, 24 * 8, 0);
+	ptask = kb_btf_ptr(b, b->nr + 2); /* the struct that follows: members use the pointer */
+	kb_btf_struct(b, "task_struct", KB_TASK_SIZE, 12, false);
+	kb_btf_member(b, "thread_info", ti, 0, 0);
+	kb_btf_member(b, "__state", t->uint_, KB_TASK_STATE * 8, 0);
+	kb_btf_member(b, "flags", t->uint_, KB_TASK_FLAGS * 8, 0);
+	kb_btf_member(b, "exit_state", t->int_, KB_TASK_EXIT_STATE * 8, 0);
+	kb_btf_member(b, "pid", t->int_, KB_TASK_PID * 8, 0);
+	kb_btf_member(b, "tgid", t->int_, KB_TASK_TGID * 8, 0);
+	kb_btf_member(b, "real_parent", ptask, KB_TASK_PARENT * 8, 0);
+	kb_btf_member(b, "signal", psig, KB_TASK_SIGNAL * 8, 0);
+	kb_btf_member(b, "tasks", lh, KB_TASK_TASKS * 8, 0);
+	kb_btf_member(b, "thread_node", lh, KB_TASK_THREAD_NODE * 8, 0);
+	kb_btf_member(b, "comm", c16, KB_TASK_COMM * 8, 0);
+	kb_btf_member(b, "se", se, KB_TASK_SE * 8, 0);
+	rq = kb_btf_struct(b, "rq", KB_RQ_SIZE, 4, false);
+	kb_btf_member(b, "nr_running", t->uint_, 0, 0);
+	kb_btf_member(b, "curr", ptask, KB_RQ_CURR * 8, 0);
+	kb_btf_member(b, "idle", ptask, KB_RQ_IDLE * 8, 0);
+	kb_btf_member(b, "cfs", cfs, KB_RQ_CFS * 8, 0);
+	return rq;
+}
+
 static void kb_build_btf(struct kb_btf *b, struct kb_ids *t, const struct kb_kernel_opts *o)
 {
-	uint32_t a64, arr, ptr, nm, str65, id;
+	uint32_t a64, arr, ptr, nm, str65, id, rq;
 
 	kb_btf_init(b);
 	t->int_ = kb_btf_int(b, "int", 4, 1);
@@ -399,8 +457,7 @@ static void kb_build_btf(struct kb_btf *b, struct kb_ids *t, const struct kb_ker
 	kb_btf_member(b, "ns_refcount", t->int_, 0, 0);
 	kb_btf_member(b, "name", id, 8 * 8, 0);
 
-	id = kb_btf_struct(b, "task_struct", 4, 1, false);
-	kb_btf_member(b, "pid", t->int_, 0, 0);
+	rq = kb_btf_var(b, "runqueues", kb_build_tasks_btf(b, t));
 
 	ptr = kb_btf_ptr(b, t->zone);
 	t->pcpu_thing = kb_btf_struct(b, "pcpu_thing", 16, 3, false);
@@ -408,8 +465,9 @@ static void kb_build_btf(struct kb_btf *b, struct kb_ids *t, const struct kb_ker
 	kb_btf_member(b, "zt", t->zone_type, 32, 0);
 	kb_btf_member(b, "zone", ptr, 64, 0);
 	id = kb_btf_var(b, "bw_test_pcpu", t->pcpu_thing);
-	kb_btf_datasec(b, ".data..percpu", 0x2000, 1);
+	kb_btf_datasec(b, ".data..percpu", 0x2000, 2);
 	kb_btf_secinfo(b, id, KB_PCPU_VAR, 16);
+	kb_btf_secinfo(b, rq, KB_PCPU_RQ, KB_RQ_SIZE);
 	kb_build_printk_btf(b, t);
 }
 
@@ -592,6 +650,8 @@ int kb_kernel_build(struct kb_kernel *kk, const struct kb_kernel_opts *o)
 	kb_put_u64(m, kk->prb_ring_pa + 16, KB_DM(kk->prb_infos_pa));
 	kb_put_u32(m, kk->prb_ring_pa + 48, KB_PRB_DATA_BITS);
 	kb_put_u64(m, kk->prb_ring_pa + 56, KB_DM(kk->prb_data_pa));
+	kk->init_task_pa = img + KB_OFF_INIT_TASK;
+	kk->init_task = KB_IMAGE_VADDR + KB_OFF_INIT_TASK;
 
 	{
 		const struct kb_sym syms[] = {
@@ -610,6 +670,8 @@ int kb_kernel_build(struct kb_kernel *kk, const struct kb_kernel_opts *o)
 			{"__per_cpu_start", 0, false},
 			{"bw_test_pcpu", KB_PCPU_VAR, false},
 			{"prb", KB_IMAGE_VADDR + KB_OFF_PRB, false},
+			{"init_task", KB_IMAGE_VADDR + KB_OFF_INIT_TASK, false},
+			{"runqueues", KB_PCPU_RQ, false},
 			{"printk_rb_static", KB_IMAGE_VADDR + KB_OFF_PRB_RING, false},
 		};
 

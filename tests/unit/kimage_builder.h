@@ -85,6 +85,30 @@ void kb_put_u32(struct kb_mem *m, uint64_t paddr, uint32_t v);
 #define KB_PRB_HEAD_ID 24
 #define KB_PRB_TAIL_ID 32
 
+/* Tasks and run queues: struct task_struct and struct rq in this layout; the builder places
+ * init_task (zeroed) in the image and runqueues (zeroed) in each CPU's per-CPU area at
+ * KB_PCPU_RQ; tests write the tasks, lists and trees. list_head: next 0, prev 8; rb_node:
+ * __rb_parent_color 0, rb_right 8, rb_left 16; rb_root_cached: rb_node 0, rb_leftmost 8;
+ * signal_struct.thread_head 8; cfs_rq.tasks_timeline 8; sched_entity: run_node 0, my_q 24. */
+#define KB_TASK_SIZE 256
+#define KB_TASK_CPU 8 /* thread_info.cpu */
+#define KB_TASK_STATE 16
+#define KB_TASK_FLAGS 20
+#define KB_TASK_EXIT_STATE 24
+#define KB_TASK_PID 28
+#define KB_TASK_TGID 32
+#define KB_TASK_PARENT 40
+#define KB_TASK_SIGNAL 48
+#define KB_TASK_TASKS 56
+#define KB_TASK_THREAD_NODE 72
+#define KB_TASK_COMM 88
+#define KB_TASK_SE 104
+#define KB_RQ_SIZE 48
+#define KB_RQ_CURR 8
+#define KB_RQ_IDLE 16
+#define KB_RQ_CFS 24
+#define KB_PCPU_RQ 0x200
+
 struct kb_kernel_opts {
 	int levels;		    /* 4 or 5 */
 	bool bad_size_zone;	    /* VMCOREINFO SIZE(zone) off by 8 */
@@ -110,6 +134,7 @@ struct kb_kernel {
 	uint64_t btf_pa, btf_len; /* where the BTF blob is */
 	uint64_t pgtables_pa;	  /* first byte of the page tables (after the BTF) */
 	uint64_t prb_ring_pa, prb_descs_pa, prb_infos_pa, prb_data_pa;
+	uint64_t init_task, init_task_pa;
 };
 
 int kb_kernel_build(struct kb_kernel *kk, const struct kb_kernel_opts *o);
