@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kimage_builder.h"
+#include "kimage_iter.h"
 
 /* ---- BTF writer ---- */
 
@@ -358,6 +359,7 @@ static void kb_build_btf(struct kb_btf *b, struct kb_ids *t, const struct kb_ker
 	id = kb_btf_var(b, "bw_test_pcpu", t->pcpu_thing);
 	kb_btf_datasec(b, ".data..percpu", 0x2000, 1);
 	kb_btf_secinfo(b, id, KB_PCPU_VAR, 16);
+	kb_iter_btf(b, t->int_, t->char_, t->ulong, t->uint_, o->xa_chunk_shift);
 }
 
 struct kb_sym {
@@ -527,6 +529,8 @@ int kb_kernel_build(struct kb_kernel *kk, const struct kb_kernel_opts *o)
 	kb_put(m, 0x800000 + KB_PGDAT_ZONES + KB_ZONE_SIZE + KB_ZONE_BITS,
 	       &(unsigned char){5 | (((unsigned)-3 & 31) << 3)}, 1);
 	kk->vmalloc_obj = KB_VMALLOC + 0x200000;
+	kk->containers_addr = KB_IMAGE_VADDR + KB_CONTAINERS_IMAGE_OFF;
+	kk->containers_pa = img + KB_CONTAINERS_IMAGE_OFF;
 
 	{
 		const struct kb_sym syms[] = {
@@ -544,6 +548,7 @@ int kb_kernel_build(struct kb_kernel *kk, const struct kb_kernel_opts *o)
 			{"__stop_BTF", KB_IMAGE_VADDR + KB_OFF_BTF + btf_len, false},
 			{"__per_cpu_start", 0, false},
 			{"bw_test_pcpu", KB_PCPU_VAR, false},
+			{"bw_test_containers", kk->containers_addr, true},
 		};
 
 		kb_write_texts(kk, o, syms, sizeof(syms) / sizeof(syms[0]));
