@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kimage_builder.h"
+#include "kimage_iter.h"
 
 /* ---- BTF writer ---- */
 
@@ -239,9 +240,9 @@ int kb_mem_read(void *ctx, uint64_t paddr, void *buf, size_t len)
 #define KB_OFF_ONLINE_MASK 0x3508
 #define KB_OFF_PER_CPU_OFFSET 0x3510
 #define KB_OFF_PAGE_OFFSET_BASE 0x3600
-#define KB_OFF_INIT_TASK 0x4000
-#define KB_OFF_PRB 0x3700      /* prb: a pointer to printk_rb_static */
-#define KB_OFF_PRB_RING 0x3800 /* printk_rb_static */
+#define KB_OFF_INIT_TASK 0x5000 /* after bw_test_containers (kimage_iter.h) */
+#define KB_OFF_PRB 0x3700	/* prb: a pointer to printk_rb_static */
+#define KB_OFF_PRB_RING 0x3800	/* printk_rb_static */
 #define KB_OFF_BTF 0x10000
 #define KB_OFF_PGTABLES 0x100000
 /* Per-CPU section offsets (zero-based, as x86-64 before 6.15). */
@@ -469,6 +470,7 @@ static void kb_build_btf(struct kb_btf *b, struct kb_ids *t, const struct kb_ker
 	kb_btf_secinfo(b, id, KB_PCPU_VAR, 16);
 	kb_btf_secinfo(b, rq, KB_PCPU_RQ, KB_RQ_SIZE);
 	kb_build_printk_btf(b, t);
+	kb_iter_btf(b, t->int_, t->char_, t->ulong, t->uint_, o->xa_chunk_shift);
 }
 
 struct kb_sym {
@@ -638,6 +640,8 @@ int kb_kernel_build(struct kb_kernel *kk, const struct kb_kernel_opts *o)
 	kb_put(m, 0x800000 + KB_PGDAT_ZONES + KB_ZONE_SIZE + KB_ZONE_BITS,
 	       &(unsigned char){5 | (((unsigned)-3 & 31) << 3)}, 1);
 	kk->vmalloc_obj = KB_VMALLOC + 0x200000;
+	kk->containers_addr = KB_IMAGE_VADDR + KB_CONTAINERS_IMAGE_OFF;
+	kk->containers_pa = img + KB_CONTAINERS_IMAGE_OFF;
 
 	/* An empty printk ring: its arrays in the direct map, records written by the tests. */
 	kk->prb_ring_pa = img + KB_OFF_PRB_RING;
@@ -673,6 +677,7 @@ int kb_kernel_build(struct kb_kernel *kk, const struct kb_kernel_opts *o)
 			{"init_task", KB_IMAGE_VADDR + KB_OFF_INIT_TASK, false},
 			{"runqueues", KB_PCPU_RQ, false},
 			{"printk_rb_static", KB_IMAGE_VADDR + KB_OFF_PRB_RING, false},
+			{"bw_test_containers", kk->containers_addr, true},
 		};
 
 		kb_write_texts(kk, o, syms, sizeof(syms) / sizeof(syms[0]));

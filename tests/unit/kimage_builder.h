@@ -116,6 +116,7 @@ struct kb_kernel_opts {
 	bool symbols_in_vmcoreinfo; /* every symbol as SYMBOL(); else only the usual ones */
 	bool no_numa_events;	    /* struct zone without vm_numa_event (as before 5.14) */
 	bool unmapped_kallsyms;	    /* SYMBOL(kallsyms_*) point at unmapped addresses */
+	int xa_chunk_shift;	    /* xa_node.slots has 1 << this entries (0: 64) */
 };
 
 struct kb_kernel {
@@ -135,6 +136,7 @@ struct kb_kernel {
 	uint64_t pgtables_pa;	  /* first byte of the page tables (after the BTF) */
 	uint64_t prb_ring_pa, prb_descs_pa, prb_infos_pa, prb_data_pa;
 	uint64_t init_task, init_task_pa;
+	uint64_t containers_addr, containers_pa; /* bw_test_containers (kimage_iter.h) */
 };
 
 int kb_kernel_build(struct kb_kernel *kk, const struct kb_kernel_opts *o);
