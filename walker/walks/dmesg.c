@@ -43,41 +43,36 @@ struct dm_bufs {
 
 static int dm_fields(const struct bw_kernel *k, struct dm_layout *l, struct bw_error *err)
 {
-	static const struct {
+	const struct {
 		const char *sname, *path;
-		size_t off; /* of the struct bw_field in dm_layout */
-		bool name;  /* a char array, not an integer */
+		struct bw_field *f;
+		bool name; /* a char array, not an integer */
 	} want[] = {
-		{"printk_ringbuffer", "desc_ring.count_bits",
-		 offsetof(struct dm_layout, count_bits), false},
-		{"printk_ringbuffer", "desc_ring.descs", offsetof(struct dm_layout, descs), false},
-		{"printk_ringbuffer", "desc_ring.infos", offsetof(struct dm_layout, infos), false},
-		{"printk_ringbuffer", "desc_ring.head_id", offsetof(struct dm_layout, head_id),
-		 false},
-		{"printk_ringbuffer", "desc_ring.tail_id", offsetof(struct dm_layout, tail_id),
-		 false},
-		{"printk_ringbuffer", "text_data_ring.size_bits",
-		 offsetof(struct dm_layout, size_bits), false},
-		{"printk_ringbuffer", "text_data_ring.data", offsetof(struct dm_layout, data),
-		 false},
-		{"prb_desc", "state_var", offsetof(struct dm_layout, state_var), false},
-		{"prb_desc", "text_blk_lpos.begin", offsetof(struct dm_layout, begin), false},
-		{"prb_desc", "text_blk_lpos.next", offsetof(struct dm_layout, next), false},
-		{"printk_info", "seq", offsetof(struct dm_layout, seq), false},
-		{"printk_info", "ts_nsec", offsetof(struct dm_layout, ts_nsec), false},
-		{"printk_info", "text_len", offsetof(struct dm_layout, text_len), false},
-		{"printk_info", "facility", offsetof(struct dm_layout, facility), false},
-		{"printk_info", "flags", offsetof(struct dm_layout, flags), false},
-		{"printk_info", "level", offsetof(struct dm_layout, level), false},
-		{"printk_info", "caller_id", offsetof(struct dm_layout, caller_id), false},
-		{"printk_info", "dev_info.subsystem", offsetof(struct dm_layout, subsystem), true},
-		{"printk_info", "dev_info.device", offsetof(struct dm_layout, device), true},
+		{"printk_ringbuffer", "desc_ring.count_bits", &l->count_bits, false},
+		{"printk_ringbuffer", "desc_ring.descs", &l->descs, false},
+		{"printk_ringbuffer", "desc_ring.infos", &l->infos, false},
+		{"printk_ringbuffer", "desc_ring.head_id", &l->head_id, false},
+		{"printk_ringbuffer", "desc_ring.tail_id", &l->tail_id, false},
+		{"printk_ringbuffer", "text_data_ring.size_bits", &l->size_bits, false},
+		{"printk_ringbuffer", "text_data_ring.data", &l->data, false},
+		{"prb_desc", "state_var", &l->state_var, false},
+		{"prb_desc", "text_blk_lpos.begin", &l->begin, false},
+		{"prb_desc", "text_blk_lpos.next", &l->next, false},
+		{"printk_info", "seq", &l->seq, false},
+		{"printk_info", "ts_nsec", &l->ts_nsec, false},
+		{"printk_info", "text_len", &l->text_len, false},
+		{"printk_info", "facility", &l->facility, false},
+		{"printk_info", "flags", &l->flags, false},
+		{"printk_info", "level", &l->level, false},
+		{"printk_info", "caller_id", &l->caller_id, false},
+		{"printk_info", "dev_info.subsystem", &l->subsystem, true},
+		{"printk_info", "dev_info.device", &l->device, true},
 	};
 	size_t i;
 	int ret;
 
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		struct bw_field *f = (struct bw_field *)((char *)l + want[i].off);
+		struct bw_field *f = want[i].f;
 
 		ret = bw_walk_field(k, want[i].sname, want[i].path, f, err);
 		if (ret)
