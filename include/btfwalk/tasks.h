@@ -6,7 +6,7 @@
  * "swapper/N", idle = true), then every process on init_task.tasks (init_task itself is CPU 0's
  * idle task) and, for each, its threads: signal->thread_head through task_struct.thread_node
  * where the BTF has them (6.1+), else the leader's thread_group ring. Per task:
- * - pid, tgid; ppid = real_parent->tgid (what /proc/PID/stat shows; 0 for pid 0 tasks' own);
+ * - pid, tgid; ppid = real_parent->tgid (what /proc/PID/stat shows; 0 for the idle tasks);
  * - state: the letter of /proc/PID/stat (fs/proc/array.c task_state_array[task_state_index()]):
  *   (__state, or state before 5.14, | exit_state) & TASK_REPORT, with TASK_IDLE reported as
  *   'I', frozen and rtlock waits as 'D', then its highest bit picks "RSDTtXZPI";
@@ -71,7 +71,8 @@ struct bw_runq_cpu {
 	bool has_class[BW_SCHED_NR]; /* the BTF has this class's queue */
 };
 
-/* Per online CPU: begin(cpu) once, then queued(cpu, class, task) per queued task. */
+/* Per online CPU: cpu(ctx, rq) once, then queued(ctx, rq, class, task) for each queued task,
+ * class by class. Either may be NULL; a non-zero return stops the walk (which returns 0). */
 struct bw_runq_fns {
 	int (*cpu)(void *ctx, const struct bw_runq_cpu *rq);
 	int (*queued)(void *ctx, const struct bw_runq_cpu *rq, enum bw_sched_class c,

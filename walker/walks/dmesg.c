@@ -100,7 +100,7 @@ static int dm_fields(const struct bw_kernel *k, struct dm_layout *l, struct bw_e
 static int dm_ring(const struct bw_kernel *k, struct dm_layout *l, struct bw_printk_summary *sum,
 		   struct bw_error *err)
 {
-	unsigned char buf[BW_WALK_MAX_STRUCT > 4096 ? 4096 : BW_WALK_MAX_STRUCT];
+	unsigned char buf[4096];
 	uint64_t prb, ptr, stat, cbits, sbits;
 	int ret;
 
