@@ -238,3 +238,11 @@ def check(ctx):
     dump = ctx.man["forms"]["elf"]["args"]
     check_dmesg(ctx, dump, s)
     check_tasks(ctx, dump, s)
+    forms = sorted(ctx.man["forms"])
+    diff = []
+    for verb in ("dmesg", "ps", "runq"):
+        outs = {f: ctx.btfwalk([verb, "--json"] + ctx.man["forms"][f]["args"], ctx.cwd) for f in forms}
+        if len({o for o in outs.values()}) != 1:
+            diff.append("%s: %s" % (verb, {f: (o[0], len(o[1]), o[2][:200]) for f, o in outs.items()}))
+    ctx.tap(not diff, "%s: btfwalk dmesg, ps and runq print the same from every form of the capture (%s)" % (
+        ctx.label, ", ".join(forms)), "\n".join(diff))
