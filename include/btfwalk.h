@@ -12,5 +12,7 @@
 #include "btfwalk/domains.h"
 #include "btfwalk/scx.h"
 #include "btfwalk/sched.h"
+#include "btfwalk/printk.h"
+#include "btfwalk/tasks.h"
 
 #endif

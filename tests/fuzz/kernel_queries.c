@@ -101,6 +101,53 @@ static void query_scx(const struct bw_kernel *k)
 	bw_kernel_scx_free(k, s);
 }
 
+static int check_record(void *ctx, const struct bw_printk_record *r)
+{
+	(void)ctx;
+	FUZZ_ASSERT(r->level <= 7 && r->text && r->text[r->text_len] == '\0');
+	FUZZ_ASSERT(r->subsystem && r->device && (!r->lost || !r->text_len));
+	return 0;
+}
+
+static int check_task(void *ctx, const struct bw_task *t)
+{
+	(void)ctx;
+	FUZZ_ASSERT(t->state && strchr("RSDTtXZPI", t->state) &&
+		    strlen(t->comm) <= BW_TASK_COMM_MAX);
+	return 0;
+}
+
+static int check_rq(void *ctx, const struct bw_runq_cpu *rq)
+{
+	return check_task(ctx, &rq->curr);
+}
+
+static int check_queued(void *ctx, const struct bw_runq_cpu *rq, enum bw_sched_class c,
+			const struct bw_task *t)
+{
+	(void)rq;
+	FUZZ_ASSERT((unsigned)c < BW_SCHED_NR);
+	return check_task(ctx, t);
+}
+
+/* dmesg, ps, runq: answer or fail cleanly on whatever the image holds. */
+static void query_postmortem(const struct bw_kernel *k)
+{
+	struct bw_runq_fns fns = {check_rq, check_queued, NULL};
+	struct bw_error err;
+	int rc;
+
+	rc = bw_kernel_printk(k, check_record, NULL, NULL, &err);
+	if (rc)
+		fuzz_check_error(rc, &err);
+	rc = bw_kernel_tasks(k, check_task, NULL, &err);
+	if (rc)
+		fuzz_check_error(rc, &err);
+	rc = bw_kernel_runqueues(k, &fns, &err);
+	if (rc)
+		fuzz_check_error(rc, &err);
+}
+
 void fuzz_query_kernel(const struct bw_kernel *k)
 {
 	struct bw_kernel_info info;
@@ -139,6 +186,7 @@ void fuzz_query_kernel(const struct bw_kernel *k)
 	query_numa(k);
 	query_domains(k);
 	query_scx(k);
+	query_postmortem(k);
 }
 
 void fuzz_open_and_query(const struct bw_mem *mem, const struct bw_kernel_opts *opts)

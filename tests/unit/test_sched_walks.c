@@ -195,6 +195,7 @@ static void fixture_open(struct fixture *f, enum variant v)
 	memset(f, 0, sizeof(*f));
 	f->v = v;
 	o.extra_btf = add_types;
+	o.own_runqueues = true;
 	o.extra_ctx = &f->v;
 	o.extra_sym_names = v == V_OLD_SCX ? old_sym_names : sym_names;
 	o.extra_sym_addrs = v == V_OLD_SCX ? old_sym_addrs : sym_addrs;

@@ -10,6 +10,9 @@ static void usage(FILE *out)
 	fputs("usage: btfwalk btf dump [FILE]\n"
 	      "       btfwalk btf offsetof [--btf FILE] [--json] TYPE MEMBER_PATH\n"
 	      "       btfwalk btf sizeof [--btf FILE] [--json] TYPE\n"
+	      "       btfwalk dmesg [--btf FILE] [--symbols FILE] [--raw | --json] DUMP...\n"
+	      "       btfwalk ps [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
+	      "       btfwalk runq [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
 	      "       btfwalk info [--btf FILE] [--symbols FILE] DUMP...\n"
 	      "       btfwalk numa [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
 	      "       btfwalk domains [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
@@ -40,6 +43,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "btf"))
 		return cli_btf(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "dmesg"))
+		return cli_dmesg(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "ps") || !strcmp(argv[1], "runq"))
+		return cli_tasks(argc - 1, argv + 1);
 	if (cli_walk_verb(argv[1]))
 		return cli_walk(argc - 1, argv + 1);
 	fprintf(stderr, "btfwalk: unknown command '%s'\n", argv[1]);
