@@ -2,9 +2,17 @@
 #ifndef BTFWALK_CLI_H
 #define BTFWALK_CLI_H
 
+#include <stddef.h>
+
 /* argv[0] is the verb group ("btf") or the verb ("info", "numa", "read"). Exit status. */
 int cli_btf(int argc, char **argv);
 int cli_walk(int argc, char **argv);
+
+struct bw_mem;
+struct bw_error;
+/* Open --qemu SOCKET when qemu is set, else the files; prints the error. */
+int cli_open_source(const char *verb, const char *qemu, const char *const *files, size_t nfiles,
+		    struct bw_mem **mem, struct bw_error *err);
 
 /* Print s to stdout as a JSON string, quotes included. */
 void cli_json_string(const char *s);
