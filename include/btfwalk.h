@@ -9,5 +9,6 @@
 #include "btfwalk/btf.h"
 #include "btfwalk/mem.h"
 #include "btfwalk/kernel.h"
+#include "btfwalk/watch.h"
 
 #endif

@@ -2,11 +2,16 @@
 #ifndef BTFWALK_CLI_H
 #define BTFWALK_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* argv[0] is the verb group ("btf") or the verb ("info", "numa", "read"). Exit status. */
 int cli_btf(int argc, char **argv);
 int cli_walk(int argc, char **argv);
+int cli_watch(int argc, char **argv);
+
+/* PATH, or PATH@PHYSADDR where PATH is a file: a dump, not an expression. */
+bool cli_is_dump(const char *arg);
 
 struct bw_mem;
 struct bw_error;

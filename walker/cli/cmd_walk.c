@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "btfwalk.h"
 #include "cli.h"
 
@@ -35,28 +34,6 @@ static int walk_usage(const char *verb)
 			"[--no-crosscheck]%s {DUMP... | --qemu QMP_SOCKET}\n",
 			verb, strcmp(verb, "numa") ? "" : " [--json]");
 	return 2;
-}
-
-static bool walk_is_file(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* PATH, or PATH@PHYSADDR where PATH is a file: a dump, not an expression. */
-static bool walk_is_dump(const char *arg)
-{
-	const char *at = strrchr(arg, '@');
-	char path[4096];
-
-	if (walk_is_file(arg))
-		return true;
-	if (!at || (size_t)(at - arg) >= sizeof(path))
-		return false;
-	memcpy(path, arg, (size_t)(at - arg));
-	path[at - arg] = '\0';
-	return walk_is_file(path);
 }
 
 static int walk_parse(int argc, char **argv, struct walk_args *a)
@@ -93,7 +70,7 @@ static int walk_parse(int argc, char **argv, struct walk_args *a)
 			fprintf(stderr, "btfwalk %s: unknown option '%s'\n", a->verb, arg);
 			return walk_usage(a->verb);
 		} else if (strcmp(a->verb, "read") ||
-			   (!a->qemu && !after_dashes && !a->nexprs && walk_is_dump(arg))) {
+			   (!a->qemu && !after_dashes && !a->nexprs && cli_is_dump(arg))) {
 			if (a->ndumps == WALK_MAX_ARGS)
 				return walk_usage(a->verb);
 			a->dumps[a->ndumps++] = arg;

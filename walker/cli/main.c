@@ -13,9 +13,16 @@ static void usage(FILE *out)
 	      "       btfwalk info [--btf FILE] [--symbols FILE] DUMP...\n"
 	      "       btfwalk numa [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
 	      "       btfwalk read [--btf FILE] [--symbols FILE] DUMP... -- EXPR...\n"
+	      "       btfwalk watch [--interval MS] [--count N | --duration S] [--json] [--numa] "
+	      "[--rq]\n"
+	      "                     [--stall N] DUMP... [--] [[--counter] EXPR...]\n"
 	      "       btfwalk --version\n"
 	      "FILE defaults to /sys/kernel/btf/vmlinux; '-' reads stdin.\n"
-	      "DUMP is PATH (raw or ELF core, from content) or PATH@PHYSADDR (one raw file of several).\n",
+	      "DUMP is PATH (raw or ELF core, from content) or PATH@PHYSADDR (one raw file of "
+	      "several);\n"
+	      "info, numa, read and watch take --qemu QMP_SOCKET instead, to read a running QEMU.\n"
+	      "watch exits 0 after --count/--duration, 3 when the guest goes away, 130 on "
+	      "SIGINT/SIGTERM.\n",
 	      out);
 }
 
@@ -35,6 +42,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "btf"))
 		return cli_btf(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "watch"))
+		return cli_watch(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "info") || !strcmp(argv[1], "numa") || !strcmp(argv[1], "read"))
 		return cli_walk(argc - 1, argv + 1);
 	fprintf(stderr, "btfwalk: unknown command '%s'\n", argv[1]);
