@@ -298,6 +298,7 @@ class Guest:
                 logf.flush()
                 with self.lock:
                     self.out += chunk.replace(b"\r", b"")
+                    self.arrivals.append((time.monotonic(), len(self.out)))
                     self.lock.notify_all()
         with self.lock:
             self.lock.notify_all()
@@ -318,6 +319,14 @@ class Guest:
                 if left <= 0:
                     return None
                 self.lock.wait(min(left, 0.5))
+
+    def arrival(self, offset):
+        """Host CLOCK_MONOTONIC time at which console byte offset arrived."""
+        with self.lock:
+            for t, end in self.arrivals:
+                if end > offset:
+                    return t
+        return None
 
     def tail(self, n=1500):
         return bytes(self.out[-n:]).decode(errors="replace")
@@ -345,6 +354,7 @@ class Guest:
             if os.path.exists(self.node_path(n)):
                 os.unlink(self.node_path(n))
         self.out = bytearray()
+        self.arrivals = []  # (time.monotonic() of a console chunk, len(self.out) after it)
         with open(os.path.join(self.workdir, "qemu.cmdline"), "w") as f:
             f.write(" ".join(self.command()) + "\n")
         self.stderr = open(os.path.join(self.workdir, "qemu.stderr"), "wb")

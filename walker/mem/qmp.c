@@ -254,8 +254,8 @@ int bw_qmp_reply(const char *line, size_t len, enum bw_qmp_kind *kind, char *tex
 	if (p)
 		p = qmp_ws(p, end);
 	if (!p || p != end)
-		return bw_fail(err, BW_EFORMAT, "QMP reply is not a JSON object: %.60s",
-			       len ? line : "(empty)");
+		return bw_fail(err, BW_EFORMAT, "QMP reply is not a JSON object: %.*s",
+			       len ? (int)(len < 60 ? len : 60) : 7, len ? line : "(empty)");
 	if (c.too_long)
 		return bw_fail(err, BW_ELIMIT, "QMP reply string longer than %zu bytes", cap - 1);
 	if (c.kind == BW_QMP_OTHER)

@@ -205,10 +205,17 @@ static int watch_add_runqueues(struct bw_watch *w, struct bw_error *err)
 			ret = watch_add_expr(w, name, expr, f == 0, err);
 			if (ret)
 				return ret;
-			/* The slot needs its own copy of the generated expression. */
-			w->slots[w->nvals - 1].expr = w->names[w->nvals - 1];
-			if (w->slots[w->nvals - 1].kind == WATCH_DYNAMIC)
-				return bw_fail(err, BW_ENOENT, "%s: not readable yet", expr);
+			/* A dynamic slot evaluates the expression each sample: give it a copy. */
+			if (w->slots[w->nvals - 1].kind == WATCH_DYNAMIC) {
+				size_t n = strlen(expr) + 1;
+				char *copy = bw_alloc(w->alloc, n);
+
+				if (!copy)
+					return bw_fail(err, BW_ENOMEM, "out of memory");
+				memcpy(copy, expr, n);
+				w->slots[w->nvals - 1].expr = copy;
+				w->slots[w->nvals - 1].owned = true;
+			}
 		}
 	}
 	return 0;
@@ -244,8 +251,11 @@ void watch_uncompile(struct bw_watch *w)
 
 	for (i = 0; i < w->nchecks; i++)
 		bw_free(w->alloc, w->checks[i].snap);
-	for (i = 0; i < w->nvals; i++)
+	for (i = 0; i < w->nvals; i++) {
 		bw_free(w->alloc, w->names[i]);
+		if (w->slots[i].owned)
+			bw_free(w->alloc, (char *)w->slots[i].expr);
+	}
 	if (w->has_plan)
 		bw_numa_plan_free(w->k, &w->plan);
 	bw_free(w->alloc, w->node_read_end);

@@ -23,6 +23,7 @@ enum watch_slot_kind {
 struct watch_slot {
 	enum watch_slot_kind kind;
 	const char *expr;
+	bool owned; /* expr is the watch's own copy */
 	struct bw_scalar sc;
 	uint32_t read;	     /* STATIC */
 	uint32_t node, item; /* NUMA */
