@@ -37,6 +37,7 @@ BTFWALK = os.environ.get("BTFWALK") or os.path.join(ROOT, "build", "btfwalk")
 COMBOS = os.environ.get("LIVE_COMBOS", "trixie-bpo-l5").split()
 RATE_TOLERANCE = 0.15
 EDGE_MARGIN = 0.25  # s: console latency allowance around a phase edge
+SPIN_SETTLE = 0.5  # s
 PHASES = (2, 4, 2, 48)  # quiet s, traffic s, quiet s, pages per 10 ms
 
 
@@ -132,7 +133,7 @@ def run_guest(tag, paging, mode, cache, initrd):
             proc.kill()
             rc = proc.wait()
         edges = parse_edges(g, start)
-        rate_m = re.search(rb"numa_phases: traffic rate node1 numa_hit=([\d.]+)/s", bytes(g.out), start)
+        rate_m = re.compile(rb"numa_phases: traffic rate node1 numa_hit=([\d.]+)/s").search(bytes(g.out), start)
     except G.GuestError as e:
         tap(False, "%s: guest and watch ran" % label, e)
         if proc and proc.poll() is None:
@@ -198,7 +199,9 @@ def check(label, mode, hz, samples, stderr, rc, edges, rate_m, t_stop, t_cont, t
     else:
         tap(False, "%s: traffic rate" % label, "%d samples in the traffic phase, HZ %s" % (len(inside), hz))
 
-    run = samples_between(samples, edges[("quiet1", "start")]["host_t"], edges[("quiet2", "end")]["host_t"])
+    # The spinner starts with the first phase; give it SPIN_SETTLE to be running on its CPU.
+    run = samples_between(samples, edges[("quiet1", "start")]["host_t"] + SPIN_SETTLE,
+                          edges[("quiet2", "end")]["host_t"])
     busy = "rq.cpu3.clock"
     still = [a["sample"] for a, b in zip(run, run[1:]) if b["values"][busy] <= a["values"][busy]]
     tap(len(run) >= 20 and not still,
