@@ -91,9 +91,10 @@ int bw_mem_open_mapped(const struct bw_mem_mapping *maps, size_t nmaps,
  * Errors: BW_EIO naming the socket (connect, a reply later than BW_QMP_TIMEOUT_MS, a closed
  * connection); BW_EFORMAT for a reply that is not what QMP sends (the replies are hostile input:
  * lines are capped at BW_QMP_MAX_REPLY bytes, ranges at BW_QMP_MAX_RANGES); BW_ENOENT when
- * mtree shows no RAM; BW_EPERM-like refusals from the host come back from the first read as
- * BW_EIO saying why (another user's process, /proc/sys/kernel/yama/ptrace_scope, missing
- * CAP_SYS_PTRACE) and which setting allows it; a QEMU that exited is BW_EGONE.
+ * mtree shows no RAM. The host's refusal to let this process read QEMU's memory comes with the
+ * first read, as BW_EIO saying why (EPERM: another user's process, the value of
+ * /proc/sys/kernel/yama/ptrace_scope, no CAP_SYS_PTRACE) and which setting allows it; a read
+ * after QEMU exited is BW_EGONE. A guest's RAM added or removed after opening is not seen.
  */
 #define BW_QMP_MAX_REPLY (1u << 20) /* bytes of one QMP reply line */
 #define BW_QMP_MAX_RANGES 256	    /* RAM ranges taken from info mtree -f */
