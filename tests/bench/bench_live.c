@@ -53,11 +53,16 @@ static int cmp_double(const void *a, const void *b)
 }
 
 static const struct bw_watch_expr ten[] = {
-	{"runqueues@cpu0.nr_running", false}, {"runqueues@cpu1.nr_running", false},
-	{"runqueues@cpu2.nr_running", false}, {"runqueues@cpu3.nr_running", false},
-	{"runqueues@cpu0.clock", true},	      {"runqueues@cpu1.clock", true},
-	{"runqueues@cpu2.clock", true},	      {"runqueues@cpu3.clock", true},
-	{"jiffies_64", true},		      {"vm_node_stat[0].counter", true},
+	{"runqueues@cpu0.nr_running", false},
+	{"runqueues@cpu1.nr_running", false},
+	{"runqueues@cpu2.nr_running", false},
+	{"runqueues@cpu3.nr_running", false},
+	{"runqueues@cpu0.clock", true},
+	{"runqueues@cpu1.clock", true},
+	{"runqueues@cpu2.clock", true},
+	{"runqueues@cpu3.clock", true},
+	{"jiffies_64", true},
+	{"vm_node_stat[0].counter", true},
 };
 
 /* Microseconds per sample of a query (best of 3 runs of n samples). */
@@ -132,7 +137,8 @@ int main(int argc, char **argv)
 	struct bw_error err;
 	struct bw_mem *mem;
 	struct bw_kernel *k;
-	double open_ms[5], attach_ms[5], open_cpu_ms[5], map_open_ms = 0, numa_map, ten_map, numa_qemu, ten_qemu, cli_files, cli_qemu;
+	double open_ms[5], attach_ms[5], open_cpu_ms[5], map_open_ms = 0, numa_map, ten_map,
+							 numa_qemu, ten_qemu, cli_files, cli_qemu;
 	char *cli_argv[16];
 	int i, nmaps = argc - 3;
 
@@ -210,7 +216,8 @@ int main(int argc, char **argv)
 	cli_qemu = cli_run(cli_argv, 5);
 
 	printf("\n%-44s %12s %10s\n", "", "cost", "target");
-	printf("%-44s %9.1f ms %10s\n", "attach + open over QMP (best of 5)", open_ms[0], "<= 50 ms");
+	printf("%-44s %9.1f ms %10s\n", "attach + open over QMP (best of 5)", open_ms[0],
+	       "<= 50 ms");
 	printf("%-44s %9.1f ms\n", "attach + open over QMP (median of 5)", open_ms[2]);
 	printf("%-44s %9.1f ms\n", "  of which QMP attach (best of 5)", attach_ms[0]);
 	printf("%-44s %9.1f ms\n", "  CPU time of this process (best of 5)", open_cpu_ms[0]);

@@ -171,7 +171,7 @@ static const char *qmp_object(const char *p, const char *end, qmp_member_fn fn, 
 	if (p < end && *p == '}')
 		return p + 1;
 	for (;;) {
-		const char *key = p, *kend = qmp_string(p, end, NULL, 0, NULL);
+		const char *key = qmp_ws(p, end), *kend = qmp_string(key, end, NULL, 0, NULL);
 
 		if (!kend)
 			return NULL;
