@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Live guests: `btfwalk watch --json --numa --rq` against running 2-node QEMU guests (TCG).
 
-For each combo (LIVE_COMBOS, default "trixie-bpo-l5") two guests boot, one at a time: one whose
+For each combo (LIVE_COMBOS, default "trixie-bpo-l5") two guests (LIVE_MODES, default "files qmp")
+boot, one at a time: one whose
 node RAM is memory-backend-file (watched through the files) and one with plain anonymous RAM
 (memory-backend-ram), attached by QMP. While the watch samples every 100 ms, the guest runs
 tests/e2e/probes/numa_phases (quiet 2 s, traffic 4 s at 48 pages per 10 ms bound to node 1,
-quiet 2 s) which logs its own numastat and CLOCK_MONOTONIC at each phase edge, and the rate it
-measured. Then QMP stop, 1 s, cont, 1 s; then QMP quit (QMP guest: the watch must exit 3 saying
+quiet 3 s) which logs its own numastat and CLOCK_MONOTONIC at each phase edge, and the rate it
+measured; QMP stop for 1.2 s in the second quiet phase; then QMP quit (QMP guest: the watch must exit 3 saying
 the guest went away) or SIGINT (file guest: exit 130). Checks, all against the guest's own reads:
   - every sample has every value (no errors), and every counter is non-decreasing;
   - in each quiet phase, every sample taken between the guest's two numastat reads lies between
@@ -16,8 +17,10 @@ the guest went away) or SIGINT (file guest: exit 130). Checks, all against the g
     the jiffies_64 delta read in the same samples (HZ from the kernel's config). Under TCG the
     host's clock and the guest's drift apart (and the guest's stops while paused), so a host-time
     rate is printed for information only;
-  - the spinning CPU's rq.clock advances on every sample while the phases run;
+  - the spinning CPU's rq.clock advances on every sample while the phases run (pause excepted);
   - while paused, samples go on without errors and jiffies_64 stands still; after cont it moves;
+  - the stall flag: while paused, the spinning CPU (work queued, clock standing) is flagged once
+    --stall samples have passed; no CPU is flagged while the guest runs;
   - the watch ends with the documented exit code and message.
 """
 import json
@@ -35,10 +38,13 @@ import guest as G  # noqa: E402
 ROOT = G.ROOT
 BTFWALK = os.environ.get("BTFWALK") or os.path.join(ROOT, "build", "btfwalk")
 COMBOS = os.environ.get("LIVE_COMBOS", "trixie-bpo-l5").split()
+MODES = os.environ.get("LIVE_MODES", "files qmp").split()
 RATE_TOLERANCE = 0.15
 EDGE_MARGIN = 0.25  # s: console latency allowance around a phase edge
 SPIN_SETTLE = 0.5  # s
-PHASES = (2, 4, 2, 48)  # quiet s, traffic s, quiet s, pages per 10 ms
+PHASES = (2, 4, 3, 48)
+PAUSE = 1.2  # s of QMP stop, in the second quiet phase
+STALL = 3  # --stall: samples  # quiet s, traffic s, quiet s, pages per 10 ms
 
 
 def tap(ok, desc, detail=None):
@@ -98,7 +104,7 @@ def run_guest(tag, paging, mode, cache, initrd):
             src = ["%s@0x%x" % (g.node_path(n), g.node_base(n)) for n in range(g.nodes)]
         else:
             src = ["--qemu", g.watch_qmp_path()]
-        cmd = [BTFWALK, "watch", "--json", "--interval", "100", "--numa", "--rq"] + src + [
+        cmd = [BTFWALK, "watch", "--json", "--interval", "100", "--numa", "--rq", "--stall", str(STALL)] + src + [
             "--counter", "jiffies_64"]
         t_attach = time.monotonic()
         with open(out_path, "w") as out, open(err_path, "w") as err:
@@ -110,14 +116,17 @@ def run_guest(tag, paging, mode, cache, initrd):
         note("%s: first sample %.0f ms after starting the CLI" % (label, (time.monotonic() - t_attach) * 1e3))
         start = len(g.out)
         g.run("(numa_phases %d %d %d %d &)" % PHASES)
-        if not g.wait_for(rb"numa_phases: done\n", 180, start):
-            raise G.GuestError("numa_phases did not finish")
-        time.sleep(0.5)
+        # Pause the VM in the second quiet phase, while the spinner still runs.
+        if not g.wait_for(rb"numa_phases: quiet2 start", 180, start):
+            raise G.GuestError("numa_phases did not reach its second quiet phase")
+        time.sleep(0.3)
         t_stop = time.monotonic()
         g.qmp.cmd("stop")
-        time.sleep(1.0)
+        time.sleep(PAUSE)
         t_cont = time.monotonic()
         g.qmp.cmd("cont")
+        if not g.wait_for(rb"numa_phases: done\n", 180, start):
+            raise G.GuestError("numa_phases did not finish")
         time.sleep(1.0)
         t_end = time.monotonic()
         if mode == "qmp":
@@ -200,8 +209,8 @@ def check(label, mode, hz, samples, stderr, rc, edges, rate_m, t_stop, t_cont, t
         tap(False, "%s: traffic rate" % label, "%d samples in the traffic phase, HZ %s" % (len(inside), hz))
 
     # The spinner starts with the first phase; give it SPIN_SETTLE to be running on its CPU.
-    run = samples_between(samples, edges[("quiet1", "start")]["host_t"] + SPIN_SETTLE,
-                          edges[("quiet2", "end")]["host_t"])
+    run = [s for s in samples_between(samples, edges[("quiet1", "start")]["host_t"] + SPIN_SETTLE,
+                                      edges[("quiet2", "end")]["host_t"]) if not t_stop <= s["t"] <= t_cont + 0.3]
     busy = "rq.cpu3.clock"
     still = [a["sample"] for a, b in zip(run, run[1:]) if b["values"][busy] <= a["values"][busy]]
     tap(len(run) >= 20 and not still,
@@ -214,6 +223,14 @@ def check(label, mode, hz, samples, stderr, rc, edges, rate_m, t_stop, t_cont, t
         and after[-1]["values"]["jiffies_64"] > max(jif),
         "%s: paused (QMP stop): %d samples, jiffies_64 still; resumed: %d samples, it moves on" % (
             label, len(paused), len(after)), "jiffies while paused: %s" % sorted(jif)[:5])
+    # While paused, the spinner's runqueue has work and a clock that stands still: a stall.
+    late = [s for s in paused if s["t"] >= t_stop + EDGE_MARGIN + (STALL + 1) * 0.1]
+    before = samples_between(samples, t_stop - 1.0, t_stop - 0.05)
+    tap(late and all(3 in s["stalled"] and s["values"]["rq.cpu3.nr_running"] > 0 for s in late)
+        and before and not any(s["stalled"] for s in before)
+        and not any(s["stalled"] for s in samples_between(samples, t_cont + 0.5, edges[("quiet2", "end")]["host_t"])),
+        "%s: stall flag: CPU 3 (busy) flagged after %d paused samples, no CPU flagged while running" % (label, STALL),
+        [(s["sample"], s["stalled"]) for s in paused + before])
 
     if mode == "qmp":
         tap(rc == 3 and "the guest went away" in stderr,
@@ -238,7 +255,7 @@ def main():
         if not os.path.exists(os.path.join(kdir, "vmlinuz")):
             tap(False, "%s: kernel in %s (make kernels)" % (combo, kdir))
             continue
-        for mode in ("files", "qmp"):
+        for mode in MODES:
             run_guest(tag, paging, mode, cache, initrd)
 
 
