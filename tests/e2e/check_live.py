@@ -213,8 +213,10 @@ def check(label, mode, hz, samples, stderr, rc, edges, rate_m, t_stop, t_cont, t
                                       edges[("quiet2", "end")]["host_t"]) if not t_stop <= s["t"] <= t_cont + 0.3]
     busy = "rq.cpu3.clock"
     still = [a["sample"] for a, b in zip(run, run[1:]) if b["values"][busy] <= a["values"][busy]]
-    tap(len(run) >= 20 and not still,
-        "%s: the spinning CPU's %s advanced on each of %d samples" % (label, busy, len(run)), still[:10])
+    idle = [s["sample"] for s in run if s["values"]["rq.cpu3.nr_running"] < 1]
+    tap(len(run) >= 20 and not still and not idle,
+        "%s: the spinning CPU 3 has work queued and its %s advanced on each of %d samples" % (label, busy, len(run)),
+        "clock still at %s; nr_running 0 at %s" % (still[:10], idle[:10]))
 
     paused = samples_between(samples, t_stop + EDGE_MARGIN, t_cont - EDGE_MARGIN)
     after = samples_between(samples, t_cont + EDGE_MARGIN, t_end)
