@@ -102,11 +102,6 @@ int bw_mem_open_mapped(const struct bw_mem_mapping *maps, size_t nmaps,
 int bw_mem_open_qemu(const char *qmp_path, const struct bw_allocator *alloc, struct bw_mem **out,
 		     struct bw_error *err);
 
-/*
- * The pid of the process serving a live source (bw_mem_open_qemu), 0 for other sources.
- */
-int bw_mem_pid(const struct bw_mem *mem);
-
 /* Read len bytes at physical address paddr; BW_EFAULT names the first absent address. */
 int bw_mem_read(const struct bw_mem *mem, uint64_t paddr, void *buf, size_t len,
 		struct bw_error *err);

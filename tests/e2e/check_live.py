@@ -210,7 +210,8 @@ def check(label, mode, hz, samples, stderr, rc, edges, rate_m, t_stop, t_cont, t
 
     # The spinner starts with the first phase; give it SPIN_SETTLE to be running on its CPU.
     run = [s for s in samples_between(samples, edges[("quiet1", "start")]["host_t"] + SPIN_SETTLE,
-                                      edges[("quiet2", "end")]["host_t"]) if not t_stop <= s["t"] <= t_cont + 0.3]
+                                      edges[("quiet2", "end")]["host_t"] - EDGE_MARGIN)
+           if not t_stop <= s["t"] <= t_cont + 0.3]
     busy = "rq.cpu3.clock"
     still = [a["sample"] for a, b in zip(run, run[1:]) if b["values"][busy] <= a["values"][busy]]
     idle = [s["sample"] for s in run if s["values"]["rq.cpu3.nr_running"] < 1]

@@ -12,7 +12,6 @@ struct bw_mem_live_ops {
 	int (*read)(void *ctx, uint64_t paddr, void *buf, size_t len, struct bw_error *err);
 	/* Every piece lies within one present range. */
 	int (*readv)(void *ctx, const struct bw_mem_iov *iov, size_t n, struct bw_error *err);
-	int (*pid)(const void *ctx);
 	void (*close)(const struct bw_allocator *alloc, void *ctx);
 };
 

@@ -138,11 +138,6 @@ static int procmem_read(void *ctx, uint64_t paddr, void *buf, size_t len, struct
 	return procmem_readv(ctx, &iov, 1, err);
 }
 
-static int procmem_pid(const void *ctx)
-{
-	return ((const struct procmem *)ctx)->pid;
-}
-
 static void procmem_close(const struct bw_allocator *alloc, void *ctx)
 {
 	struct procmem *pm = ctx;
@@ -154,7 +149,6 @@ static void procmem_close(const struct bw_allocator *alloc, void *ctx)
 static const struct bw_mem_live_ops procmem_ops = {
 	procmem_read,
 	procmem_readv,
-	procmem_pid,
 	procmem_close,
 };
 

@@ -33,8 +33,3 @@ int bw_mem_readv(const struct bw_mem *mem, const struct bw_mem_iov *iov, size_t 
 	}
 	return 0;
 }
-
-int bw_mem_pid(const struct bw_mem *mem)
-{
-	return mem && mem->live ? mem->live->pid(mem->ctx) : 0;
-}
