@@ -554,7 +554,7 @@ int bw_qmp_open(struct bw_qmp *q, const char *path, const struct bw_allocator *a
 	if (q->fd < 0)
 		return bw_fail(err, BW_EIO, "%s: socket: %s", path, strerror(errno));
 	if (connect(q->fd, (struct sockaddr *)&sa, sizeof(sa)))
-		return bw_fail(err, errno == ECONNREFUSED || errno == ENOENT ? BW_EGONE : BW_EIO,
+		return bw_fail(err, errno == ECONNREFUSED ? BW_EGONE : BW_EIO,
 			       "%s: connect: %s (is QEMU running with -qmp unix:%s,server=on?)",
 			       path, strerror(errno), path);
 	if (getsockopt(q->fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) || cred.pid <= 0)
