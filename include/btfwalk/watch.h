@@ -70,7 +70,9 @@ struct bw_watch_value {
 /*
  * Take a sample at time_ns (the caller's monotonic clock, in nanoseconds). 0 when the sample
  * was taken (some values may still have failed: see each value's ok); BW_EGONE when the
- * source went away (QEMU exited); BW_EMISMATCH when page_offset_base changed.
+ * source went away (QEMU exited); BW_EMISMATCH when page_offset_base changed (open the kernel
+ * again). When a recompile (the online mask or __per_cpu_offset[] changed) fails, that error,
+ * and the next sample compiles again: a later sample may succeed.
  */
 int bw_watch_sample(struct bw_watch *w, uint64_t time_ns, struct bw_error *err);
 

@@ -201,18 +201,12 @@ static void watch_print_json(const struct bw_watch *w, uint64_t seq, uint64_t t)
 	printf("]}\n");
 }
 
-static void watch_print_table(const struct bw_watch *w, uint64_t seq, uint64_t t0, uint64_t t)
+static void watch_print_table(const struct bw_watch *w, uint64_t t0, uint64_t t)
 {
 	const struct bw_watch_value *v;
 	const struct bw_watch_cpu *c;
 	size_t n = bw_watch_values(w, &v), nc = bw_watch_cpus(w, &c), i;
 
-	if (seq == 0) {
-		printf("%10s", "time");
-		for (i = 0; i < n; i++)
-			printf("  %s", v[i].name);
-		printf("\n");
-	}
 	printf("%10.3f", (double)(t - t0) / 1e9);
 	for (i = 0; i < n; i++) {
 		if (!v[i].ok)
@@ -248,6 +242,15 @@ static int watch_loop(struct bw_watch *w, const struct watch_args *a)
 	uint64_t t0 = watch_now(), next = t0, seq;
 	struct bw_error err;
 
+	if (!a->json) {
+		const struct bw_watch_value *v;
+		size_t n = bw_watch_values(w, &v), i;
+
+		printf("%10s", "time");
+		for (i = 0; i < n; i++)
+			printf("  %s", v[i].name);
+		printf("\n");
+	}
 	for (seq = 0; !a->count || seq < a->count; seq++) {
 		uint64_t t;
 
@@ -266,13 +269,26 @@ static int watch_loop(struct bw_watch *w, const struct watch_args *a)
 					(unsigned long long)seq, err.msg);
 				return WATCH_EXIT_GONE;
 			}
-			fprintf(stderr, "btfwalk watch: %s\n", err.msg);
-			return 1;
-		}
-		if (a->json)
+			if (err.code == BW_EMISMATCH) {
+				fprintf(stderr, "btfwalk watch: %s\n", err.msg);
+				return 1;
+			}
+			/* This sample only: a kernel changing its layout (booting) may settle. */
+			if (a->json) {
+				printf("{\"sample\": %llu, \"t\": %llu.%09llu, \"error\": ",
+				       (unsigned long long)seq,
+				       (unsigned long long)(t / 1000000000ull),
+				       (unsigned long long)(t % 1000000000ull));
+				cli_json_string(err.msg);
+				printf("}\n");
+			} else {
+				fprintf(stderr, "btfwalk watch: sample %llu: %s\n",
+					(unsigned long long)seq, err.msg);
+			}
+		} else if (a->json)
 			watch_print_json(w, seq, t);
 		else
-			watch_print_table(w, seq, t0, t);
+			watch_print_table(w, t0, t);
 		if (fflush(stdout)) {
 			fprintf(stderr, "btfwalk watch: error writing output\n");
 			return 1;

@@ -249,8 +249,10 @@ void watch_uncompile(struct bw_watch *w)
 {
 	size_t i;
 
-	for (i = 0; i < w->nchecks; i++)
+	for (i = 0; i < w->nchecks; i++) {
 		bw_free(w->alloc, w->checks[i].snap);
+		w->checks[i].snap = NULL;
+	}
 	for (i = 0; i < w->nvals; i++) {
 		bw_free(w->alloc, w->names[i]);
 		if (w->slots[i].owned)

@@ -35,6 +35,7 @@ int bw_watch_open(const struct bw_kernel *k, const struct bw_watch_opts *opts,
 		bw_watch_close(w);
 		return ret;
 	}
+	w->compiled = true;
 	*out = w;
 	return 0;
 }
@@ -102,6 +103,7 @@ static int watch_recompile(struct bw_watch *w, struct bw_error *err)
 	}
 	watch_uncompile(w);
 	ret = watch_compile(w, err);
+	w->compiled = !ret;
 	for (i = 0; !ret && i < w->nvals; i++)
 		for (j = 0; j < n; j++)
 			if (names[j] && !strcmp(names[j], w->names[i])) {
@@ -187,6 +189,11 @@ int bw_watch_sample(struct bw_watch *w, uint64_t time_ns, struct bw_error *err)
 		err = &local;
 	if (!w)
 		return bw_fail(err, BW_EINVAL, "bw_watch_sample: NULL watch");
+	if (!w->compiled) {
+		ret = watch_recompile(w, err);
+		if (ret)
+			return bw_kernel_prefix(err, "compiling the query again");
+	}
 	ret = bw_mem_readv(w->k->mem, w->iovs, w->niovs, &one);
 	if (ret == -BW_EGONE)
 		return bw_fail(err, BW_EGONE, "%s", one.msg);
@@ -196,13 +203,13 @@ int bw_watch_sample(struct bw_watch *w, uint64_t time_ns, struct bw_error *err)
 		if (ret)
 			return ret;
 		if (changed) {
+			/* The online mask or a per-CPU base moved (a booting kernel): compile again. */
 			ret = watch_recompile(w, err);
-			if (!ret)
-				ret = bw_mem_readv(w->k->mem, w->iovs, w->niovs, &one);
+			if (ret)
+				return bw_kernel_prefix(err, "compiling the query again");
+			ret = bw_mem_readv(w->k->mem, w->iovs, w->niovs, &one);
 			if (ret == -BW_EGONE)
 				return bw_fail(err, BW_EGONE, "%s", one.msg);
-			if (ret && w->nvals == 0)
-				return ret;
 			batch_ok = !ret;
 		}
 	}

@@ -70,6 +70,7 @@ struct bw_watch {
 	struct bw_watch_cpu *cpus;
 	uint32_t ncpus;
 
+	bool compiled; /* false after a recompile failed: the next sample compiles again */
 	uint64_t prev_ns;
 	bool has_prev;
 	struct bw_watch_stats stats;
