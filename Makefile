@@ -31,8 +31,8 @@ Q := @
 endif
 ALL_CFLAGS := $(WARN) -Iinclude -Ibtf -Iwalker $(CFLAGS)
 
-# walker/ is layered: cli -> walks -> expr -> kernel -> mem, and everything -> btf.
-WALKER_LAYERS := mem kernel expr walks
+# walker/ is layered: cli -> watch -> walks -> expr -> kernel -> mem, and everything -> btf.
+WALKER_LAYERS := mem kernel expr walks watch
 LIB_SRC := $(sort $(wildcard btf/*.c $(WALKER_LAYERS:%=walker/%/*.c)))
 CLI_SRC := $(sort $(wildcard walker/cli/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -14,5 +14,6 @@
 #include "btfwalk/sched.h"
 #include "btfwalk/printk.h"
 #include "btfwalk/tasks.h"
+#include "btfwalk/watch.h"
 
 #endif

@@ -34,6 +34,7 @@ enum bw_errcode {
 	BW_ELIMIT = 7,	  /* a resource cap was hit (sizes, counts, depths: see each header) */
 	BW_EMISMATCH = 8, /* the BTF or symbols do not belong to the dumped kernel */
 	BW_ENOTSUP = 9,	  /* valid input that btfwalk does not handle (e.g. a kernel without NUMA) */
+	BW_EGONE = 10,	  /* a live source went away (QEMU exited, its connection closed) */
 };
 
 #define BW_ERRMSG_MAX 256

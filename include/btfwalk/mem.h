@@ -62,9 +62,64 @@ int bw_mem_open_callback(const struct bw_mem_range *ranges, size_t nranges, bw_m
 
 void bw_mem_close(struct bw_mem *mem);
 
+/*
+ * Caller-held mappings of guest RAM (zero copy): a harness that is its own VMM, or one that maps
+ * a guest's memory-backend-files itself. Each mapping is [start, start + size) of guest physical
+ * memory at addr in this process; reads are memcpy from it, so every read sees the guest's
+ * current bytes. The caller keeps every mapping valid until bw_mem_close and answers for it: a
+ * file-backed mapping whose file shrinks raises SIGBUS in the reading thread (open such files by
+ * path with bw_mem_open instead, which reads with pread and turns a short file into an error).
+ * Overlapping mappings are BW_EFORMAT; a NULL addr with a non-zero size is BW_EINVAL.
+ */
+struct bw_mem_mapping {
+	uint64_t start; /* guest physical address */
+	uint64_t size;	/* bytes */
+	const void *addr;
+};
+int bw_mem_open_mapped(const struct bw_mem_mapping *maps, size_t nmaps,
+		       const struct bw_allocator *alloc, struct bw_mem **out, struct bw_error *err);
+
+/*
+ * A running QEMU, by its QMP socket (any QEMU: no special memory setup in the VM). Opening
+ * connects to the socket (unix stream), reads the greeting, sends qmp_capabilities, asks
+ * "info mtree -f" (human-monitor-command) for the RAM ranges of the guest's "memory" address
+ * space and "gpa2hva" for where each range starts in QEMU, and takes QEMU's pid from the
+ * socket's peer credentials (SO_PEERCRED). Reads then copy from the QEMU process with
+ * process_vm_readv(2), batched by bw_mem_readv: every read sees the guest's current bytes,
+ * running or paused. The socket stays open (and QEMU accepts one QMP client per -qmp socket at a
+ * time, so another client waits until bw_mem_close).
+ * Errors: BW_EIO naming the socket (connect, a reply later than BW_QMP_TIMEOUT_MS, a closed
+ * connection); BW_EFORMAT for a reply that is not what QMP sends (the replies are hostile input:
+ * lines are capped at BW_QMP_MAX_REPLY bytes, ranges at BW_QMP_MAX_RANGES); BW_ENOENT when
+ * mtree shows no RAM. The host's refusal to let this process read QEMU's memory comes with the
+ * first read, as BW_EIO saying why (EPERM: another user's process, the value of
+ * /proc/sys/kernel/yama/ptrace_scope, no CAP_SYS_PTRACE) and which setting allows it; a read
+ * after QEMU exited is BW_EGONE. A guest's RAM added or removed after opening is not seen.
+ */
+#define BW_QMP_MAX_REPLY (1u << 20) /* bytes of one QMP reply line */
+#define BW_QMP_MAX_RANGES 256	    /* RAM ranges taken from info mtree -f */
+#define BW_QMP_TIMEOUT_MS 10000	    /* per QMP reply */
+int bw_mem_open_qemu(const char *qmp_path, const struct bw_allocator *alloc, struct bw_mem **out,
+		     struct bw_error *err);
+
 /* Read len bytes at physical address paddr; BW_EFAULT names the first absent address. */
 int bw_mem_read(const struct bw_mem *mem, uint64_t paddr, void *buf, size_t len,
 		struct bw_error *err);
+
+/*
+ * Several reads at once: one process_vm_readv(2) call per BW_MEM_READV_BATCH pieces on a QEMU
+ * source, plain reads otherwise. 0 when every read succeeded; else the error of the first that
+ * failed (BW_EFAULT naming its address, BW_EGONE when the source went away), and the contents
+ * of every buffer are unspecified: read the pieces one by one to tell which failed.
+ */
+#define BW_MEM_READV_BATCH 1024
+struct bw_mem_iov {
+	uint64_t paddr;
+	void *buf;
+	size_t len;
+};
+int bw_mem_readv(const struct bw_mem *mem, const struct bw_mem_iov *iov, size_t n,
+		 struct bw_error *err);
 
 /* The present ranges, sorted by address. Returns the count (stores at most max). */
 size_t bw_mem_ranges(const struct bw_mem *mem, struct bw_mem_range *out, size_t max);

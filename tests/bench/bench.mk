@@ -11,3 +11,14 @@ $(BENCH): tests/bench/bench.c $(STATIC_LIB) $(HEADERS)
 
 bench: deps $(BENCH)
 	tests/bench/run.sh $(BENCH) $(BENCH_ROUNDS)
+
+# The live part: sampling a running 7.3 guest (tests/bench/live.py boots it).
+BENCH_LIVE := $(BUILD)/bench/bench_live
+$(BENCH_LIVE): tests/bench/bench_live.c $(STATIC_LIB) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(STATIC_LIB) $(LDFLAGS)
+
+.PHONY: bench-live
+bench-live: $(BENCH_LIVE) $(CLI) $(E2E_INITRD)
+	python3 tests/bench/live.py $(BENCH_LIVE) $(CLI) | tee $(BUILD)/bench/live-results.txt
+bench: bench-live

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# walker/ is layered: cli -> walks -> expr -> kernel -> mem, and everything -> btf. From the
+# walker/ is layered: cli -> watch -> walks -> expr -> kernel -> mem, and everything -> btf. From the
 # objects make built, every call that crosses files must point down (or stay in its layer):
 # nm's undefined symbols of each object against the defining object's layer.
 set -u
@@ -8,7 +8,8 @@ B=${BUILD:-build}
 rank() {
 	case $1 in
 	"$B"/btf/*) echo 0 ;; "$B"/walker/mem/*) echo 1 ;; "$B"/walker/kernel/*) echo 2 ;;
-	"$B"/walker/expr/*) echo 3 ;; "$B"/walker/walks/*) echo 4 ;; "$B"/walker/cli/*) echo 5 ;;
+	"$B"/walker/expr/*) echo 3 ;; "$B"/walker/walks/*) echo 4 ;; "$B"/walker/watch/*) echo 5 ;;
+	"$B"/walker/cli/*) echo 6 ;;
 	*) echo "?" ;;
 	esac
 }
@@ -36,7 +37,7 @@ for o in $objs; do
 	done
 done
 if [ $bad -eq 0 ] && [ $unknown -eq 0 ] && [ $calls -gt 0 ]; then
-	echo "ok - layering: $calls cross-file calls in the library and CLI all point down (cli -> walks -> expr -> kernel -> mem -> btf)"
+	echo "ok - layering: $calls cross-file calls in the library and CLI all point down (cli -> watch -> walks -> expr -> kernel -> mem -> btf)"
 else
 	echo "not ok - layering: a call points up, an object is in no layer, or no calls were seen"
 fi

@@ -5,7 +5,8 @@
 #   make kernels         Debian kernels into $BTFWALK_CACHE/kernels/<tag>/
 E2E_INITRD := build/e2e/initramfs.cpio.gz
 
-$(E2E_INITRD): tests/e2e/numa_traffic.c tests/e2e/blobpages.c tests/e2e/init tests/e2e/mkinitramfs.sh
+$(E2E_INITRD): tests/e2e/numa_traffic.c tests/e2e/blobpages.c tests/e2e/init tests/e2e/mkinitramfs.sh \
+	$(wildcard tests/e2e/probes/*.c)
 	tests/e2e/mkinitramfs.sh $@
 
 CHECK_DEPS += $(E2E_INITRD)

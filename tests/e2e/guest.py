@@ -196,7 +196,7 @@ class Guest:
     """One QEMU guest: 2 NUMA nodes, each node's RAM a shared memory-backend-file."""
 
     def __init__(self, kernel_dir, initrd, workdir, paging="l5", cpus=2, node_mb=256, nodes=2,
-                 accel="tcg", boot_timeout=90, traffic_mib=8):
+                 accel="tcg", boot_timeout=90, traffic_mib=8, file_ram=True, watch_qmp=False):
         self.kernel_dir = kernel_dir
         self.initrd = initrd
         self.workdir = workdir
@@ -207,6 +207,11 @@ class Guest:
         self.accel = accel
         self.boot_timeout = boot_timeout
         self.traffic_mib = traffic_mib
+        # False: each node's RAM is anonymous QEMU memory (memory-backend-ram), reachable from
+        # the host only through the QEMU process (QMP + process_vm_readv).
+        self.file_ram = file_ram
+        # A second QMP socket (watch_qmp_path) for a client beside the harness's own.
+        self.watch_qmp = watch_qmp
         self.proc = None
         self.qmp = None
         self.out = bytearray()
@@ -218,6 +223,9 @@ class Guest:
 
     def node_base(self, n):
         return n * self.node_mb << 20
+
+    def watch_qmp_path(self):
+        return os.path.join(self.workdir, "qmp-watch.sock")
 
     def fw_cfg_module(self):
         p = os.path.join(self.kernel_dir, "modules", "qemu_fw_cfg.ko")
@@ -255,8 +263,12 @@ class Guest:
             first = n * per
             last = self.cpus - 1 if n == self.nodes - 1 else first + per - 1
             cpus = str(first) if first == last else "%d-%d" % (first, last)
-            cmd += ["-object", "memory-backend-file,id=ram-node%d,size=%dM,mem-path=%s,share=on"
-                    % (n, self.node_mb, self.node_path(n)),
+            if self.file_ram:
+                backend = "memory-backend-file,id=ram-node%d,size=%dM,mem-path=%s,share=on" % (
+                    n, self.node_mb, self.node_path(n))
+            else:
+                backend = "memory-backend-ram,id=ram-node%d,size=%dM" % (n, self.node_mb)
+            cmd += ["-object", backend,
                     "-numa", "node,nodeid=%d,cpus=%s,memdev=ram-node%d" % (n, cpus, n)]
         append = ("console=ttyS0 quiet panic=-1 lpj=10000000 init_on_alloc=0 "
                   "btfwalk.traffic_mib=%d" % self.traffic_mib)
@@ -270,6 +282,7 @@ class Guest:
             cmd += ["-device", "vmcoreinfo"]
         cmd += ["-display", "none", "-nodefaults", "-no-reboot", "-serial", "stdio",
                 "-qmp", "unix:%s,server=on,wait=off" % os.path.join(self.workdir, "qmp.sock"),
+                *(["-qmp", "unix:%s,server=on,wait=off" % self.watch_qmp_path()] if self.watch_qmp else []),
                 "-kernel", os.path.join(self.kernel_dir, "vmlinuz"), "-initrd", self.initrd_path(),
                 "-append", append]
         return cmd
@@ -288,6 +301,7 @@ class Guest:
                 logf.flush()
                 with self.lock:
                     self.out += chunk.replace(b"\r", b"")
+                    self.arrivals.append((time.monotonic(), len(self.out)))
                     self.lock.notify_all()
         with self.lock:
             self.lock.notify_all()
@@ -308,6 +322,14 @@ class Guest:
                 if left <= 0:
                     return None
                 self.lock.wait(min(left, 0.5))
+
+    def arrival(self, offset):
+        """Host CLOCK_MONOTONIC time at which console byte offset arrived."""
+        with self.lock:
+            for t, end in self.arrivals:
+                if end > offset:
+                    return t
+        return None
 
     def tail(self, n=1500):
         return bytes(self.out[-n:]).decode(errors="replace")
@@ -335,6 +357,7 @@ class Guest:
             if os.path.exists(self.node_path(n)):
                 os.unlink(self.node_path(n))
         self.out = bytearray()
+        self.arrivals = []  # (time.monotonic() of a console chunk, len(self.out) after it)
         with open(os.path.join(self.workdir, "qemu.cmdline"), "w") as f:
             f.write(" ".join(self.command()) + "\n")
         self.stderr = open(os.path.join(self.workdir, "qemu.stderr"), "wb")

@@ -27,7 +27,7 @@ FUZZ_FIXTURE_BLOBS := $(wildcard fixtures/btf/*)
 .PHONY: fuzz-build fuzz-all fuzz-seeds fuzz-check-build
 fuzz-build: $(FUZZ_BINS) fuzz-seeds
 fuzz-seeds: $(FUZZ_BUILD)/seeds/.done $(FUZZ_BUILD)/seeds/walker/kimage.bin \
-	$(FUZZ_BUILD)/seeds/elfcore/qemu-one-load.core
+	$(FUZZ_BUILD)/seeds/elfcore/qemu-one-load.core $(FUZZ_BUILD)/seeds/live/.done
 
 # The library and the helpers get coverage instrumentation; only the targets get libFuzzer's main.
 $(FUZZ_BUILD)/%.o: %.c $(HEADERS) $(wildcard tests/fuzz/*.h)
@@ -72,6 +72,12 @@ $(FUZZ_BUILD)/seeds/walker/kimage.bin: $(FUZZ_BUILD)/make_kimage $(FUZZ_BUILD)/s
 	# 16 ranges, no hole (the walk succeeds); and the BTF's last bytes in a hole.
 	$(FUZZ_BUILD)/make_kimage $(@D)/kimage-ranges.bin 5 0
 	$(FUZZ_BUILD)/make_kimage $(@D)/kimage-hole.bin 5 0x8000
+
+# Live memory: the walker's kernel images, and QMP replies as QEMU writes them.
+$(FUZZ_BUILD)/seeds/live/.done: $(FUZZ_BUILD)/seeds/walker/kimage.bin fixtures/seeds/qmp/*
+	@mkdir -p $(@D)
+	cp $(FUZZ_BUILD)/seeds/walker/kimage*.bin fixtures/seeds/qmp/* $(@D)/
+	@touch $@
 
 # ELF cores wrapping the same image (QEMU and kdump forms, holes, PN_XNUM), and the image raw.
 $(FUZZ_BUILD)/seeds/elfcore/qemu-one-load.core: fixtures/seeds/make_elfcore.py \

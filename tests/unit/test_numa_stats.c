@@ -112,7 +112,7 @@ static void test_numa_unreadable_node(void **state)
 	struct bw_numa_stats *st = NULL;
 	struct bw_error err = {0};
 	struct numa_fixture f;
-	const char *want = "node_data[2]->node_zones[1].vm_numa_event[0]: reading ";
+	const char *want = "node_data[2]->node_zones[1].vm_numa_event: reading ";
 
 	(void)state;
 	numa_open(&f, &o);

@@ -10,6 +10,14 @@ int cli_btf(int argc, char **argv);
 int cli_walk(int argc, char **argv);
 /* info, read, and the built-in walks (numa, stat, domains, ...). */
 bool cli_walk_verb(const char *verb);
+int cli_watch(int argc, char **argv);
+
+/* PATH, or PATH@PHYSADDR where PATH is a file: a dump, not an expression. */
+bool cli_is_dump(const char *arg);
+
+/* Open --qemu SOCKET when qemu is set, else the files; prints the error. */
+int cli_open_source(const char *verb, const char *qemu, const char *const *files, size_t nfiles,
+		    struct bw_mem **mem, struct bw_error *err);
 
 /* Print a built-in walk of k (verb: which, for files that print several) as a table or as JSON,
  * errors to stderr. Exit status. */

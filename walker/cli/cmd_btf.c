@@ -63,8 +63,8 @@ static int cmd_btf_read_stdin(void **out, size_t *len)
 
 static int cmd_btf_open(const char *path, const struct bw_btf *base, struct cmd_btf_src *src)
 {
-	struct bw_btf_opts opts = { .base = base };
-	struct bw_error err = { 0 };
+	struct bw_btf_opts opts = {.base = base};
+	struct bw_error err = {0};
 	size_t len;
 	int ret;
 
@@ -152,7 +152,7 @@ static int cmd_btf_write_stdout(void *ctx, const char *text, size_t len)
 static int cmd_btf_dump(struct cmd_btf_opts *o)
 {
 	struct cmd_btf_src base, btf;
-	struct bw_error err = { 0 };
+	struct bw_error err = {0};
 	int ret;
 
 	if (o->nargs > 1) {
@@ -181,12 +181,11 @@ static int cmd_btf_dump(struct cmd_btf_opts *o)
 static int cmd_btf_find_type(const struct bw_btf *btf, struct cmd_btf_opts *o, char *label,
 			     size_t label_len, uint32_t *id)
 {
-	static const int bare[] = { BW_KIND_STRUCT, BW_KIND_UNION, BW_KIND_TYPEDEF,
-				    BW_KIND_ENUM,   BW_KIND_ENUM64, BW_KIND_INT,
-				    BW_KIND_FLOAT,  BW_KIND_UNKN };
-	static const int kinds_struct[] = { BW_KIND_STRUCT, -1 };
-	static const int kinds_union[] = { BW_KIND_UNION, -1 };
-	static const int kinds_enum[] = { BW_KIND_ENUM, BW_KIND_ENUM64, -1 };
+	static const int bare[] = {BW_KIND_STRUCT, BW_KIND_UNION, BW_KIND_TYPEDEF, BW_KIND_ENUM,
+				   BW_KIND_ENUM64, BW_KIND_INT,	  BW_KIND_FLOAT,   BW_KIND_UNKN};
+	static const int kinds_struct[] = {BW_KIND_STRUCT, -1};
+	static const int kinds_union[] = {BW_KIND_UNION, -1};
+	static const int kinds_enum[] = {BW_KIND_ENUM, BW_KIND_ENUM64, -1};
 	const int *kinds = bare;
 	const char *word = o->args[0], *name = word;
 	size_t i, used = 1, n = sizeof(bare) / sizeof(bare[0]);
@@ -229,7 +228,7 @@ static int cmd_btf_find_type(const struct bw_btf *btf, struct cmd_btf_opts *o, c
 static int cmd_btf_query(struct cmd_btf_opts *o, bool offsetof_cmd)
 {
 	struct cmd_btf_src base, btf;
-	struct bw_error err = { 0 };
+	struct bw_error err = {0};
 	struct bw_member_loc loc;
 	char label[600];
 	uint64_t size = 0;
@@ -272,8 +271,9 @@ static int cmd_btf_query(struct cmd_btf_opts *o, bool offsetof_cmd)
 	} else if (!offsetof_cmd) {
 		printf("%llu\n", (unsigned long long)size);
 	} else if (loc.bitfield_size) {
-		printf("%llu bit_offset=%llu bitfield_size=%u\n", (unsigned long long)loc.byte_offset,
-		       (unsigned long long)loc.bit_offset, loc.bitfield_size);
+		printf("%llu bit_offset=%llu bitfield_size=%u\n",
+		       (unsigned long long)loc.byte_offset, (unsigned long long)loc.bit_offset,
+		       loc.bitfield_size);
 	} else {
 		printf("%llu\n", (unsigned long long)loc.byte_offset);
 	}

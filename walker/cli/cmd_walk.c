@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "btfwalk.h"
 #include "cli.h"
 
@@ -16,6 +15,7 @@
 struct walk_args {
 	const char *verb;
 	struct bw_kernel_opts opts;
+	const char *qemu; /* --qemu QMP_SOCKET */
 	bool json;
 	const char *dumps[WALK_MAX_ARGS];
 	size_t ndumps;
@@ -27,35 +27,13 @@ static int walk_usage(const char *verb)
 {
 	if (!strcmp(verb, "read"))
 		fprintf(stderr, "usage: btfwalk read [--btf FILE] [--symbols FILE] [--cr3 ADDR] "
-				"[--no-crosscheck] [--json] DUMP... [--] EXPR...\n");
+				"[--no-crosscheck] [--json] {DUMP... | --qemu QMP_SOCKET} [--] EXPR...\n");
 	else
 		fprintf(stderr,
 			"usage: btfwalk %s [--btf FILE] [--symbols FILE] [--cr3 ADDR] "
-			"[--no-crosscheck]%s DUMP...\n",
+			"[--no-crosscheck]%s {DUMP... | --qemu QMP_SOCKET}\n",
 			verb, strcmp(verb, "info") ? " [--json]" : "");
 	return 2;
-}
-
-static bool walk_is_file(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* PATH, or PATH@PHYSADDR where PATH is a file: a dump, not an expression. */
-static bool walk_is_dump(const char *arg)
-{
-	const char *at = strrchr(arg, '@');
-	char path[4096];
-
-	if (walk_is_file(arg))
-		return true;
-	if (!at || (size_t)(at - arg) >= sizeof(path))
-		return false;
-	memcpy(path, arg, (size_t)(at - arg));
-	path[at - arg] = '\0';
-	return walk_is_file(path);
 }
 
 static int walk_parse(int argc, char **argv, struct walk_args *a)
@@ -72,6 +50,8 @@ static int walk_parse(int argc, char **argv, struct walk_args *a)
 			after_dashes = true;
 		} else if (!after_dashes && !strcmp(arg, "--btf") && has_value) {
 			a->opts.btf_path = argv[++i];
+		} else if (!after_dashes && !strcmp(arg, "--qemu") && has_value) {
+			a->qemu = argv[++i];
 		} else if (!after_dashes && !strcmp(arg, "--symbols") && has_value) {
 			a->opts.symbols_path = argv[++i];
 		} else if (!after_dashes && !strcmp(arg, "--cr3") && has_value) {
@@ -90,7 +70,7 @@ static int walk_parse(int argc, char **argv, struct walk_args *a)
 			fprintf(stderr, "btfwalk %s: unknown option '%s'\n", a->verb, arg);
 			return walk_usage(a->verb);
 		} else if (strcmp(a->verb, "read") ||
-			   (!after_dashes && !a->nexprs && walk_is_dump(arg))) {
+			   (!a->qemu && !after_dashes && !a->nexprs && cli_is_dump(arg))) {
 			if (a->ndumps == WALK_MAX_ARGS)
 				return walk_usage(a->verb);
 			a->dumps[a->ndumps++] = arg;
@@ -100,8 +80,10 @@ static int walk_parse(int argc, char **argv, struct walk_args *a)
 			a->exprs[a->nexprs++] = arg;
 		}
 	}
-	if (!a->ndumps) {
-		fprintf(stderr, "btfwalk %s: no dump file given\n", a->verb);
+	if (!a->ndumps == !a->qemu) {
+		fprintf(stderr, "btfwalk %s: %s\n", a->verb,
+			a->qemu ? "--qemu reads a running QEMU: give no dump file with it"
+				: "no dump file given");
 		return walk_usage(a->verb);
 	}
 	if (!strcmp(a->verb, "read") && !a->nexprs) {
@@ -386,10 +368,8 @@ int cli_walk(int argc, char **argv)
 	if (ret)
 		return ret;
 	walk = walk_verb_find(a.verb);
-	if (bw_mem_open(a.dumps, a.ndumps, NULL, &mem, &err)) {
-		fprintf(stderr, "btfwalk %s: %s\n", a.verb, err.msg);
-		return 1;
-	}
+	if (cli_open_source(a.verb, a.qemu, a.dumps, a.ndumps, &mem, &err))
+		return err.code == BW_EGONE ? 3 : 1;
 	if (bw_kernel_open(mem, &a.opts, &k, &err)) {
 		fprintf(stderr, "btfwalk %s: %s\n", a.verb, err.msg);
 		bw_mem_close(mem);

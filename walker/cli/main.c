@@ -20,10 +20,16 @@ static void usage(FILE *out)
 	      "       btfwalk stat|softirqs|schedstat|pressure [--btf FILE] [--symbols FILE] [--json]\n"
 	      "               DUMP...   (/proc/stat, /proc/softirqs, /proc/schedstat, /proc/pressure/*)\n"
 	      "       btfwalk read [--btf FILE] [--symbols FILE] DUMP... -- EXPR...\n"
+	      "       btfwalk watch [--interval MS] [--count N | --duration S] [--json] [--numa] "
+	      "[--rq]\n"
+	      "                     [--stall N] DUMP... [--] [[--counter] EXPR...]\n"
 	      "       btfwalk --version\n"
 	      "FILE defaults to /sys/kernel/btf/vmlinux; '-' reads stdin.\n"
 	      "DUMP is PATH (raw or ELF core, from content) or PATH@PHYSADDR (one raw file of "
-	      "several).\n",
+	      "several);\n"
+	      "info, numa, read and watch take --qemu QMP_SOCKET instead, to read a running QEMU.\n"
+	      "watch exits 0 after --count/--duration, 3 when the guest goes away, 130 on "
+	      "SIGINT/SIGTERM.\n",
 	      out);
 }
 
@@ -43,6 +49,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "btf"))
 		return cli_btf(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "watch"))
+		return cli_watch(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "dmesg"))
 		return cli_dmesg(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "ps") || !strcmp(argv[1], "runq"))

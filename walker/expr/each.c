@@ -23,6 +23,7 @@ struct each {
 	bool stopped;	   /* fn asked to stop */
 	bool failed;	   /* err holds the evaluation's error */
 	struct bw_error *err;
+	uint32_t chased; /* the most dereferences any delivered value took */
 	/* Aggregate so far. */
 	uint64_t count, acc;
 	bool acc_signed;
@@ -376,6 +377,8 @@ static int each_from(struct each *c, const struct bw_expr_eval *from, uint32_t i
 		if (bw_expr_step_eval(&e, s))
 			return each_failed(c, i, &inner);
 	}
+	if (e.chased > c->chased)
+		c->chased = e.chased;
 	return each_deliver(c, &e.v);
 }
 
@@ -430,8 +433,8 @@ static int each_one_fn(void *ctx, const struct bw_value_label *label, const stru
 	return 0;
 }
 
-int bw_kernel_eval(const struct bw_kernel *k, const char *expr, struct bw_value *out,
-		   struct bw_error *err)
+int bw_kernel_eval_chased(const struct bw_kernel *k, const char *expr, struct bw_value *out,
+			  uint32_t *chased, struct bw_error *err)
 {
 	struct each c = {.fn = each_one_fn, .ctx = out};
 	struct bw_expr x;
@@ -451,8 +454,16 @@ int bw_kernel_eval(const struct bw_kernel *k, const char *expr, struct bw_value 
 		ret = each_run(k, expr, &c, &x, err);
 	if (!ret && x.agg)
 		each_result(&c, out);
+	if (!ret && chased)
+		*chased = c.chased;
 	bw_expr_free(k->alloc, &x);
 	return ret;
+}
+
+int bw_kernel_eval(const struct bw_kernel *k, const char *expr, struct bw_value *out,
+		   struct bw_error *err)
+{
+	return bw_kernel_eval_chased(k, expr, out, NULL, err);
 }
 
 int bw_kernel_eval_each(const struct bw_kernel *k, const char *expr, bw_value_fn fn, void *ctx,

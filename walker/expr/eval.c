@@ -250,20 +250,16 @@ int bw_expr_step_eval(struct bw_expr_eval *e, const struct bw_expr_step *s)
 	return bw_fail(e->err, BW_EINVAL, "bad step");
 }
 
-int bw_kernel_value_u64(const struct bw_kernel *k, const struct bw_value *v, uint64_t *out,
-			struct bw_error *err)
+int bw_value_scalar(const struct bw_kernel *k, const struct bw_value *v, struct bw_scalar *out,
+		    struct bw_error *err)
 {
 	struct bw_type t;
 	struct bw_int in;
 	uint32_t id;
-	uint64_t raw, bits;
-	bool is_signed = false;
 	int ret;
 
-	if (v->computed) {
-		*out = v->number;
-		return 0;
-	}
+	if (v->computed)
+		return bw_fail(err, BW_EINVAL, "a computed number is not stored in memory");
 	if (v->array_len)
 		return bw_fail(err, BW_EINVAL, "value at 0x%llx is an array, not a scalar",
 			       (unsigned long long)v->addr);
@@ -272,16 +268,17 @@ int bw_kernel_value_u64(const struct bw_kernel *k, const struct bw_value *v, uin
 		ret = bw_btf_type(k->btf, id, &t, err);
 	if (ret)
 		return ret;
+	memset(out, 0, sizeof(*out));
 	switch (t.kind) {
 	case BW_KIND_INT:
 		ret = bw_btf_int(k->btf, id, &in, err);
 		if (ret)
 			return ret;
-		is_signed = in.encoding & BW_INT_SIGNED;
+		out->is_signed = in.encoding & BW_INT_SIGNED;
 		break;
 	case BW_KIND_ENUM:
 	case BW_KIND_ENUM64:
-		is_signed = t.kflag;
+		out->is_signed = t.kflag;
 		break;
 	case BW_KIND_PTR:
 		t.size = 8;
@@ -290,34 +287,57 @@ int bw_kernel_value_u64(const struct bw_kernel *k, const struct bw_value *v, uin
 		return bw_fail(err, BW_EINVAL, "type %u at 0x%llx is a %s, not a scalar", v->type,
 			       (unsigned long long)v->addr, bw_kind_name(t.kind));
 	}
-	bits = (uint64_t)t.size * 8;
 	if (v->bitfield_size) {
-		uint64_t nbytes = (v->bit_offset + v->bitfield_size + 7) / 8;
-		unsigned char b[8] = {0};
-		int i;
-
-		if (v->bitfield_size > 64 || nbytes > 8)
+		out->nbytes = (v->bit_offset + v->bitfield_size + 7) / 8;
+		if (v->bitfield_size > 64 || out->nbytes > 8)
 			return bw_fail(err, BW_ENOTSUP, "bitfield of %u bits at bit %u of 0x%llx",
 				       v->bitfield_size, v->bit_offset,
 				       (unsigned long long)v->addr);
-		ret = bw_kernel_read(k, v->addr, b, (size_t)nbytes, err);
-		if (ret)
-			return ret;
-		raw = 0;
-		for (i = (int)nbytes - 1; i >= 0; i--)
-			raw = raw << 8 | b[i];
-		raw >>= v->bit_offset;
-		bits = v->bitfield_size;
+		out->shift = v->bit_offset;
+		out->bits = v->bitfield_size;
 	} else {
-		ret = bw_kernel_read_uint(k, v->addr, t.size, &raw, err);
-		if (ret)
-			return ret;
+		if (t.size != 1 && t.size != 2 && t.size != 4 && t.size != 8)
+			return bw_fail(err, BW_ENOTSUP, "reading a %u-byte integer at 0x%llx",
+				       t.size, (unsigned long long)v->addr);
+		out->nbytes = t.size;
+		out->bits = t.size * 8;
 	}
-	if (bits < 64) {
-		raw &= (1ull << bits) - 1;
-		if (is_signed && (raw >> (bits - 1)) & 1)
-			raw |= ~0ull << bits;
+	return 0;
+}
+
+uint64_t bw_scalar_decode(const struct bw_scalar *s, const uint8_t *buf)
+{
+	uint64_t raw = 0;
+	uint32_t i;
+
+	/* x86-64 is little-endian. */
+	for (i = s->nbytes; i-- > 0;)
+		raw = raw << 8 | buf[i];
+	raw >>= s->shift;
+	if (s->bits < 64) {
+		raw &= (1ull << s->bits) - 1;
+		if (s->is_signed && (raw >> (s->bits - 1)) & 1)
+			raw |= ~0ull << s->bits;
 	}
-	*out = raw;
+	return raw;
+}
+
+int bw_kernel_value_u64(const struct bw_kernel *k, const struct bw_value *v, uint64_t *out,
+			struct bw_error *err)
+{
+	struct bw_scalar s;
+	uint8_t b[8] = {0};
+	int ret;
+
+	if (v->computed) {
+		*out = v->number;
+		return 0;
+	}
+	ret = bw_value_scalar(k, v, &s, err);
+	if (!ret)
+		ret = bw_kernel_read(k, v->addr, b, s.nbytes, err);
+	if (ret)
+		return ret;
+	*out = bw_scalar_decode(&s, b);
 	return 0;
 }

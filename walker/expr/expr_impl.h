@@ -72,4 +72,19 @@ int bw_expr_cpu(struct bw_expr_eval *e, uint64_t base, uint64_t cpu);
 /* The resolved type of e->v. */
 int bw_expr_resolved(struct bw_expr_eval *e, struct bw_type *t);
 
+/* each.c: bw_kernel_eval, and how many pointers it followed (0: the address depends only on symbols,
+ * per-CPU offsets and BTF, not on pointers read from memory). */
+int bw_kernel_eval_chased(const struct bw_kernel *k, const char *expr, struct bw_value *out,
+			  uint32_t *chased, struct bw_error *err);
+
+/* How a scalar value is stored: nbytes at its address, then bits from bit shift. */
+struct bw_scalar {
+	uint32_t nbytes, shift, bits;
+	bool is_signed;
+};
+int bw_value_scalar(const struct bw_kernel *k, const struct bw_value *v, struct bw_scalar *out,
+		    struct bw_error *err);
+/* The value in buf (s->nbytes bytes), sign-extended when signed. */
+uint64_t bw_scalar_decode(const struct bw_scalar *s, const uint8_t *buf);
+
 #endif

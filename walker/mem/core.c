@@ -81,7 +81,7 @@ static uint64_t mem_core_seg_last(const struct bw_mem_seg *s)
 }
 
 /* Sort, drop empty ranges and same-source aliases, reject other overlaps. */
-static int mem_core_seal(struct bw_mem *mem, struct bw_error *err)
+int bw_mem_seal(struct bw_mem *mem, struct bw_error *err)
 {
 	size_t i, n = 0;
 
@@ -112,7 +112,7 @@ static int mem_core_seal(struct bw_mem *mem, struct bw_error *err)
 	return 0;
 }
 
-static struct bw_mem *mem_core_new(const struct bw_allocator *alloc)
+struct bw_mem *bw_mem_new(const struct bw_allocator *alloc)
 {
 	struct bw_mem *mem = bw_zalloc(alloc, sizeof(*mem));
 
@@ -202,7 +202,7 @@ int bw_mem_open(const char *const *specs, size_t nspecs, const struct bw_allocat
 	if (nspecs > BW_MEM_MAX_FILES)
 		return bw_fail(err, BW_ELIMIT, "%zu dump files given, at most %u", nspecs,
 			       BW_MEM_MAX_FILES);
-	mem = mem_core_new(alloc);
+	mem = bw_mem_new(alloc);
 	if (!mem)
 		return bw_fail(err, BW_ENOMEM, "out of memory for the dump");
 	for (i = 0; i < nspecs; i++) {
@@ -214,7 +214,7 @@ int bw_mem_open(const char *const *specs, size_t nspecs, const struct bw_allocat
 		if (ret)
 			goto fail;
 	}
-	ret = mem_core_seal(mem, err);
+	ret = bw_mem_seal(mem, err);
 	if (ret)
 		goto fail;
 	*out = mem;
@@ -238,7 +238,7 @@ int bw_mem_open_callback(const struct bw_mem_range *ranges, size_t nranges, bw_m
 	if (nranges > BW_MEM_MAX_RANGES)
 		return bw_fail(err, BW_ELIMIT, "%zu memory ranges given, at most %u", nranges,
 			       BW_MEM_MAX_RANGES);
-	mem = mem_core_new(alloc);
+	mem = bw_mem_new(alloc);
 	if (!mem)
 		return bw_fail(err, BW_ENOMEM, "out of memory for the dump");
 	mem->read = read;
@@ -249,7 +249,7 @@ int bw_mem_open_callback(const struct bw_mem_range *ranges, size_t nranges, bw_m
 		if (ret)
 			goto fail;
 	}
-	ret = mem_core_seal(mem, err);
+	ret = bw_mem_seal(mem, err);
 	if (ret)
 		goto fail;
 	*out = mem;
@@ -263,6 +263,8 @@ void bw_mem_close(struct bw_mem *mem)
 {
 	if (!mem)
 		return;
+	if (mem->live)
+		mem->live->close(mem->alloc, mem->ctx);
 	bw_mem_unmap_all(mem);
 	bw_free(mem->alloc, mem->maps);
 	bw_free(mem->alloc, mem->segs);
@@ -306,9 +308,14 @@ int bw_mem_read(const struct bw_mem *mem, uint64_t paddr, void *buf, size_t len,
 		off = paddr - s->start;
 		avail = s->size - off;
 		n = avail < len ? (size_t)avail : len;
-		if (s->data)
+		if (s->data) {
 			memcpy(dst, s->data + off, n);
-		else if (mem->read(mem->ctx, paddr, dst, n))
+		} else if (mem->live) {
+			int ret = mem->live->read(mem->ctx, paddr, dst, n, err);
+
+			if (ret)
+				return ret;
+		} else if (mem->read(mem->ctx, paddr, dst, n))
 			return bw_fail(err, BW_EFAULT,
 				       "physical address 0x%" PRIx64 ": the memory callback failed",
 				       paddr);

@@ -5,6 +5,16 @@
 
 #include "btfwalk/mem.h"
 
+struct bw_mem;
+
+/* A live source that reads with messages, in batches, and owns ctx (freed at close). */
+struct bw_mem_live_ops {
+	int (*read)(void *ctx, uint64_t paddr, void *buf, size_t len, struct bw_error *err);
+	/* Every piece lies within one present range. */
+	int (*readv)(void *ctx, const struct bw_mem_iov *iov, size_t n, struct bw_error *err);
+	void (*close)(const struct bw_allocator *alloc, void *ctx);
+};
+
 /* One present range: file-backed (data) or served by the caller's callback (data NULL). */
 struct bw_mem_seg {
 	uint64_t start;
@@ -30,6 +40,7 @@ struct bw_mem {
 
 	bw_mem_read_fn read;
 	void *ctx;
+	const struct bw_mem_live_ops *live; /* a live source (QEMU process); NULL otherwise */
 
 	const char *vmcoreinfo; /* into a mapping; not NUL-terminated */
 	size_t vmcoreinfo_len;
@@ -55,6 +66,9 @@ static inline uint64_t bw_le64(const uint8_t *p)
 	return (uint64_t)bw_le32(p) | (uint64_t)bw_le32(p + 4) << 32;
 }
 
+/* core.c: a new empty memory; sort and check its ranges once they are all added. */
+struct bw_mem *bw_mem_new(const struct bw_allocator *alloc);
+int bw_mem_seal(struct bw_mem *mem, struct bw_error *err);
 int bw_mem_add_seg(struct bw_mem *mem, uint64_t start, uint64_t size, const uint8_t *data,
 		   uint32_t source, struct bw_error *err);
 /* The register slot of CPU idx, grown as needed. */

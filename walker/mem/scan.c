@@ -75,7 +75,8 @@ int bw_mem_find_vmcoreinfo(const struct bw_mem *mem, char *buf, size_t size, siz
 			uint64_t text;
 
 			/* Physical address 0 is a page like any other. */
-			if (scan_page(mem, page, last, &text) && scan_copy(mem, text, buf, size, len)) {
+			if (scan_page(mem, page, last, &text) &&
+			    scan_copy(mem, text, buf, size, len)) {
 				*paddr = text;
 				return 0;
 			}

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "internal.h"
-#include "kernel/kernel_impl.h"
+#include "walks/walks_impl.h"
 
 struct numa_layout {
 	uint64_t nodemask_addr; /* the online-node bitmap */
@@ -24,8 +24,8 @@ struct numa_layout {
 	uint64_t pcp_event_off, pcp_event_size;
 	uint32_t nr_items;
 	uint64_t *cpu_off; /* __per_cpu_offset[] of the online CPUs */
+	uint32_t *cpu_id;  /* their numbers */
 	uint32_t nr_cpus;
-	uint64_t work; /* (zone, CPU) pairs visited, capped at NUMA_MAX_WORK */
 };
 
 #define NUMA_MAX_ZONES 16
@@ -217,12 +217,37 @@ static void numa_names(const struct bw_kernel *k, struct bw_numa_stats *st)
 	}
 }
 
-/* Add the unfolded per-CPU deltas of one zone. */
-static int numa_zone_percpu(const struct bw_kernel *k, struct numa_layout *l, uint64_t zone,
-			    uint64_t *value, struct bw_error *err)
+/* Room for one more piece. */
+static int numa_piece(const struct bw_kernel *k, struct bw_numa_plan *plan, size_t *cap,
+		      uint64_t vaddr, uint32_t node, uint64_t item_size, uint32_t zone,
+		      uint32_t cpu, struct bw_error *err)
 {
-	uint64_t present = 1, pcp, v;
-	uint32_t c, i;
+	/* A crafted dump could repeat one node and zone many times: bound the work. */
+	if (plan->npieces >= NUMA_MAX_WORK)
+		return bw_fail(err, BW_ELIMIT, "more than %u (zone, CPU) pairs to sum",
+			       NUMA_MAX_WORK);
+	if (plan->npieces == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		struct bw_numa_piece *p;
+
+		p = bw_realloc(k->alloc, plan->pieces, ncap * sizeof(*p));
+		if (!p)
+			return bw_fail(err, BW_ENOMEM, "out of memory");
+		plan->pieces = p;
+		*cap = ncap;
+	}
+	plan->pieces[plan->npieces++] =
+		(struct bw_numa_piece){vaddr, node, (uint32_t)item_size, zone, cpu};
+	return 0;
+}
+
+/* The unfolded per-CPU counters of one zone. */
+static int numa_zone_percpu(const struct bw_kernel *k, struct numa_layout *l,
+			    struct bw_numa_plan *plan, size_t *cap, uint64_t zone, uint32_t node,
+			    uint32_t z, struct bw_error *err)
+{
+	uint64_t present = 1, pcp;
+	uint32_t c;
 	int ret;
 
 	/* Only populated zones are folded (for_each_populated_zone in fold_vm_numa_events);
@@ -235,26 +260,10 @@ static int numa_zone_percpu(const struct bw_kernel *k, struct numa_layout *l, ui
 	ret = bw_kernel_read_uint(k, zone + l->pcp_off, 8, &pcp, err);
 	if (ret || !present || !pcp)
 		return ret;
-	/* A crafted dump could repeat one node and zone many times: bound the work. */
-	l->work += l->nr_cpus;
-	if (l->work > NUMA_MAX_WORK)
-		return bw_fail(err, BW_ELIMIT, "more than %u (zone, CPU) pairs to sum",
-			       NUMA_MAX_WORK);
-	for (c = 0; c < l->nr_cpus; c++) {
-		for (i = 0; i < l->nr_items; i++) {
-			ret = bw_kernel_read_uint(
-				k, pcp + l->cpu_off[c] + l->pcp_event_off + i * l->pcp_event_size,
-				l->pcp_event_size, &v, err);
-			if (ret)
-				return bw_kernel_prefix(err,
-							"per-CPU zone stats (zone at 0x%llx, CPU "
-							"offset 0x%llx)",
-							(unsigned long long)zone,
-							(unsigned long long)l->cpu_off[c]);
-			value[i] += v;
-		}
-	}
-	return 0;
+	for (c = 0; c < l->nr_cpus && !ret; c++)
+		ret = numa_piece(k, plan, cap, pcp + l->cpu_off[c] + l->pcp_event_off, node,
+				 l->pcp_event_size, z, l->cpu_id[c], err);
+	return ret;
 }
 
 /* __per_cpu_offset[] of every online CPU, read once. */
@@ -264,14 +273,17 @@ static int numa_online_cpus(const struct bw_kernel *k, struct numa_layout *l, st
 	int ret;
 
 	l->cpu_off = bw_alloc_array(k->alloc, k->nr_cpu_ids, sizeof(*l->cpu_off));
-	if (!l->cpu_off)
+	l->cpu_id = bw_alloc_array(k->alloc, k->nr_cpu_ids, sizeof(*l->cpu_id));
+	if (!l->cpu_off || !l->cpu_id)
 		return bw_fail(err, BW_ENOMEM, "out of memory");
 	for (cpu = 0; cpu < k->nr_cpu_ids; cpu++) {
 		bool online;
 
 		ret = bw_kernel_cpu_online(k, cpu, &online, err);
 		if (!ret && online)
-			ret = bw_kernel_percpu_offset(k, cpu, &l->cpu_off[l->nr_cpus++], err);
+			ret = bw_kernel_percpu_offset(k, cpu, &l->cpu_off[l->nr_cpus], err);
+		if (!ret && online)
+			l->cpu_id[l->nr_cpus++] = cpu;
 		if (ret)
 			return ret;
 	}
@@ -279,10 +291,10 @@ static int numa_online_cpus(const struct bw_kernel *k, struct numa_layout *l, st
 }
 
 static int numa_node(const struct bw_kernel *k, struct numa_layout *l, uint32_t node,
-		     struct bw_numa_node *out, struct bw_error *err)
+		     struct bw_numa_plan *plan, size_t *cap, struct bw_error *err)
 {
-	uint64_t pgdat, zone, v;
-	uint32_t z, i;
+	uint32_t idx = plan->nr_nodes, z;
+	uint64_t pgdat, zone;
 	int ret;
 
 	if (node >= l->node_data_len)
@@ -293,41 +305,49 @@ static int numa_node(const struct bw_kernel *k, struct numa_layout *l, uint32_t 
 		return bw_kernel_prefix(err, "node_data[%u]", node);
 	if (!pgdat)
 		return bw_fail(err, BW_EFORMAT, "node_data[%u] is NULL for an online node", node);
-	memset(out, 0, sizeof(*out));
-	out->node = node;
+	plan->node_ids[plan->nr_nodes++] = node;
 	for (z = 0; z < l->nr_zones; z++) {
 		zone = pgdat + l->node_zones_off + (uint64_t)z * l->zone_size;
-		for (i = 0; i < l->nr_items; i++) {
-			ret = bw_kernel_read_uint(k, zone + l->event_off + i * l->event_size,
-						  l->event_size, &v, err);
-			if (ret)
-				return bw_kernel_prefix(
-					err, "node_data[%u]->node_zones[%u].vm_numa_event[%u]",
-					node, z, i);
-			out->value[i] += v;
-		}
-		ret = numa_zone_percpu(k, l, zone, out->value, err);
+		ret = numa_piece(k, plan, cap, zone + l->event_off, idx, l->event_size, z,
+				 UINT32_MAX, err);
+		if (!ret)
+			ret = numa_zone_percpu(k, l, plan, cap, zone, idx, z, err);
 		if (ret)
-			return ret;
+			return bw_kernel_prefix(err, "node_data[%u]->node_zones[%u]", node, z);
 	}
 	return 0;
 }
 
-int bw_kernel_numa_stats(const struct bw_kernel *k, struct bw_numa_stats **out,
-			 struct bw_error *err)
+static int numa_plan_nodes(const struct bw_kernel *k, struct numa_layout *l,
+			   struct bw_numa_plan *plan, struct bw_error *err)
 {
-	struct bw_error local;
-	struct numa_layout l;
-	struct bw_numa_stats *st;
 	uint64_t word = 0;
+	size_t cap = 0;
 	uint32_t node;
+	int ret = 0;
+
+	plan->node_ids = bw_alloc_array(k->alloc, l->nodemask_bits, sizeof(*plan->node_ids));
+	if (!plan->node_ids)
+		return bw_fail(err, BW_ENOMEM, "out of memory");
+	for (node = 0; node < l->nodemask_bits && !ret; node++) {
+		if (node % 64 == 0) {
+			ret = bw_kernel_read_uint(k, l->nodemask_addr + node / 8, 8, &word, err);
+			if (ret)
+				break;
+		}
+		if ((word >> (node % 64)) & 1)
+			ret = numa_node(k, l, node, plan, &cap, err);
+	}
+	return ret;
+}
+
+int bw_numa_plan_build(const struct bw_kernel *k, struct bw_numa_plan *plan, struct bw_error *err)
+{
+	struct numa_layout l;
+	struct bw_numa_stats names;
 	int ret;
 
-	if (!err)
-		err = &local;
-	if (!k || !out)
-		return bw_fail(err, BW_EINVAL, "bw_kernel_numa_stats: k and out must not be NULL");
-	*out = NULL;
+	memset(plan, 0, sizeof(*plan));
 	ret = numa_layout_init(k, &l, err);
 	if (ret)
 		return ret;
@@ -337,30 +357,97 @@ int bw_kernel_numa_stats(const struct bw_kernel *k, struct bw_numa_stats **out,
 			       "(symbols: %s); give --symbols System.map",
 			       k->symbols_source);
 	ret = numa_online_cpus(k, &l, err);
+	if (!ret)
+		ret = numa_plan_nodes(k, &l, plan, err);
+	bw_free(k->alloc, l.cpu_off);
+	bw_free(k->alloc, l.cpu_id);
 	if (ret) {
-		bw_free(k->alloc, l.cpu_off);
+		bw_numa_plan_free(k, plan);
 		return ret;
 	}
+	plan->nr_items = names.nr_items = l.nr_items;
+	numa_names(k, &names);
+	memcpy(plan->enum_name, names.enum_name, sizeof(names.enum_name));
+	memcpy(plan->sysfs_name, names.sysfs_name, sizeof(names.sysfs_name));
+	return 0;
+}
+
+void bw_numa_plan_free(const struct bw_kernel *k, struct bw_numa_plan *plan)
+{
+	bw_free(k->alloc, plan->node_ids);
+	bw_free(k->alloc, plan->pieces);
+	memset(plan, 0, sizeof(*plan));
+}
+
+void bw_numa_piece_add(const struct bw_numa_plan *plan, const struct bw_numa_piece *p,
+		       const uint8_t *buf, uint64_t *value)
+{
+	uint32_t i, b;
+
+	for (i = 0; i < plan->nr_items; i++) {
+		uint64_t v = 0;
+
+		for (b = p->item_size; b-- > 0;)
+			v = v << 8 | buf[i * p->item_size + b];
+		value[i] += v;
+	}
+}
+
+int bw_numa_piece_error(const struct bw_numa_plan *plan, const struct bw_numa_piece *p,
+			struct bw_error *err)
+{
+	if (p->cpu == UINT32_MAX)
+		return bw_kernel_prefix(err, "node_data[%u]->node_zones[%u].vm_numa_event",
+					plan->node_ids[p->node], p->zone);
+	return bw_kernel_prefix(
+		err, "node_data[%u]->node_zones[%u].per_cpu_zonestats@cpu%u.vm_numa_event",
+		plan->node_ids[p->node], p->zone, p->cpu);
+}
+
+int bw_kernel_numa_stats(const struct bw_kernel *k, struct bw_numa_stats **out,
+			 struct bw_error *err)
+{
+	uint8_t buf[BW_NUMA_MAX_ITEMS * 8];
+	struct bw_error local;
+	struct bw_numa_plan plan;
+	struct bw_numa_stats *st;
+	size_t i;
+	int ret;
+
+	if (!err)
+		err = &local;
+	if (!k || !out)
+		return bw_fail(err, BW_EINVAL, "bw_kernel_numa_stats: k and out must not be NULL");
+	*out = NULL;
+	ret = bw_numa_plan_build(k, &plan, err);
+	if (ret)
+		return ret;
 	st = bw_zalloc(k->alloc, sizeof(*st));
 	if (st)
-		st->nodes = bw_alloc_array(k->alloc, l.nodemask_bits, sizeof(*st->nodes));
+		st->nodes = bw_alloc_array(k->alloc, plan.nr_nodes ? plan.nr_nodes : 1,
+					   sizeof(*st->nodes));
 	if (!st || !st->nodes) {
-		bw_free(k->alloc, l.cpu_off);
+		bw_numa_plan_free(k, &plan);
 		bw_kernel_numa_stats_free(k, st);
 		return bw_fail(err, BW_ENOMEM, "out of memory");
 	}
-	st->nr_items = l.nr_items;
-	numa_names(k, st);
-	for (node = 0; node < l.nodemask_bits && !ret; node++) {
-		if (node % 64 == 0) {
-			ret = bw_kernel_read_uint(k, l.nodemask_addr + node / 8, 8, &word, err);
-			if (ret)
-				break;
-		}
-		if ((word >> (node % 64)) & 1)
-			ret = numa_node(k, &l, node, &st->nodes[st->nr_nodes++], err);
+	st->nr_items = plan.nr_items;
+	memcpy(st->enum_name, plan.enum_name, sizeof(st->enum_name));
+	memcpy(st->sysfs_name, plan.sysfs_name, sizeof(st->sysfs_name));
+	st->nr_nodes = plan.nr_nodes;
+	memset(st->nodes, 0, plan.nr_nodes * sizeof(*st->nodes));
+	for (i = 0; i < plan.nr_nodes; i++)
+		st->nodes[i].node = plan.node_ids[i];
+	for (i = 0; i < plan.npieces && !ret; i++) {
+		const struct bw_numa_piece *p = &plan.pieces[i];
+
+		ret = bw_kernel_read(k, p->vaddr, buf, plan.nr_items * p->item_size, err);
+		if (ret)
+			bw_numa_piece_error(&plan, p, err);
+		else
+			bw_numa_piece_add(&plan, p, buf, st->nodes[p->node].value);
 	}
-	bw_free(k->alloc, l.cpu_off);
+	bw_numa_plan_free(k, &plan);
 	if (ret) {
 		bw_kernel_numa_stats_free(k, st);
 		return ret;

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * btfwalk watch: open once, sample many. A compiled query over a kernel (bw_kernel_open on a
+ * live source: bw_mem_open_qemu, bw_mem_open_mapped, or backend files by path) resolves its
+ * expressions and built-in walks once (symbols, BTF offsets and sizes, per-CPU bases, page-table
+ * translations) into a list of physical reads, and each sample is then one batch of reads
+ * (one process_vm_readv on a QEMU source), plus a re-evaluation of the expressions that follow
+ * pointers. Between samples it gives deltas and per-second rates.
+ *
+ * What a booting kernel fills late is re-checked on every sample, in the same batch: the online
+ * CPU mask and __per_cpu_offset[] (a change recompiles the query: bw_watch_stats counts it) and
+ * page_offset_base (a change from what bw_kernel_open saw is BW_EMISMATCH: reopen the kernel).
+ *
+ * A value that cannot be read in a sample (a pointer chase that meets a half-updated structure,
+ * memory that is not there) has ok false and error saying why; the other values of the sample
+ * stand. The library reads no clock: the caller passes its own time to bw_watch_sample.
+ */
+#ifndef BTFWALK_WATCH_H
+#define BTFWALK_WATCH_H
+
+#include "kernel.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BW_WATCH_MAX_EXPRS 1024	      /* expressions in one query */
+#define BW_WATCH_MAX_READS (1u << 20) /* physical reads one sample may take (BW_ELIMIT) */
+
+struct bw_watch;
+
+struct bw_watch_expr {
+	const char *expr; /* a path expression (kernel.h) naming an integer, enum or pointer */
+	bool counter;	  /* a counter: going backwards is a reset, not a negative rate */
+};
+
+struct bw_watch_opts {
+	const struct bw_watch_expr *exprs;
+	size_t nexprs;
+	/* The NUMA walk: counters "numa.nodeN.NAME" (NAME as sysfs numastat prints it). */
+	bool numa;
+	/* Every online CPU's runqueue: "rq.cpuN.clock" (counter) and "rq.cpuN.nr_running". */
+	bool runqueues;
+	/* A CPU whose rq.clock has not advanced for this many samples while nr_running > 0 is
+	 * stalled (0: 5). */
+	uint32_t stall_samples;
+};
+
+/*
+ * Compile the query. k (and its memory) must outlive the watch. Errors are those of the walks
+ * and expressions (a bad expression is BW_EINVAL naming it; a value that cannot be read at
+ * compile time is no error: it is read again every sample).
+ */
+int bw_watch_open(const struct bw_kernel *k, const struct bw_watch_opts *opts,
+		  struct bw_watch **out, struct bw_error *err);
+void bw_watch_close(struct bw_watch *w);
+
+struct bw_watch_value {
+	const char *name; /* "numa.node0.numa_hit", "rq.cpu1.clock", or the expression */
+	bool counter;
+	bool ok;	   /* read in the last sample; when false, error says why */
+	const char *error; /* NULL when ok */
+	uint64_t value;
+	bool has_delta; /* the previous sample read it too */
+	int64_t delta;	/* value minus the previous value (0 on a reset) */
+	double rate;	/* delta per second of the caller's clock (0 on a reset) */
+	bool reset;	/* a counter went backwards */
+};
+
+/*
+ * Take a sample at time_ns (the caller's monotonic clock, in nanoseconds). 0 when the sample
+ * was taken (some values may still have failed: see each value's ok); BW_EGONE when the
+ * source went away (QEMU exited); BW_EMISMATCH when page_offset_base changed (open the kernel
+ * again). When a recompile (the online mask or __per_cpu_offset[] changed) fails, that error,
+ * and the next sample compiles again: a later sample may succeed.
+ */
+int bw_watch_sample(struct bw_watch *w, uint64_t time_ns, struct bw_error *err);
+
+/* The values of the last sample, in a fixed order: expressions, then NUMA, then runqueues. */
+size_t bw_watch_values(const struct bw_watch *w, const struct bw_watch_value **out);
+
+struct bw_watch_cpu {
+	uint32_t cpu;
+	uint32_t still; /* samples in a row whose rq.clock did not advance while nr_running > 0 */
+	bool stalled;	/* still >= stall_samples */
+};
+/* The online CPUs' stall state (runqueues only; 0 otherwise). */
+size_t bw_watch_cpus(const struct bw_watch *w, const struct bw_watch_cpu **out);
+
+struct bw_watch_stats {
+	uint64_t samples;
+	uint32_t reads;	     /* physical reads per sample (static values and walks) */
+	uint32_t dynamic;    /* expressions re-evaluated every sample (they follow pointers) */
+	uint32_t recompiles; /* the online mask or __per_cpu_offset[] changed */
+};
+void bw_watch_get_stats(const struct bw_watch *w, struct bw_watch_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,273 @@
+#!/usr/bin/env python3
+"""Live guests: `btfwalk watch --json --numa --rq` against running 2-node QEMU guests (TCG).
+
+For each combo (LIVE_COMBOS, default "trixie-bpo-l5") two guests (LIVE_MODES, default "files qmp")
+boot, one at a time: one whose
+node RAM is memory-backend-file (watched through the files) and one with plain anonymous RAM
+(memory-backend-ram), attached by QMP. While the watch samples every 100 ms, the guest runs
+tests/e2e/probes/numa_phases (quiet 2 s, traffic 4 s at 48 pages per 10 ms bound to node 1,
+quiet 3 s) which logs its own numastat and CLOCK_MONOTONIC at each phase edge, and the rate it
+measured; QMP stop for 1.2 s in the second quiet phase; then QMP quit (QMP guest: the watch must exit 3 saying
+the guest went away) or SIGINT (file guest: exit 130). Checks, all against the guest's own reads:
+  - every sample has every value (no errors), and every counter is non-decreasing;
+  - in each quiet phase, every sample taken between the guest's two numastat reads lies between
+    them (samples are placed by the host time the guest's console line arrived, less 0.25 s);
+  - the traffic-phase rate of node 1's numa_hit is within 15% of the guest's own rate. Both are
+    in the guest's clock: the guest divides by its CLOCK_MONOTONIC, btfwalk's rate is divided by
+    the jiffies_64 delta read in the same samples (HZ from the kernel's config). Under TCG the
+    host's clock and the guest's drift apart (and the guest's stops while paused), so a host-time
+    rate is printed for information only;
+  - the spinning CPU has work queued on every sample while the phases run (pause excepted), and
+    its rq.clock advances on every sample in which guest time (jiffies_64) passed: on a loaded
+    host a TCG guest can be starved for a sample, and then no clock in it moves;
+  - while paused, samples go on without errors and jiffies_64 stands still; after cont it moves;
+  - the stall flag: while paused, the spinning CPU (work queued, clock standing) is flagged once
+    --stall samples have passed; no CPU is flagged while the guest runs;
+  - the watch ends with the documented exit code and message.
+"""
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import guest as G  # noqa: E402
+
+ROOT = G.ROOT
+BTFWALK = os.environ.get("BTFWALK") or os.path.join(ROOT, "build", "btfwalk")
+COMBOS = os.environ.get("LIVE_COMBOS", "trixie-bpo-l5").split()
+MODES = os.environ.get("LIVE_MODES", "files qmp").split()
+RATE_TOLERANCE = 0.15
+EDGE_MARGIN = 0.25  # s: console latency allowance around a phase edge
+SPIN_SETTLE = 0.5  # s
+PHASES = (2, 4, 3, 48)
+PAUSE = 1.2  # s of QMP stop, in the second quiet phase
+STALL = 3  # --stall: samples  # quiet s, traffic s, quiet s, pages per 10 ms
+
+
+def tap(ok, desc, detail=None):
+    print("%s - %s" % ("ok" if ok else "not ok", desc), flush=True)
+    if detail and not ok:
+        for ln in str(detail).splitlines()[:20]:
+            print("#   " + ln, flush=True)
+
+
+def note(msg):
+    print("# " + msg, flush=True)
+
+
+def config_hz(kdir):
+    with open(os.path.join(kdir, "config")) as f:
+        m = re.search(r"^CONFIG_HZ=(\d+)$", f.read(), re.M)
+    return int(m.group(1)) if m else None
+
+
+EDGE_RX = re.compile(rb"numa_phases: (\w+) (start|end) t=([\d.]+)([^\n]*)\n")
+
+
+def parse_edges(g, start):
+    edges = {}
+    for m in EDGE_RX.finditer(bytes(g.out), start):
+        nodes, node = {}, None
+        for f in m.group(4).decode().split():
+            if f.startswith("node") and "=" not in f:
+                node = int(f[4:])
+                nodes[node] = {}
+            elif node is not None and "=" in f:
+                k, v = f.split("=")
+                nodes[node][k] = int(v)
+        edges[(m.group(1).decode(), m.group(2).decode())] = {
+            "guest_t": float(m.group(3)), "host_t": g.arrival(m.end() - 1), "numastat": nodes}
+    return edges
+
+
+def samples_between(samples, t0, t1):
+    return [s for s in samples if t0 <= s["t"] <= t1]
+
+
+def run_guest(tag, paging, mode, cache, initrd):
+    kdir = os.path.join(cache, "kernels", tag)
+    label = "%s %s %s" % (tag, paging, mode)
+    work = os.path.join(cache, "live", "%s-%s-%s" % (tag, paging, mode))
+    os.makedirs(work, exist_ok=True)
+    hz = config_hz(kdir)
+    g = G.Guest(kdir, initrd, work, paging=paging, cpus=4, file_ram=(mode == "files"),
+                watch_qmp=(mode == "qmp"), traffic_mib=2)
+    out_path, err_path = os.path.join(work, "watch.jsonl"), os.path.join(work, "watch.stderr")
+    proc = None
+    try:
+        g.boot()
+        g.wait_ready(300)
+        if mode == "files":
+            src = ["%s@0x%x" % (g.node_path(n), g.node_base(n)) for n in range(g.nodes)]
+        else:
+            src = ["--qemu", g.watch_qmp_path()]
+        cmd = [BTFWALK, "watch", "--json", "--interval", "100", "--numa", "--rq", "--stall", str(STALL)] + src + [
+            "--counter", "jiffies_64"]
+        t_attach = time.monotonic()
+        with open(out_path, "w") as out, open(err_path, "w") as err:
+            proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        while time.monotonic() - t_attach < 60 and proc.poll() is None:
+            if os.path.getsize(out_path):
+                break
+            time.sleep(0.01)
+        note("%s: first sample %.0f ms after starting the CLI" % (label, (time.monotonic() - t_attach) * 1e3))
+        start = len(g.out)
+        g.run("(numa_phases %d %d %d %d &)" % PHASES)
+        # Pause the VM in the second quiet phase, while the spinner still runs.
+        if not g.wait_for(rb"numa_phases: quiet2 start", 180, start):
+            raise G.GuestError("numa_phases did not reach its second quiet phase")
+        time.sleep(0.3)
+        t_stop = time.monotonic()
+        g.qmp.cmd("stop")
+        time.sleep(PAUSE)
+        t_cont = time.monotonic()
+        g.qmp.cmd("cont")
+        if not g.wait_for(rb"numa_phases: done\n", 180, start):
+            raise G.GuestError("numa_phases did not finish")
+        time.sleep(1.0)
+        t_end = time.monotonic()
+        if mode == "qmp":
+            try:
+                g.qmp.cmd("quit")
+            except (G.GuestError, OSError):
+                pass
+        else:
+            proc.send_signal(signal.SIGINT)
+        try:
+            rc = proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            rc = proc.wait()
+        edges = parse_edges(g, start)
+        rate_m = re.compile(rb"numa_phases: traffic rate node1 numa_hit=([\d.]+)/s").search(bytes(g.out), start)
+    except G.GuestError as e:
+        tap(False, "%s: guest and watch ran" % label, e)
+        if proc and proc.poll() is None:
+            proc.kill()
+        return
+    finally:
+        g.kill()
+    with open(out_path) as f:
+        samples = [json.loads(ln) for ln in f if ln.strip()]
+    with open(err_path) as f:
+        stderr = f.read()
+    for s in samples:
+        s["t"] = float(s["t"])
+    check(label, mode, hz, samples, stderr, rc, edges, rate_m, t_stop, t_cont, t_end)
+
+
+def check(label, mode, hz, samples, stderr, rc, edges, rate_m, t_stop, t_cont, t_end):
+    want = ("quiet1", "start"), ("quiet1", "end"), ("traffic", "start"), ("traffic", "end"), \
+        ("quiet2", "start"), ("quiet2", "end")
+    tap(len(samples) >= 40 and all(k in edges for k in want) and rate_m,
+        "%s: %d samples, the guest logged every phase edge and its rate" % (label, len(samples)),
+        "edges: %s" % sorted(edges))
+    if len(samples) < 2 or not all(k in edges for k in want) or not rate_m:
+        return
+    errs = [(s["sample"], s["errors"]) for s in samples if s["errors"]]
+    tap(not errs and [s["sample"] for s in samples] == list(range(len(samples))),
+        "%s: every sample has every value, numbered without gaps" % label, errs[:3])
+
+    counters = [k for k in samples[0]["values"] if k.startswith("numa.") or k == "jiffies_64" or k.endswith(".clock")]
+    back = [(k, a["sample"], a["values"][k], b["values"][k]) for a, b in zip(samples, samples[1:])
+            for k in counters if b["values"][k] < a["values"][k]]
+    tap(not back, "%s: %d counters non-decreasing over %d samples" % (label, len(counters), len(samples)), back[:5])
+
+    for phase in ("quiet1", "quiet2"):
+        lo, hi = edges[(phase, "start")], edges[(phase, "end")]
+        inside = samples_between(samples, lo["host_t"], hi["host_t"] - EDGE_MARGIN)
+        bad = []
+        for s in inside:
+            for node, vals in lo["numastat"].items():
+                for name, v0 in vals.items():
+                    v = s["values"].get("numa.node%d.%s" % (node, name))
+                    v1 = hi["numastat"][node][name]
+                    if v is None or not v0 <= v <= v1:
+                        bad.append((s["sample"], node, name, v0, v, v1))
+        tap(len(inside) >= 5 and not bad,
+            "%s: %s: %d samples lie between the guest's own numastat reads of the phase" % (label, phase, len(inside)),
+            bad[:5] if bad else "only %d samples in the phase" % len(inside))
+
+    lo, hi = edges[("traffic", "start")], edges[("traffic", "end")]
+    inside = samples_between(samples, lo["host_t"] + EDGE_MARGIN, hi["host_t"] - EDGE_MARGIN)
+    guest_rate = float(rate_m.group(1))
+    if len(inside) >= 2 and hz:
+        a, b = inside[0], inside[-1]
+        dhit = b["values"]["numa.node1.numa_hit"] - a["values"]["numa.node1.numa_hit"]
+        djif = b["values"]["jiffies_64"] - a["values"]["jiffies_64"]
+        rate = dhit / (djif / hz) if djif else 0.0
+        host_rate = dhit / (b["t"] - a["t"])
+        note("%s: node1 numa_hit rate: guest %.1f/s, btfwalk %.1f/s per guest second (jiffies, HZ=%d), "
+             "%.1f/s per host second" % (label, guest_rate, rate, hz, host_rate))
+        tap(abs(rate - guest_rate) <= RATE_TOLERANCE * guest_rate,
+            "%s: traffic rate within %d%% of the guest's own (%.1f vs %.1f/s)" % (
+                label, RATE_TOLERANCE * 100, rate, guest_rate))
+    else:
+        tap(False, "%s: traffic rate" % label, "%d samples in the traffic phase, HZ %s" % (len(inside), hz))
+
+    # The spinner starts with the first phase; give it SPIN_SETTLE to be running on its CPU.
+    run = [s for s in samples_between(samples, edges[("quiet1", "start")]["host_t"] + SPIN_SETTLE,
+                                      edges[("quiet2", "end")]["host_t"] - EDGE_MARGIN)
+           if not t_stop <= s["t"] <= t_cont + 0.3]
+    busy = "rq.cpu3.clock"
+    # A loaded host can starve the whole TCG guest for a sample or two: then no guest time passed
+    # (jiffies_64 stands still) and no clock can move. Every sample in which guest time passed
+    # must see the busy CPU's clock advance.
+    moved = [(a, b) for a, b in zip(run, run[1:]) if b["values"]["jiffies_64"] > a["values"]["jiffies_64"]]
+    still = [a["sample"] for a, b in moved if b["values"][busy] <= a["values"][busy]]
+    idle = [s["sample"] for s in run if s["values"]["rq.cpu3.nr_running"] < 1]
+    tap(len(moved) >= 20 and not still and not idle,
+        "%s: the spinning CPU 3 has work queued on %d samples, and its %s advanced on each of the %d in "
+        "which guest time passed" % (label, len(run), busy, len(moved)),
+        "clock still at %s; nr_running 0 at %s" % (still[:10], idle[:10]))
+
+    paused = samples_between(samples, t_stop + EDGE_MARGIN, t_cont - EDGE_MARGIN)
+    after = samples_between(samples, t_cont + EDGE_MARGIN, t_end)
+    jif = {s["values"]["jiffies_64"] for s in paused}
+    tap(len(paused) >= 3 and len(jif) == 1 and not any(s["errors"] for s in paused) and len(after) >= 3
+        and after[-1]["values"]["jiffies_64"] > max(jif),
+        "%s: paused (QMP stop): %d samples, jiffies_64 still; resumed: %d samples, it moves on" % (
+            label, len(paused), len(after)), "jiffies while paused: %s" % sorted(jif)[:5])
+    # While paused, the spinner's runqueue has work and a clock that stands still: a stall.
+    late = [s for s in paused if s["t"] >= t_stop + EDGE_MARGIN + (STALL + 1) * 0.1]
+    before = samples_between(samples, t_stop - 1.0, t_stop - 0.05)
+    tap(late and all(3 in s["stalled"] and s["values"]["rq.cpu3.nr_running"] > 0 for s in late)
+        and before and not any(s["stalled"] for s in before)
+        and not any(s["stalled"] for s in samples_between(samples, t_cont + 0.5, edges[("quiet2", "end")]["host_t"])),
+        "%s: stall flag: CPU 3 (busy) flagged after %d paused samples, no CPU flagged while running" % (label, STALL),
+        [(s["sample"], s["stalled"]) for s in paused + before])
+
+    if mode == "qmp":
+        tap(rc == 3 and "the guest went away" in stderr,
+            "%s: QMP quit ends the watch: exit 3, 'the guest went away'" % label, "exit %s: %s" % (rc, stderr))
+    else:
+        tap(rc == 130 and "interrupted after" in stderr,
+            "%s: SIGINT ends the watch: exit 130, 'interrupted after N samples'" % label, "exit %s: %s" % (rc, stderr))
+
+
+def main():
+    cache = os.environ.get("BTFWALK_CACHE") or os.path.expanduser("~/.cache/btfwalk")
+    initrd = os.path.join(ROOT, "build", "e2e", "initramfs.cpio.gz")
+    src = [os.path.join(HERE, "probes", "numa_phases.c"), os.path.join(HERE, "init")]
+    if not os.path.exists(initrd) or os.path.getmtime(initrd) < max(os.path.getmtime(f) for f in src):
+        subprocess.run([os.path.join(HERE, "mkinitramfs.sh"), initrd], check=True)
+    if not os.access(BTFWALK, os.X_OK):
+        tap(False, "btfwalk is built (%s)" % BTFWALK)
+        return
+    for combo in COMBOS:
+        tag, paging = combo.rsplit("-", 1)
+        kdir = os.path.join(cache, "kernels", tag)
+        if not os.path.exists(os.path.join(kdir, "vmlinuz")):
+            tap(False, "%s: kernel in %s (make kernels)" % (combo, kdir))
+            continue
+        for mode in MODES:
+            run_guest(tag, paging, mode, cache, initrd)
+
+
+if __name__ == "__main__":
+    main()
