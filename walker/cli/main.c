@@ -12,7 +12,7 @@ static void usage(FILE *out)
 	      "       btfwalk btf sizeof [--btf FILE] [--json] TYPE\n"
 	      "       btfwalk info [--btf FILE] [--symbols FILE] DUMP...\n"
 	      "       btfwalk numa [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
-	      "       btfwalk read [--btf FILE] [--symbols FILE] DUMP... -- EXPR...\n"
+	      "       btfwalk read [--btf FILE] [--symbols FILE] [--json] DUMP... -- EXPR...\n"
 	      "       btfwalk --version\n"
 	      "FILE defaults to /sys/kernel/btf/vmlinux; '-' reads stdin.\n"
 	      "DUMP is PATH (raw or ELF core, from content) or PATH@PHYSADDR (one raw file of several).\n",
