@@ -7,8 +7,9 @@
 #  - the IDR's index of each struct pid is its number (numbers[0].nr);
 #  - per-CPU fan-out: runqueues@cpu* gives one value per CPU the guest had online, and sum()
 #    equals the sum of the lines;
-#  - when the capture recorded the guest's own /proc pids (manifest proc_pids, proc_tids), the
-#    walked sets equal them up to the tasks that came or went between the read and the stop.
+#  - when the capture recorded the guest's own /proc ids before and after the stop
+#    (tests/e2e/probes/pids.py: manifest proc_pids, proc_tids, *_after), the walked processes and
+#    threads include every id present at both reads, and at most 2 the guest never showed.
 # PIDTYPE_PID and PIDTYPE_TGID are checked to be 0 and 1 in the packaged kernel's BTF (bpftool).
 # Prints TAP lines; skips when no dump has been captured yet.
 set -u
@@ -126,21 +127,30 @@ print(",".join(map(str, r)))' "$online")
 		notok "$tag: runqueues@cpu*: $(head -c 300 "$tmp/err")"
 	fi
 
-	if python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); sys.exit(not ("proc_pids" in m and "proc_tids" in m))' \
+	if python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); sys.exit(not ("proc_pids" in m and "proc_tids_after" in m))' \
 		"$d/manifest.json" 2>/dev/null; then
 		for kind in pids tids; do
-			python3 -c 'import json,sys; print("\n".join(map(str, sorted(json.load(open(sys.argv[1]))[sys.argv[2]]))))' \
-				"$d/manifest.json" "proc_$kind" >"$tmp/guest-$kind"
+			# Ids present at both reads must have been walked; walked ids the guest never
+			# showed (tasks that lived only between the reads) are at most a few.
+			python3 -c 'import json,sys
+m = json.load(open(sys.argv[1])); k = sys.argv[2]
+b, a = set(m["proc_" + k]), set(m["proc_" + k + "_after"])
+open(sys.argv[3], "w").write("".join("%d\n" % x for x in sorted(b & a)))
+open(sys.argv[4], "w").write("".join("%d\n" % x for x in sorted(b | a)))' \
+				"$d/manifest.json" "$kind" "$tmp/stable-$kind" "$tmp/seen-$kind"
 			[ "$kind" = pids ] && walked="$tmp/list-procs" || walked="$tmp/list-threads"
-			extra=$(comm -13 "$tmp/guest-$kind" "$walked" | wc -l)
-			missing=$(comm -23 "$tmp/guest-$kind" "$walked" | wc -l)
-			if [ "$extra" -le 2 ] && [ "$missing" -le 2 ]; then
-				ok "$tag: walked $kind match the guest's /proc ($(wc -l <"$tmp/guest-$kind") read, $missing gone, $extra new)"
+			sort "$walked" >"$tmp/walked-$kind"
+			sort -o "$tmp/stable-$kind" "$tmp/stable-$kind"
+			sort -o "$tmp/seen-$kind" "$tmp/seen-$kind"
+			missing=$(comm -23 "$tmp/stable-$kind" "$tmp/walked-$kind" | tr '\n' ' ')
+			extra=$(comm -13 "$tmp/seen-$kind" "$tmp/walked-$kind" | wc -l)
+			if [ -z "$missing" ] && [ "$extra" -le 2 ]; then
+				ok "$tag: walked $kind include the $(wc -l <"$tmp/stable-$kind") the guest's /proc showed before and after the stop ($extra others)"
 			else
-				notok "$tag: walked $kind vs the guest's /proc: $missing missing, $extra extra"
+				notok "$tag: walked $kind vs the guest's /proc: missing ${missing:-none}, $extra never shown"
 			fi
 		done
 	else
-		ok "$tag: walked pids vs the guest's /proc # SKIP the capture records no proc_pids/proc_tids"
+		ok "$tag: walked pids vs the guest's /proc # SKIP the capture records no proc_pids (tests/e2e/probes/pids.py)"
 	fi
 done
