@@ -107,7 +107,7 @@ int bw_kernel_percpu_offset(const struct bw_kernel *k, uint32_t cpu, uint64_t *o
  *   postfix := "." member | "->" member | "[" N "]" | cpu | "[" iter ":" elem "]"
  *   cpu     := "@cpu" N | "@cpu" "*"
  *   iter    := "list" | "hlist" | "rbtree" | "xarray" | "idr"
- *   elem    := [ "struct" | "union" ] type { "." member }
+ *   elem    := [ "struct" | "union" ] type { "." member { "[" N "]" } }
  *   symbol, member, type := [A-Za-z_][A-Za-z0-9_]*      N := decimal | 0x hex (no sign)
  *   Spaces and tabs may appear between tokens.
  *
@@ -131,7 +131,8 @@ int bw_kernel_percpu_offset(const struct bw_kernel *k, uint32_t cpu, uint64_t *o
  * - "[iter: T.m]" walks the container the operand is and gives each element, as the kernel's
  *   container_of(node, T, m) (a fan-out). The operand must be a struct list_head (list),
  *   hlist_head (hlist), rb_root or rb_root_cached (rbtree), xarray (xarray) or idr (idr), and
- *   T.m (a member path, e.g. "task_struct.se.run_node") a list_head, hlist_node or rb_node:
+ *   T.m (a member path, e.g. "task_struct.se.run_node", "task_struct.pid_links[1]") a
+ *   list_head, hlist_node or rb_node:
  *   - list: list_for_each_entry order; the head itself is not an element, so
  *     "init_task.tasks[list: struct task_struct.tasks]" gives every process but init_task.
  *   - hlist: from first to NULL. rbtree: in order (rb_first, rb_next).

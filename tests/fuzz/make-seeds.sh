@@ -22,6 +22,7 @@ done
 cp fixtures/seeds/vmcoreinfo/* "$seeds/vmcoreinfo/"
 cp fixtures/seeds/symtab/* "$seeds/symtab/"
 cp fixtures/seeds/expr/* "$seeds/expr/"
+python3 fixtures/seeds/make_expr_seeds.py "$seeds/expr"
 # VMCOREINFO texts and the head of /proc/kallsyms the end-to-end tests saved from real guests,
 # when this machine has them.
 cache=${BTFWALK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/btfwalk}

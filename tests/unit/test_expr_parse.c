@@ -109,6 +109,8 @@ static void test_expr_parse_fanouts(void **state)
 	expect_steps("r[ rbtree : task_struct . se . run_node ]",
 		     "sym(r)[it4:0 task_struct|se.run_node] /1");
 	expect_steps("x[xarray: struct page]", "sym(x)[it5:4 page|] /1");
+	expect_steps("p.tasks[1][hlist: struct task_struct.pid_links [0x1] .x[2][3]]",
+		     "sym(p).tasks[1][it3:4 task_struct|pid_links[1].x[2][3]] /1");
 	expect_steps("init_pid_ns.idr[idr: struct pid].numbers[0].nr",
 		     "sym(init_pid_ns).idr[it6:4 pid|].numbers[0].nr /1");
 	expect_steps(
@@ -138,6 +140,9 @@ static void test_expr_parse_fanout_errors(void **state)
 	expect_error("a[list: struct t.]", BW_EINVAL,
 		     "column 18: expected a member name after '.', found ']'");
 	expect_error("a[list: struct]", BW_EINVAL, "column 15: expected a type name, found ']'");
+	expect_error("a[list: struct t.m[1]x]", BW_EINVAL, "column 22: expected ']', found 'x'");
+	expect_error("a[list: struct t.m[]]", BW_EINVAL,
+		     "column 20: expected an index after '[', found ']'");
 	expect_error(
 		"a@cpu", BW_EINVAL,
 		"column 6: expected a CPU number or '*' after '@cpu', found end of expression");

@@ -19,7 +19,7 @@ static void usage(FILE *out)
 	      "       btfwalk scx [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
 	      "       btfwalk stat|softirqs|schedstat|pressure [--btf FILE] [--symbols FILE] [--json]\n"
 	      "               DUMP...   (/proc/stat, /proc/softirqs, /proc/schedstat, /proc/pressure/*)\n"
-	      "       btfwalk read [--btf FILE] [--symbols FILE] DUMP... -- EXPR...\n"
+	      "       btfwalk read [--btf FILE] [--symbols FILE] [--json] DUMP... -- EXPR...\n"
 	      "       btfwalk watch [--interval MS] [--count N | --duration S] [--json] [--numa] "
 	      "[--rq]\n"
 	      "                     [--stall N] DUMP... [--] [[--counter] EXPR...]\n"

@@ -61,9 +61,13 @@ static int each_failed(struct each *c, uint32_t i, const struct bw_error *inner)
 		uint32_t from = c->fan_end[c->label.depth - 1];
 		struct bw_error ee;
 
-		/* The label says which element: name the steps after its fan-out. */
-		bw_fail(&ee, inner->code, "%.*s: %s", (int)(s->end - from), c->text + from,
-			inner->msg);
+		/* The label says which element: name the steps after its fan-out (none when the
+		 * fan-out itself failed on this element). */
+		if (s->end > from)
+			bw_fail(&ee, inner->code, "%.*s: %s", (int)(s->end - from), c->text + from,
+				inner->msg);
+		else
+			bw_fail(&ee, inner->code, "%s", inner->msg);
 		if (c->fn(c->ctx, &c->label, NULL, &ee)) {
 			c->stopped = true;
 			return 1;
@@ -256,8 +260,8 @@ static int each_walk_fn(void *ctx, uint64_t index, uint64_t addr)
 			uint32_t d = c->label.depth;
 			int ret;
 
-			bw_fail(&inner, BW_EFORMAT, "entry %llu is %s 0x%llx, not a pointer",
-				(unsigned long long)index, (addr & 1) ? "the value entry" : "",
+			bw_fail(&inner, BW_EFORMAT, "entry %llu is %s0x%llx, not a pointer",
+				(unsigned long long)index, (addr & 1) ? "the value entry " : "",
 				(unsigned long long)addr);
 			c->label.level[d].kind = kind;
 			c->label.level[d].index = index;
@@ -291,10 +295,15 @@ static int each_iter_prepare(struct each *c, struct bw_expr_eval *e, const struc
 		return ret;
 	*cached = each_kinds[s->fanout].anchor2 && !strcmp(t.name, each_kinds[s->fanout].anchor2);
 	if (t.kind != BW_KIND_STRUCT || (strcmp(t.name, each_kinds[s->fanout].anchor) && !*cached))
-		return bw_fail(e->err, BW_EINVAL, "is a %s %s, not a struct %s%s%s",
-			       bw_kind_name(t.kind), t.name[0] ? t.name : "(anon)",
+		return bw_fail(e->err, BW_EINVAL, "is a%s %s, not a struct %s%s%s",
+			       t.kind == BW_KIND_STRUCT	 ? " struct"
+			       : t.kind == BW_KIND_UNION ? " union"
+							 : "",
+			       t.kind == BW_KIND_STRUCT || t.kind == BW_KIND_UNION
+				       ? (t.name[0] ? t.name : "(anon)")
+				       : bw_kind_name(t.kind),
 			       each_kinds[s->fanout].anchor,
-			       *cached || !each_kinds[s->fanout].anchor2 ? "" : " or struct ",
+			       each_kinds[s->fanout].anchor2 ? " or struct " : "",
 			       each_kinds[s->fanout].anchor2 ? each_kinds[s->fanout].anchor2 : "");
 	if (bw_btf_find(btf, s->name, s->kind, &id, NULL))
 		return bw_fail(e->err, BW_ENOENT, "no type '%s%s' in the BTF",
@@ -317,8 +326,7 @@ static int each_iter_prepare(struct each *c, struct bw_expr_eval *e, const struc
 	if (bw_btf_resolve(btf, loc.type, &id, e->err) || bw_btf_type(btf, id, &mt, e->err))
 		return -e->err->code;
 	if (mt.kind != BW_KIND_STRUCT || strcmp(mt.name, each_kinds[s->fanout].link))
-		return bw_fail(e->err, BW_EINVAL, "%s.%s is a %s %s, not a struct %s", s->name,
-			       s->member, bw_kind_name(mt.kind), mt.name[0] ? mt.name : "(anon)",
+		return bw_fail(e->err, BW_EINVAL, "%s.%s is not a struct %s", s->name, s->member,
 			       each_kinds[s->fanout].link);
 	return 0;
 }

@@ -4,6 +4,7 @@
  * of postfix steps. Every construct of the grammar is postfix, so parentheses only group and the
  * result needs no tree. The grammar is documented in include/btfwalk/kernel.h.
  */
+#include <stdio.h>
 #include <string.h>
 #include "internal.h"
 #include "expr/expr_impl.h"
@@ -174,32 +175,51 @@ static const struct {
 	{"idr", BW_FANOUT_IDR, false},
 };
 
-/* The member path after the element type: name { "." name }. */
+static int expr_member_append(struct expr_parser *p, struct bw_expr_step *s, size_t *n,
+			      const char *part)
+{
+	size_t len = strlen(part);
+
+	if (*n + len >= BW_EXPR_MAX_NAME)
+		return bw_fail(p->err, BW_ELIMIT,
+			       "column %zu: member path longer than %u characters", p->pos + 1,
+			       BW_EXPR_MAX_NAME - 1);
+	memcpy(s->member + *n, part, len + 1);
+	*n += len;
+	return 0;
+}
+
+/* The member path after the element type: { "." name { "[" N "]" } }. */
 static int expr_member_path(struct expr_parser *p, struct bw_expr_step *s)
 {
 	size_t n = 0;
+	int ret = 0;
 
-	while (p->pos < p->len && p->text[p->pos] == '.') {
+	while (!ret && p->pos < p->len && p->text[p->pos] == '.') {
 		char part[BW_EXPR_MAX_NAME];
-		size_t len;
-		int ret;
 
 		p->pos++;
 		ret = expr_name(p, part, "expected a member name after '.'");
-		if (ret)
-			return ret;
-		len = strlen(part);
-		if (n + !!n + len >= BW_EXPR_MAX_NAME)
-			return bw_fail(p->err, BW_ELIMIT,
-				       "column %zu: member path longer than %u characters",
-				       p->pos + 1, BW_EXPR_MAX_NAME - 1);
-		if (n)
-			s->member[n++] = '.';
-		memcpy(s->member + n, part, len + 1);
-		n += len;
+		if (!ret && n)
+			ret = expr_member_append(p, s, &n, ".");
+		if (!ret)
+			ret = expr_member_append(p, s, &n, part);
 		expr_skip_space(p);
+		while (!ret && p->pos < p->len && p->text[p->pos] == '[') {
+			uint64_t idx;
+
+			p->pos++;
+			ret = expr_number(p, &idx, "expected an index after '['");
+			if (!ret)
+				ret = expr_expect(p, ']', "expected ']'");
+			if (!ret) {
+				snprintf(part, sizeof(part), "[%llu]", (unsigned long long)idx);
+				ret = expr_member_append(p, s, &n, part);
+			}
+			expr_skip_space(p);
+		}
 	}
-	return 0;
+	return ret;
 }
 
 /* "[" kind ":" ["struct" | "union"] type { "." member } "]", p->pos just past '['. */

@@ -58,7 +58,6 @@ static const struct kvar_decl kvar_decls[] = {
 _Static_assert(sizeof(kvar_decls) / sizeof(kvar_decls[0]) <= BW_KERNEL_MAX_KNOWN_VARS,
 	       "raise BW_KERNEL_MAX_KNOWN_VARS");
 
-
 /* A PTR type to target, as the BTF has one for any pointer the kernel uses. */
 static uint32_t kvar_pointer_to(const struct bw_btf *btf, uint32_t target)
 {
