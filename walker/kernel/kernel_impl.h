@@ -72,6 +72,9 @@ int bw_kernel_crosscheck(const struct bw_kernel *k, struct bw_error *err);
 
 /* percpu.c: nr_cpu_ids, online CPUs, __per_cpu_offset */
 int bw_kernel_percpu_init(struct bw_kernel *k, struct bw_error *err);
+/* 0 when per-CPU data can be read (nr_cpu_ids and __per_cpu_offset known); else BW_ENOENT
+ * saying why, for the walks that need it. */
+int bw_kernel_need_percpu(const struct bw_kernel *k, struct bw_error *err);
 /* Bit cpu of __cpu_online_mask. */
 int bw_kernel_cpu_online(const struct bw_kernel *k, uint32_t cpu, bool *online,
 			 struct bw_error *err);

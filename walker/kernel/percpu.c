@@ -55,3 +55,13 @@ int bw_kernel_percpu_init(struct bw_kernel *k, struct bw_error *err)
 	}
 	return 0;
 }
+
+int bw_kernel_need_percpu(const struct bw_kernel *k, struct bw_error *err)
+{
+	if (k->per_cpu_offset_addr && k->nr_cpu_ids)
+		return 0;
+	return bw_fail(err, BW_ENOENT,
+		       "per-CPU data unknown: no __per_cpu_offset/nr_cpu_ids (symbols: %s); give "
+		       "--symbols System.map",
+		       k->symbols_source);
+}

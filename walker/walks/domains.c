@@ -267,12 +267,9 @@ int bw_kernel_domains(const struct bw_kernel *k, struct bw_domains **out, struct
 	ret = sd_layout_init(k, &l, err);
 	if (ret)
 		return ret;
-	if (!k->per_cpu_offset_addr)
-		return bw_fail(
-			err, BW_ENOENT,
-			"per-CPU runqueues unknown: no __per_cpu_offset/nr_cpu_ids (symbols: "
-			"%s)",
-			k->symbols_source);
+	ret = bw_kernel_need_percpu(k, err);
+	if (ret)
+		return ret;
 	d = bw_zalloc(k->alloc, sizeof(*d));
 	if (d)
 		d->cpus = bw_alloc_array(k->alloc, k->nr_cpu_ids, sizeof(*d->cpus));

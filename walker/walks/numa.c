@@ -351,11 +351,8 @@ int bw_numa_plan_build(const struct bw_kernel *k, struct bw_numa_plan *plan, str
 	ret = numa_layout_init(k, &l, err);
 	if (ret)
 		return ret;
-	if (!k->per_cpu_offset_addr)
-		return bw_fail(err, BW_ENOENT,
-			       "cannot add the per-CPU deltas: __per_cpu_offset/nr_cpu_ids unknown "
-			       "(symbols: %s); give --symbols System.map",
-			       k->symbols_source);
+	if (bw_kernel_need_percpu(k, err))
+		return bw_kernel_prefix(err, "cannot add the per-CPU deltas");
 	ret = numa_online_cpus(k, &l, err);
 	if (!ret)
 		ret = numa_plan_nodes(k, &l, plan, err);

@@ -232,9 +232,8 @@ int bw_kernel_tasks(const struct bw_kernel *k, bw_task_fn fn, void *ctx, struct 
 		ret = bw_walk_field(k, "rq", "idle", &idle, err);
 	if (!ret)
 		ret = bw_kernel_symbol(k, "init_task", &init_task, err);
-	if (!ret && !k->nr_cpu_ids)
-		ret = bw_fail(err, BW_ENOENT, "per-CPU data unknown (symbols: %s)",
-			      k->symbols_source);
+	if (!ret)
+		ret = bw_kernel_need_percpu(k, err);
 	for (cpu = 0; !ret && cpu < k->nr_cpu_ids && !w.stopped; cpu++) {
 		bool online;
 

@@ -296,9 +296,9 @@ int bw_kernel_runqueues(const struct bw_kernel *k, const struct bw_runq_fns *fns
 		err = &local;
 	if (!k || !fns)
 		return bw_fail(err, BW_EINVAL, "bw_kernel_runqueues: k and fns must not be NULL");
-	if (!k->nr_cpu_ids)
-		return bw_fail(err, BW_ENOENT, "per-CPU data unknown (symbols: %s)",
-			       k->symbols_source);
+	ret = bw_kernel_need_percpu(k, err);
+	if (ret)
+		return ret;
 	memset(&w, 0, sizeof(w));
 	w.k = k;
 	w.fns = fns;

@@ -19,12 +19,9 @@ int sched_cpus_get(const struct bw_kernel *k, struct sched_cpus *c, struct bw_er
 	int ret = 0;
 
 	memset(c, 0, sizeof(*c));
-	if (!k->per_cpu_offset_addr)
-		return bw_fail(err, BW_ENOENT,
-			       "per-CPU data unknown: __per_cpu_offset/nr_cpu_ids missing "
-			       "(symbols: %s); give --symbols System.map",
-			       k->symbols_source);
-	ret = bw_kernel_symbol(k, "__cpu_possible_mask", &possible, err);
+	ret = bw_kernel_need_percpu(k, err);
+	if (!ret)
+		ret = bw_kernel_symbol(k, "__cpu_possible_mask", &possible, err);
 	if (!ret)
 		ret = bw_kernel_symbol(k, "__cpu_online_mask", &online, err);
 	if (ret)

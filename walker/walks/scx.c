@@ -298,12 +298,9 @@ int bw_kernel_scx(const struct bw_kernel *k, struct bw_scx **out, struct bw_erro
 	ret = scx_layout_init(k, &l, err);
 	if (ret)
 		return ret;
-	if (!k->per_cpu_offset_addr)
-		return bw_fail(
-			err, BW_ENOENT,
-			"per-CPU runqueues unknown: no __per_cpu_offset/nr_cpu_ids (symbols: "
-			"%s)",
-			k->symbols_source);
+	ret = bw_kernel_need_percpu(k, err);
+	if (ret)
+		return ret;
 	s = bw_zalloc(k->alloc, sizeof(*s));
 	if (s)
 		s->cpus = bw_alloc_array(k->alloc, k->nr_cpu_ids, sizeof(*s->cpus));
