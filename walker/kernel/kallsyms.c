@@ -139,6 +139,17 @@ static int kallsyms_load_tokens(struct bw_kallsyms *ks, struct kallsyms_reader *
 	return ret;
 }
 
+/* One byte of kallsyms_names: from the window when it is there (skipping names reads many). */
+static inline int kallsyms_names_byte(struct kallsyms_reader *r, uint64_t pos, uint8_t *b,
+				      struct bw_error *err)
+{
+	if (r->len && pos >= r->start && pos - r->start < r->len) {
+		*b = r->buf[pos - r->start];
+		return 0;
+	}
+	return kallsyms_read(r, pos, b, 1, "kallsyms_names", err);
+}
+
 /* The compressed length of the name at *pos; *pos moves past the length prefix. */
 static int kallsyms_name_len(struct kallsyms_reader *r, uint64_t *pos, uint32_t idx, size_t *len,
 			     struct bw_error *err)
@@ -146,13 +157,13 @@ static int kallsyms_name_len(struct kallsyms_reader *r, uint64_t *pos, uint32_t 
 	uint8_t b[2];
 	int ret;
 
-	ret = kallsyms_read(r, *pos, b, 1, "kallsyms_names", err);
+	ret = kallsyms_names_byte(r, *pos, b, err);
 	if (ret)
 		return ret;
 	*len = b[0];
 	*pos += 1;
 	if (b[0] & 0x80) { /* a "big" symbol: 7 low bits here, the high bits in the next byte */
-		ret = kallsyms_read(r, *pos, b + 1, 1, "kallsyms_names", err);
+		ret = kallsyms_names_byte(r, *pos, b + 1, err);
 		if (ret)
 			return ret;
 		*len = (b[0] & 0x7fu) | (size_t)b[1] << 7;
