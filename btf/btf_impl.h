@@ -82,20 +82,38 @@ struct bw_btfi_kind_layout {
 static inline int64_t bw_btfi_kind_extra(int kind, uint32_t vlen)
 {
 	static const struct bw_btfi_kind_layout layout[32] = {
-		[BW_KIND_UNKN] = { -1, 0 }, /* kind 0 is no kind */
-		[BW_KIND_INT] = { 4, 0 },
-		[BW_KIND_PTR] = { 0, 0 },	    [BW_KIND_ARRAY] = { BW_BTF_ARRAY_LEN, 0 },
-		[BW_KIND_STRUCT] = { 0, BW_BTF_MEMBER_LEN }, [BW_KIND_UNION] = { 0, BW_BTF_MEMBER_LEN },
-		[BW_KIND_ENUM] = { 0, BW_BTF_ENUM_LEN }, [BW_KIND_FWD] = { 0, 0 },
-		[BW_KIND_TYPEDEF] = { 0, 0 },	    [BW_KIND_VOLATILE] = { 0, 0 },
-		[BW_KIND_CONST] = { 0, 0 },	    [BW_KIND_RESTRICT] = { 0, 0 },
-		[BW_KIND_FUNC] = { 0, 0 },	    [BW_KIND_FUNC_PROTO] = { 0, BW_BTF_PARAM_LEN },
-		[BW_KIND_VAR] = { 4, 0 },	    [BW_KIND_DATASEC] = { 0, BW_BTF_SECINFO_LEN },
-		[BW_KIND_FLOAT] = { 0, 0 },	    [BW_KIND_DECL_TAG] = { 4, 0 },
-		[BW_KIND_TYPE_TAG] = { 0, 0 },	    [BW_KIND_ENUM64] = { 0, BW_BTF_ENUM64_LEN },
-		[20] = { -1, 0 }, [21] = { -1, 0 }, [22] = { -1, 0 }, [23] = { -1, 0 },
-		[24] = { -1, 0 }, [25] = { -1, 0 }, [26] = { -1, 0 }, [27] = { -1, 0 },
-		[28] = { -1, 0 }, [29] = { -1, 0 }, [30] = { -1, 0 }, [31] = { -1, 0 },
+		[BW_KIND_UNKN] = {-1, 0}, /* kind 0 is no kind */
+		[BW_KIND_INT] = {4, 0},
+		[BW_KIND_PTR] = {0, 0},
+		[BW_KIND_ARRAY] = {BW_BTF_ARRAY_LEN, 0},
+		[BW_KIND_STRUCT] = {0, BW_BTF_MEMBER_LEN},
+		[BW_KIND_UNION] = {0, BW_BTF_MEMBER_LEN},
+		[BW_KIND_ENUM] = {0, BW_BTF_ENUM_LEN},
+		[BW_KIND_FWD] = {0, 0},
+		[BW_KIND_TYPEDEF] = {0, 0},
+		[BW_KIND_VOLATILE] = {0, 0},
+		[BW_KIND_CONST] = {0, 0},
+		[BW_KIND_RESTRICT] = {0, 0},
+		[BW_KIND_FUNC] = {0, 0},
+		[BW_KIND_FUNC_PROTO] = {0, BW_BTF_PARAM_LEN},
+		[BW_KIND_VAR] = {4, 0},
+		[BW_KIND_DATASEC] = {0, BW_BTF_SECINFO_LEN},
+		[BW_KIND_FLOAT] = {0, 0},
+		[BW_KIND_DECL_TAG] = {4, 0},
+		[BW_KIND_TYPE_TAG] = {0, 0},
+		[BW_KIND_ENUM64] = {0, BW_BTF_ENUM64_LEN},
+		[20] = {-1, 0},
+		[21] = {-1, 0},
+		[22] = {-1, 0},
+		[23] = {-1, 0},
+		[24] = {-1, 0},
+		[25] = {-1, 0},
+		[26] = {-1, 0},
+		[27] = {-1, 0},
+		[28] = {-1, 0},
+		[29] = {-1, 0},
+		[30] = {-1, 0},
+		[31] = {-1, 0},
 	};
 	const struct bw_btfi_kind_layout *l = &layout[kind & 31];
 
@@ -122,19 +140,19 @@ struct bw_btf {
 	const uint8_t *types; /* type section */
 	uint32_t types_len;
 	uint32_t types_at; /* byte offset of the type section in the blob (for messages) */
-	const char *strs; /* string section */
+	const char *strs;  /* string section */
 	uint32_t strs_len;
-	uint32_t start_id;  /* first type id of this blob */
-	uint32_t nr_types;  /* types in this blob */
-	uint32_t start_str; /* first string offset of this blob */
-	uint32_t ptr_size;  /* bytes of a pointer on the BTF's machine */
-	uint32_t *offs;	    /* offs[i]: byte offset of type start_id + i in types */
-	uint8_t *kinds;	    /* kinds[i]: kind of type start_id + i */
-	uint8_t *rkinds;    /* kind after typedefs/modifiers (BW_KIND_UNKN: void) */
+	uint32_t start_id;   /* first type id of this blob */
+	uint32_t nr_types;   /* types in this blob */
+	uint32_t start_str;  /* first string offset of this blob */
+	uint32_t ptr_size;   /* bytes of a pointer on the BTF's machine */
+	uint32_t *offs;	     /* offs[i]: byte offset of type start_id + i in types */
+	uint8_t *kinds;	     /* kinds[i]: kind of type start_id + i */
+	uint8_t *rkinds;     /* kind after typedefs/modifiers (BW_KIND_UNKN: void) */
 	uint8_t *align_log2; /* alignment of each type as log2, or BW_BTFI_NO_ALIGN */
 	uint32_t *sizes;     /* size of each type (through modifiers/arrays), or BW_BTFI_NO_SIZE */
 	struct bw_btfi_names names; /* entry: type index i (id start_id + i) */
-	uint32_t hash_seed;
+	uint64_t hash_key[2];	    /* per object, random: see bw_btfi_index_alloc */
 	/* entry: index into enum_refs; enum_refs[2k] = type index, [2k+1] = enumerator index */
 	struct bw_btfi_names enumerators;
 	uint32_t *enum_refs;
@@ -223,8 +241,8 @@ static inline bool bw_btfi_is_modifier(int kind)
 const char *bw_btfi_str(const struct bw_btf *btf, uint32_t off);
 
 /* Loader steps (one file each). */
-int bw_btfi_elf_find(const uint8_t *data, size_t len, size_t *off, size_t *size,
-		     uint32_t *ptr_size, struct bw_error *err);
+int bw_btfi_elf_find(const uint8_t *data, size_t len, size_t *off, size_t *size, uint32_t *ptr_size,
+		     struct bw_error *err);
 int bw_btfi_swap(uint8_t *blob, size_t len, uint32_t start_id, struct bw_error *err);
 /* Validate blob (native byte order) as this btf's own types, building offs, kinds, the
  * name indexes, alignments and sizes. */
@@ -260,10 +278,85 @@ int bw_btfi_check_datasec(const struct bw_btf *btf, uint32_t idx, struct bw_erro
 int bw_btfi_check_decl_tag(const struct bw_btf *btf, uint32_t idx, struct bw_error *err);
 
 /* ---- Name indexes (index.c) ---- */
-#define BW_BTFI_FNV_BASIS 2166136261u
-#define BW_BTFI_FNV_PRIME 16777619u
-uint32_t bw_btfi_hash(uint32_t seed, const char *s);
-/* names: records with a name (at most); enumerators: all of them. Sets btf->hash_seed. */
+/*
+ * The name hash: 8 bytes at a time (little-endian, the last word zero-padded), each word folded
+ * into the state by a 64x64->128-bit multiply of (word ^ key[1]) by (state ^ key[0]), the two
+ * halves xor-ed; the length is folded into the last step. Keyed per object, so names cannot be
+ * chosen offline to collide (not a proven PRF like SipHash: a flooding defence).
+ */
+static inline uint64_t bw_btfi_mix(uint64_t a, uint64_t b)
+{
+#if defined(__SIZEOF_INT128__)
+	__extension__ unsigned __int128 p = (unsigned __int128)a * b;
+
+	return (uint64_t)p ^ (uint64_t)(p >> 64);
+#else
+	uint64_t al = (uint32_t)a, ah = a >> 32, bl = (uint32_t)b, bh = b >> 32;
+	uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+	uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
+
+	return ((mid << 32) | (uint32_t)ll) ^ (hh + (lh >> 32) + (hl >> 32) + (mid >> 32));
+#endif
+}
+
+static inline uint64_t bw_btfi_hash_word(const struct bw_btf *btf, uint64_t h, uint64_t w)
+{
+	return bw_btfi_mix(w ^ btf->hash_key[1], h ^ btf->hash_key[0]);
+}
+
+static inline uint32_t bw_btfi_hash_last(const struct bw_btf *btf, uint64_t h, uint64_t tail,
+					 size_t len)
+{
+	h = bw_btfi_mix(tail ^ btf->hash_key[1], h ^ btf->hash_key[0] ^ len);
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+/* Little-endian load of n <= 8 bytes, zero-padded. */
+static inline uint64_t bw_btfi_load(const char *s, size_t n)
+{
+	uint64_t w = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		w |= (uint64_t)(uint8_t)s[i] << (8 * i);
+	return w;
+}
+
+static inline uint64_t bw_btfi_load8(const char *s)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t w;
+
+	memcpy(&w, s, 8);
+	return w;
+#else
+	return bw_btfi_load(s, 8);
+#endif
+}
+
+/* The hash of s[0..len), where room >= len bytes may be read from s. */
+static inline uint32_t bw_btfi_hash_room(const struct bw_btf *btf, const char *s, size_t len,
+					 size_t room)
+{
+	uint64_t h = 0, tail;
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8)
+		h = bw_btfi_hash_word(btf, h, bw_btfi_load8(s + i));
+	if (i + 8 <= room && len > i)
+		tail = bw_btfi_load8(s + i) & (~0ull >> (64 - 8 * (len - i)));
+	else
+		tail = bw_btfi_load(s + i, len - i);
+	return bw_btfi_hash_last(btf, h, tail, len);
+}
+
+static inline uint32_t bw_btfi_hash_len(const struct bw_btf *btf, const char *s, size_t len)
+{
+	return bw_btfi_hash_room(btf, s, len, len);
+}
+
+uint32_t bw_btfi_hash(const struct bw_btf *btf, const char *s);
+/* names: records with a name (at most); enumerators: all of them. Sets btf->hash_key. */
 int bw_btfi_index_alloc(struct bw_btf *btf, uint32_t names, uint32_t enumerators,
 			struct bw_error *err);
 /* Building is over: drop what only insertion needed. */

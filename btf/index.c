@@ -5,19 +5,44 @@
  * three quarters full) with one slot per distinct name, holding the name's hash and its first
  * entry; the entries of one name are chained in id order. So a blob with a million types of
  * one name costs a million appends, not a million probes each, and a lookup meets the lowest
- * id first. The hash is seeded per object, so names cannot be chosen offline to collide.
+ * id first. The hash is keyed per object (btfidx_key), so names cannot be chosen offline to
+ * collide.
  */
+#if defined(__linux__)
+#define _DEFAULT_SOURCE
+#include <sys/random.h>
+#define BTFIDX_HAVE_GETRANDOM 1
+#endif
+#include <time.h>
 #include "btf_impl.h"
 
-uint32_t bw_btfi_hash(uint32_t seed, const char *s)
+uint32_t bw_btfi_hash(const struct bw_btf *btf, const char *s)
 {
-	uint32_t h = seed;
+	return bw_btfi_hash_len(btf, s, strlen(s));
+}
 
-	while (*s) {
-		h ^= (uint8_t)*s++;
-		h *= BW_BTFI_FNV_PRIME;
+/*
+ * A key no blob can know: getrandom() where the libc has it; else (or if it fails) the object's
+ * address, the clock and a stack address, mixed. Per object: no global state.
+ */
+static void btfidx_key(struct bw_btf *btf)
+{
+	struct timespec ts = {0, 0};
+	uint64_t seed[2] = {0, 0};
+	int here;
+
+#if defined(BTFIDX_HAVE_GETRANDOM)
+	if (getrandom(seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t)sizeof(seed)) {
+		btf->hash_key[0] = seed[0] | 1;
+		btf->hash_key[1] = seed[1] | 1;
+		return;
 	}
-	return h;
+#endif
+	timespec_get(&ts, TIME_UTC);
+	seed[0] = (uint64_t)(uintptr_t)btf ^ (uint64_t)ts.tv_nsec << 32 ^ (uint64_t)ts.tv_sec;
+	seed[1] = (uint64_t)(uintptr_t)&here ^ 0x9e3779b97f4a7c15ull;
+	btf->hash_key[0] = bw_btfi_mix(seed[0] ^ 0x243f6a8885a308d3ull, seed[1]) | 1;
+	btf->hash_key[1] = bw_btfi_mix(seed[1] ^ 0x13198a2e03707344ull, btf->hash_key[0]) | 1;
 }
 
 /* A table for up to `names` distinct names and entries numbered below `entries`. */
@@ -53,8 +78,9 @@ static const char *btfidx_name(const struct bw_btf *btf, const struct bw_btfi_na
 {
 	if (t == &btf->names)
 		return bw_btfi_str(btf, bw_btfi_rd32(btf->types + btf->offs[e]));
-	return bw_btfi_str(btf, btfidx_enumerator_name(btf->types + btf->offs[btf->enum_refs[2 * e]],
-						       btf->enum_refs[2 * e + 1]));
+	return bw_btfi_str(btf,
+			   btfidx_enumerator_name(btf->types + btf->offs[btf->enum_refs[2 * e]],
+						  btf->enum_refs[2 * e + 1]));
 }
 
 /* Add entry (0-based, in id order) named name with that hash: append to its name's chain. */
@@ -81,15 +107,14 @@ int bw_btfi_index_alloc(struct bw_btf *btf, uint32_t names, uint32_t enumerators
 {
 	int ret;
 
-	/* Where this object lives is not known to whoever wrote the blob. */
-	btf->hash_seed = bw_btfi_hash(BW_BTFI_FNV_BASIS ^ (uint32_t)((uintptr_t)btf >> 4), "btf");
+	btfidx_key(btf);
 	ret = btfidx_alloc(btf, &btf->names, names, btf->nr_types, err);
 	if (!ret)
 		ret = btfidx_alloc(btf, &btf->enumerators, enumerators, enumerators, err);
 	if (ret)
 		return ret;
-	btf->enum_refs = bw_alloc_array(btf->alloc, (size_t)enumerators * 2 + 1,
-					sizeof(*btf->enum_refs));
+	btf->enum_refs =
+		bw_alloc_array(btf->alloc, (size_t)enumerators * 2 + 1, sizeof(*btf->enum_refs));
 	if (!btf->enum_refs)
 		return bw_fail(err, BW_ENOMEM, "BTF: no memory for %u enumerators", enumerators);
 	return 0;
@@ -145,7 +170,7 @@ static uint32_t btfidx_lookup(const struct bw_btf *btf, const struct bw_btfi_nam
 
 	if (!t->slots)
 		return 0;
-	hash = bw_btfi_hash(btf->hash_seed, name);
+	hash = bw_btfi_hash(btf, name);
 	for (i = hash & t->mask; (e = t->slots[i]); i = (i + 1) & t->mask) {
 		if (t->hashes[i] == hash && !strcmp(btfidx_name(btf, t, e - 1), name))
 			return e;
@@ -173,8 +198,7 @@ int bw_btfi_enumerators_each(const struct bw_btf *btf, const char *name,
 	uint32_t e;
 	int ret;
 
-	for (e = btfidx_lookup(btf, &btf->enumerators, name); e;
-	     e = btf->enumerators.next[e - 1]) {
+	for (e = btfidx_lookup(btf, &btf->enumerators, name); e; e = btf->enumerators.next[e - 1]) {
 		ret = fn(ctx, btf->start_id + btf->enum_refs[2 * (e - 1)],
 			 btf->enum_refs[2 * (e - 1) + 1]);
 		if (ret)

@@ -10,40 +10,39 @@
 
 #define btfchk_fail(c, id, code, ...) bw_btfi_type_fail((c)->btf, id, (c)->err, code, __VA_ARGS__)
 
-
 /* Per byte: BTFCHK_START may begin a C identifier ([A-Za-z_]), BTFCHK_CONT may continue one. */
 #define BTFCHK_START 1
 #define BTFCHK_CONT 2
 static const uint8_t btfchk_ident_class[256] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0,
-	0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 3,
-	0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	0, 0, 0, 0, 0, 0, 0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 0, 0, 0, 0, 3, 0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
-/* A C identifier shorter than BW_BTF_MAX_NAME_LEN; *hash (if non-NULL) gets
- * bw_btfi_hash(seed, s). */
-static bool btfchk_is_ident(const char *s, uint32_t seed, uint32_t *hash)
+/* A C identifier shorter than BW_BTF_MAX_NAME_LEN; *hash (if non-NULL) gets bw_btfi_hash(b, s). */
+static bool btfchk_is_ident(const struct bw_btf *b, const char *s, uint32_t *hash)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	uint32_t h = seed;
 	size_t i;
 
 	if (!(btfchk_ident_class[p[0]] & BTFCHK_START))
 		return false;
-	if (!hash) {
-		for (i = 1; btfchk_ident_class[p[i]] & BTFCHK_CONT; i++)
-			;
-		return !p[i] && i < BW_BTF_MAX_NAME_LEN;
-	}
-	for (i = 0; btfchk_ident_class[p[i]] & BTFCHK_CONT; i++)
-		h = (h ^ p[i]) * BW_BTFI_FNV_PRIME;
-	*hash = h;
-	return !p[i] && i < BW_BTF_MAX_NAME_LEN;
+	for (i = 1; btfchk_ident_class[p[i]] & BTFCHK_CONT; i++)
+		;
+	if (p[i] || i >= BW_BTF_MAX_NAME_LEN)
+		return false;
+	if (hash)
+		*hash = bw_btfi_hash_room(b, s, i,
+					  s >= b->strs && s < b->strs + b->strs_len
+						  ? (size_t)(b->strs + b->strs_len - s)
+						  : i);
+	return true;
 }
 
 /* Printable, non-empty, shorter than BW_BTF_MAX_NAME_LEN (section names, tag values). */
@@ -59,10 +58,10 @@ static bool btfchk_is_printable(const char *s)
 }
 
 enum btfchk_name_rule {
-	BTFCHK_NAME_NONE,     /* name_off must be 0 */
-	BTFCHK_NAME_ANY,      /* any string */
+	BTFCHK_NAME_NONE,      /* name_off must be 0 */
+	BTFCHK_NAME_ANY,       /* any string */
 	BTFCHK_NAME_OPT_IDENT, /* empty or a C identifier */
-	BTFCHK_NAME_IDENT,    /* a C identifier (this rule and the next require a name) */
+	BTFCHK_NAME_IDENT,     /* a C identifier (this rule and the next require a name) */
 	BTFCHK_NAME_PRINTABLE, /* non-empty printable */
 };
 
@@ -103,7 +102,7 @@ static inline bool btfchk_opt_ident_mark(const struct bw_btfi_check *v, uint32_t
 	const char *s = btfchk_local_str(v->btf, off);
 	uint32_t rel = off - v->btf->start_str;
 
-	if (!s || !btfchk_is_ident(s, 0, NULL))
+	if (!s || !btfchk_is_ident(v->btf, s, NULL))
 		return s && !*s;
 	v->ident_ok[rel / 8] |= (uint8_t)(1u << (rel % 8));
 	return true;
@@ -116,10 +115,10 @@ static bool btfchk_is_ident_memo(const struct bw_btfi_check *v, uint32_t off, co
 	bool ok;
 
 	if (off < v->btf->start_str || !v->ident_ok)
-		return btfchk_is_ident(s, 0, NULL);
+		return btfchk_is_ident(v->btf, s, NULL);
 	if (v->ident_ok[rel / 8] & (1u << (rel % 8)))
 		return true;
-	ok = btfchk_is_ident(s, 0, NULL);
+	ok = btfchk_is_ident(v->btf, s, NULL);
 	if (ok)
 		v->ident_ok[rel / 8] |= (uint8_t)(1u << (rel % 8));
 	return ok;
@@ -139,8 +138,10 @@ static int btfchk_name_fail(const struct bw_btfi_check *v, uint32_t id, const ch
 	struct btfchk_what w;
 
 	if (!s)
-		return btfchk_fail(v, id, BW_EFORMAT, "%s name offset %u outside the string "
-				   "section", btfchk_what(&w, what, idx), off);
+		return btfchk_fail(v, id, BW_EFORMAT,
+				   "%s name offset %u outside the string "
+				   "section",
+				   btfchk_what(&w, what, idx), off);
 	return btfchk_fail(v, id, BW_EFORMAT, "%s name '%.64s' (offset %u) %s",
 			   btfchk_what(&w, what, idx), s, off, why[rule]);
 }
@@ -173,18 +174,17 @@ static int btfchk_name(const struct bw_btfi_check *v, uint32_t id, const char *w
 		for (len = 0; len < BW_BTF_MAX_NAME_LEN && s[len]; len++)
 			;
 		ok = len < BW_BTF_MAX_NAME_LEN;
-		h = hash && ok ? bw_btfi_hash(b->hash_seed, s) : 0;
+		h = hash && ok ? bw_btfi_hash(b, s) : 0;
 		break;
 	case BTFCHK_NAME_OPT_IDENT:
-		ok = !*s || (hash ? btfchk_is_ident(s, b->hash_seed, &h)
-				  : btfchk_is_ident_memo(v, off, s));
+		ok = !*s || (hash ? btfchk_is_ident(b, s, &h) : btfchk_is_ident_memo(v, off, s));
 		break;
 	case BTFCHK_NAME_IDENT:
-		ok = btfchk_is_ident(s, b->hash_seed, hash ? &h : NULL);
+		ok = btfchk_is_ident(b, s, hash ? &h : NULL);
 		break;
 	case BTFCHK_NAME_PRINTABLE:
 		ok = btfchk_is_printable(s);
-		h = hash ? bw_btfi_hash(b->hash_seed, s) : 0;
+		h = hash ? bw_btfi_hash(b, s) : 0;
 		break;
 	}
 	if (!ok)
@@ -200,10 +200,10 @@ static int btfchk_name(const struct bw_btfi_check *v, uint32_t id, const char *w
 
 /* Check that ref (a type id, 0 allowed when void_ok) exists and may be referenced as `what`. */
 /* Kinds a type may refer to (from a type: not FUNC, VAR, DATASEC or DECL_TAG). */
-#define BTFCHK_TYPE_KINDS                                                                      \
-	(((1u << (BW_KIND_MAX + 1)) - 1) & ~((1u << BW_KIND_UNKN) | (1u << BW_KIND_FUNC) |      \
-					     (1u << BW_KIND_VAR) | (1u << BW_KIND_DATASEC) |   \
-					     (1u << BW_KIND_DECL_TAG)))
+#define BTFCHK_TYPE_KINDS                                                                          \
+	(((1u << (BW_KIND_MAX + 1)) - 1) &                                                         \
+	 ~((1u << BW_KIND_UNKN) | (1u << BW_KIND_FUNC) | (1u << BW_KIND_VAR) |                     \
+	   (1u << BW_KIND_DATASEC) | (1u << BW_KIND_DECL_TAG)))
 
 /* Fast path: ref is a type of this blob of a kind that may be referenced. */
 static inline bool btfchk_ref_known(const struct bw_btfi_check *v, uint32_t ref)
@@ -229,23 +229,27 @@ static int btfchk_ref(const struct bw_btfi_check *v, uint32_t id, const char *wh
 		return btfchk_fail(v, id, BW_EFORMAT, "%s is void (type id 0)",
 				   btfchk_what(&w, what_s, idx));
 	if (ref >= cnt)
-		return btfchk_fail(v, id, BW_EFORMAT, "%s refers to type id %u, which does not "
-				   "exist (type count %u)", btfchk_what(&w, what_s, idx), ref, cnt);
+		return btfchk_fail(v, id, BW_EFORMAT,
+				   "%s refers to type id %u, which does not "
+				   "exist (type count %u)",
+				   btfchk_what(&w, what_s, idx), ref, cnt);
 	kind = bw_btfi_kind(v->btf, ref);
 	return btfchk_fail(v, id, BW_EFORMAT, "%s refers to [%u], a %s, not a type",
 			   btfchk_what(&w, what_s, idx), ref, bw_kind_name(kind));
 }
 
-static int btfchk_ref_kind(const struct bw_btfi_check *v, uint32_t id, const char *what_s, int64_t idx,
-			   uint32_t ref, uint32_t kinds)
+static int btfchk_ref_kind(const struct bw_btfi_check *v, uint32_t id, const char *what_s,
+			   int64_t idx, uint32_t ref, uint32_t kinds)
 {
 	uint32_t cnt = bw_btfi_type_cnt(v->btf);
 	struct btfchk_what w;
 	int kind;
 
 	if (!ref || ref >= cnt)
-		return btfchk_fail(v, id, BW_EFORMAT, "%s refers to type id %u, which does not "
-				   "exist (type count %u)", btfchk_what(&w, what_s, idx), ref, cnt);
+		return btfchk_fail(v, id, BW_EFORMAT,
+				   "%s refers to type id %u, which does not "
+				   "exist (type count %u)",
+				   btfchk_what(&w, what_s, idx), ref, cnt);
 	kind = bw_btfi_kind(v->btf, ref);
 	if (!(kinds & (1u << kind)))
 		return btfchk_fail(v, id, BW_EFORMAT, "%s refers to [%u], a %s",
@@ -307,17 +311,20 @@ static int btfchk_members(const struct bw_btfi_check *v, uint32_t id, const uint
 				return ret;
 		}
 		if (kind == BW_KIND_UNION && bit_off)
-			return btfchk_fail(v, id, BW_EFORMAT, "member #%u '%.32s' of a union has "
-					   "bits_offset %u, want 0", i, bw_btfi_str(v->btf, name_off),
-					   bit_off);
+			return btfchk_fail(v, id, BW_EFORMAT,
+					   "member #%u '%.32s' of a union has "
+					   "bits_offset %u, want 0",
+					   i, bw_btfi_str(v->btf, name_off), bit_off);
 		if (((uint64_t)bit_off + 7) / 8 > size)
-			return btfchk_fail(v, id, BW_EFORMAT, "member #%u '%.32s' bits_offset %u is "
-					   "past the size %u", i, bw_btfi_str(v->btf, name_off),
-					   bit_off, size);
+			return btfchk_fail(v, id, BW_EFORMAT,
+					   "member #%u '%.32s' bits_offset %u is "
+					   "past the size %u",
+					   i, bw_btfi_str(v->btf, name_off), bit_off, size);
 		if (bit_off < last)
-			return btfchk_fail(v, id, BW_EFORMAT, "member #%u '%.32s' bits_offset %u is "
-					   "before the previous member's %llu", i,
-					   bw_btfi_str(v->btf, name_off), bit_off,
+			return btfchk_fail(v, id, BW_EFORMAT,
+					   "member #%u '%.32s' bits_offset %u is "
+					   "before the previous member's %llu",
+					   i, bw_btfi_str(v->btf, name_off), bit_off,
 					   (unsigned long long)last);
 		last = bit_off;
 	}
@@ -336,7 +343,7 @@ static int btfchk_enum(const struct bw_btfi_check *v, uint32_t id, const uint8_t
 		uint32_t off = bw_btfi_rd32(t + BW_BTF_TYPE_LEN + i * step), hash;
 		const char *name = btfchk_local_str(v->btf, off);
 
-		if (!name || !btfchk_is_ident(name, v->btf->hash_seed, &hash)) {
+		if (!name || !btfchk_is_ident(v->btf, name, &hash)) {
 			ret = btfchk_name(v, id, "enumerator", i, off, BTFCHK_NAME_IDENT, &name,
 					  &hash);
 			if (ret)
@@ -353,8 +360,9 @@ static int btfchk_func_proto(const struct bw_btfi_check *v, uint32_t id, const u
 	uint32_t i;
 	int ret;
 
-	ret = ret_type && btfchk_ref_known(v, ret_type) ? 0
-		: btfchk_ref(v, id, "return type", -1, ret_type, true);
+	ret = ret_type && btfchk_ref_known(v, ret_type)
+		      ? 0
+		      : btfchk_ref(v, id, "return type", -1, ret_type, true);
 	if (ret)
 		return ret;
 	for (i = 0; i < vlen; i++) {
@@ -377,8 +385,8 @@ static int btfchk_func_proto(const struct bw_btfi_check *v, uint32_t id, const u
 	return 0;
 }
 
-static int btfchk_datasec(const struct bw_btfi_check *v, uint32_t id, const uint8_t *t, uint32_t vlen,
-			  uint32_t size)
+static int btfchk_datasec(const struct bw_btfi_check *v, uint32_t id, const uint8_t *t,
+			  uint32_t vlen, uint32_t size)
 {
 	uint64_t last_end = 0;
 	uint32_t i;
@@ -398,9 +406,10 @@ static int btfchk_datasec(const struct bw_btfi_check *v, uint32_t id, const uint
 		if (!size)
 			continue;
 		if (off < last_end || !vsize || (uint64_t)off + vsize > size)
-			return btfchk_fail(v, id, BW_EFORMAT, "variable #%u [%u] at offset %u size %u "
-					   "does not fit after %llu within the section size %u", i, type,
-					   off, vsize, (unsigned long long)last_end, size);
+			return btfchk_fail(v, id, BW_EFORMAT,
+					   "variable #%u [%u] at offset %u size %u "
+					   "does not fit after %llu within the section size %u",
+					   i, type, off, vsize, (unsigned long long)last_end, size);
 		last_end = (uint64_t)off + vsize;
 	}
 	return 0;
@@ -422,14 +431,14 @@ static int btfchk_decl_tag(const struct bw_btfi_check *v, uint32_t id, const uin
 }
 
 /* Which kinds may set kind_flag. */
-#define BTFCHK_KFLAG_KINDS                                                                     \
-	((1u << BW_KIND_STRUCT) | (1u << BW_KIND_UNION) | (1u << BW_KIND_ENUM) |              \
-	 (1u << BW_KIND_ENUM64) | (1u << BW_KIND_FWD) | (1u << BW_KIND_DECL_TAG) |             \
+#define BTFCHK_KFLAG_KINDS                                                                         \
+	((1u << BW_KIND_STRUCT) | (1u << BW_KIND_UNION) | (1u << BW_KIND_ENUM) |                   \
+	 (1u << BW_KIND_ENUM64) | (1u << BW_KIND_FWD) | (1u << BW_KIND_DECL_TAG) |                 \
 	 (1u << BW_KIND_TYPE_TAG))
 /* Which kinds have members/values/params/vars counted by vlen (FUNC's vlen is its linkage). */
-#define BTFCHK_VLEN_KINDS                                                                      \
-	((1u << BW_KIND_STRUCT) | (1u << BW_KIND_UNION) | (1u << BW_KIND_ENUM) |              \
-	 (1u << BW_KIND_ENUM64) | (1u << BW_KIND_FUNC_PROTO) | (1u << BW_KIND_DATASEC) |       \
+#define BTFCHK_VLEN_KINDS                                                                          \
+	((1u << BW_KIND_STRUCT) | (1u << BW_KIND_UNION) | (1u << BW_KIND_ENUM) |                   \
+	 (1u << BW_KIND_ENUM64) | (1u << BW_KIND_FUNC_PROTO) | (1u << BW_KIND_DATASEC) |           \
 	 (1u << BW_KIND_FUNC))
 
 /* The rule for the name of a type of each kind. */
@@ -481,7 +490,7 @@ int bw_btfi_check_type(struct bw_btfi_check *v, uint32_t id)
 	rule = btfchk_name_rule_of(kind);
 	/* Most named types are functions: an identifier of this blob, checked right here. */
 	if (rule == BTFCHK_NAME_IDENT && (name = btfchk_local_str(b, name_off)) &&
-	    btfchk_is_ident(name, b->hash_seed, &hash)) {
+	    btfchk_is_ident(b, name, &hash)) {
 		bw_btfi_index_add_name(v->btf, id - b->start_id, name, hash);
 	} else if (name_off || rule >= BTFCHK_NAME_IDENT) {
 		/* Anonymous types (prototypes, pointers, modifiers: half of them) need no check. */
@@ -510,7 +519,8 @@ int bw_btfi_check_type(struct bw_btfi_check *v, uint32_t id)
 	case BW_KIND_ARRAY:
 		if (st)
 			return btfchk_fail(v, id, BW_EFORMAT, "size/type field %u, want 0", st);
-		ret = btfchk_ref(v, id, "element type", -1, bw_btfi_rd32(t + BW_BTF_TYPE_LEN), false);
+		ret = btfchk_ref(v, id, "element type", -1, bw_btfi_rd32(t + BW_BTF_TYPE_LEN),
+				 false);
 		return ret ? ret
 			   : btfchk_ref(v, id, "index type", -1,
 					bw_btfi_rd32(t + BW_BTF_TYPE_LEN + 4), false);
@@ -526,8 +536,10 @@ int bw_btfi_check_type(struct bw_btfi_check *v, uint32_t id)
 		return 0;
 	case BW_KIND_FUNC:
 		if (vlen > 2)
-			return btfchk_fail(v, id, BW_EFORMAT, "linkage %u is not static (0), global "
-					   "(1) or extern (2)", vlen);
+			return btfchk_fail(v, id, BW_EFORMAT,
+					   "linkage %u is not static (0), global "
+					   "(1) or extern (2)",
+					   vlen);
 		if (st - v->btf->start_id < v->btf->nr_types &&
 		    v->btf->kinds[st - v->btf->start_id] == BW_KIND_FUNC_PROTO)
 			return 0;
@@ -536,8 +548,10 @@ int bw_btfi_check_type(struct bw_btfi_check *v, uint32_t id)
 		return btfchk_func_proto(v, id, t, vlen, st);
 	case BW_KIND_VAR:
 		if (bw_btfi_rd32(t + BW_BTF_TYPE_LEN) > 2)
-			return btfchk_fail(v, id, BW_EFORMAT, "linkage %u is not static (0), global "
-					   "(1) or extern (2)", bw_btfi_rd32(t + BW_BTF_TYPE_LEN));
+			return btfchk_fail(v, id, BW_EFORMAT,
+					   "linkage %u is not static (0), global "
+					   "(1) or extern (2)",
+					   bw_btfi_rd32(t + BW_BTF_TYPE_LEN));
 		return btfchk_ref(v, id, "type", -1, st, false);
 	case BW_KIND_DATASEC:
 		return btfchk_datasec(v, id, t, vlen, st);

@@ -16,8 +16,9 @@
  * - Symbols, first match wins: VMCOREINFO SYMBOL(); opts.symbols_path (System.map: link-time
  *   addresses, detected by comparing a symbol VMCOREINFO also has, and KERNELOFFSET added to
  *   kernel-image addresses; /proc/kallsyms: runtime addresses as they are; any other difference
- *   is BW_EMISMATCH); else the kernel's kallsyms tables decoded from the dump (VMCOREINFO's
- *   SYMBOL(kallsyms_*), Linux 6.0+); per-CPU variables the BTF places in .data..percpu resolve
+ *   is BW_EMISMATCH); else the kernel's kallsyms tables in the dump (VMCOREINFO's
+ *   SYMBOL(kallsyms_*), Linux 6.0+; searched through kallsyms_seqs_of_names where its place is
+ *   confirmed, see bw_kallsyms_open, else decoded whole on the first lookup); per-CPU variables the BTF places in .data..percpu resolve
  *   as __per_cpu_start + offset. Without symbols beyond VMCOREINFO, per-CPU data is unknown
  *   (info reports 0 CPUs) and the NUMA walk says which symbols are missing.
  * - BTF: opts.btf, opts.btf_path, else read out of the dump between __start_BTF and __stop_BTF,

@@ -265,9 +265,28 @@ struct bw_kallsyms_tables {
  * "big" symbols). BW_EFORMAT for an empty or over-long (> BW_SYMTAB_MAX_NAME_LEN) name, a token
  * without its NUL within BW_KALLSYMS_MAX_TOKEN_LEN, or addresses out of order (what a wrong
  * encoding or garbage gives); BW_EFAULT naming the address when vread fails; BW_ELIMIT past
- * BW_KALLSYMS_MAX_SYMBOLS.
+ * BW_KALLSYMS_MAX_SYMBOLS, or when the names expand to more than 8 times the compressed bytes
+ * read (real kernels: under 2), so memory stays a small multiple of the bytes the tables hold.
  */
 int bw_kallsyms_load(const struct bw_kallsyms_tables *tables, bw_vread_fn vread, void *ctx,
+		     const struct bw_allocator *alloc, struct bw_symtab **out,
+		     struct bw_error *err);
+/*
+ * Open the tables for lookups without decoding them: reads kallsyms_num_syms, the token table
+ * and, when seqs_of_names is given, the markers (read from markers and checked against the names
+ * when given, else placed by reading every name's length once). Then bw_symtab_lookup is a binary
+ * search of seqs_of_names (the kernel's strcmp order: CONFIG_LTO_CLANG kernels sort by names cut
+ * at their first '.', so such suffixed names may not be found) that expands about log2(count)
+ * names; without seqs_of_names the first lookup decodes every name as bw_kallsyms_load does.
+ * bw_symtab_count is kallsyms_num_syms; the first bw_symtab_get decodes every name (its error,
+ * e.g. -BW_EFORMAT, is returned by that and every later call). Errors found while answering
+ * (a name that does not decode, an out-of-range seqs_of_names entry, vread failing) are returned
+ * by the lookup that met them. vread is called with ctx until bw_symtab_free, from the calling
+ * thread; lookups, count and get may run in several threads at once if vread may.
+ * Errors at open: as bw_kallsyms_load for the parts read, and BW_EFORMAT naming the marker for
+ * markers that do not index these names.
+ */
+int bw_kallsyms_open(const struct bw_kallsyms_tables *tables, bw_vread_fn vread, void *ctx,
 		     const struct bw_allocator *alloc, struct bw_symtab **out,
 		     struct bw_error *err);
 

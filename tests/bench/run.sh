@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# run.sh BENCH ROUNDS: fetches the Debian kernels (tests/fixtures/blobs.sh), then runs the bench on
-# every raw vmlinux BTF and keeps the table in build/bench/results.txt.
+# run.sh BENCH ROUNDS SIZEOF BTFWALK: fetches the Debian kernels (tests/fixtures/blobs.sh), runs
+# the in-process bench on every raw vmlinux BTF, then the whole-process rows (tests/bench/whole.py)
+# on the 7.3 BTF and, when captured, its 5-level ELF core; keeps the tables in
+# build/bench/results.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bench=$1 rounds=$2
+bench=$1 rounds=$2 sizeof=$3 btfwalk=$4
 . tests/fixtures/blobs.sh
 trap 'rm -f "$FETCH_LOG"' EXIT
 if [ -n "$MISSING_TAGS" ]; then
@@ -29,4 +31,14 @@ done <<<"$KERNEL_BLOBS"
 		"load average $(cut -d" " -f1-3 /proc/loadavg), $(uname -r)"
 	echo
 	"$bench" -n "$rounds" "${args[@]}"
+	echo
+	btf73=$BTFWALK_CACHE/kernels/trixie-bpo/vmlinux.btf
+	dump=$BTFWALK_CACHE/dumps/trixie-bpo-l5
+	[ -f "$dump/vmcore.elf" ] || dump=$HOME/.cache/btfwalk/dumps/trixie-bpo-l5
+	if [ -f "$dump/vmcore.elf" ] && [ -f "$dump/kallsyms" ]; then
+		tests/bench/whole.py "$rounds" "$btfwalk" "$sizeof" "$bench" "$btf73" "$dump/vmcore.elf" \
+			"$dump/kallsyms"
+	else
+		tests/bench/whole.py "$rounds" "$btfwalk" "$sizeof" "$bench" "$btf73"
+	fi
 } | tee "$out"

@@ -34,15 +34,45 @@ static int vmem_read(void *ctx, uint64_t vaddr, void *buf, size_t len)
 
 static uint64_t table_at(const uint8_t *p)
 {
-	uint32_t off = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-		       (uint32_t)p[3] << 24;
+	uint32_t off =
+		(uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 
 	return off == UINT32_MAX ? 0 : KALLSYMS_BASE + off;
 }
 
+/* The same tables opened for lookups (binary search of seqs_of_names), then listed. */
+static void fuzz_lazy(const struct bw_kallsyms_tables *tb, struct vmem *vm, struct fuzz_alloc *fa)
+{
+	static const char *const names[] = {"node_data", "_stext", "", "zzzz"};
+	struct bw_symtab *st = NULL;
+	struct bw_symbol sym;
+	struct bw_error err;
+	uint64_t addr;
+	size_t i;
+	int rc;
+
+	rc = bw_kallsyms_open(tb, vmem_read, vm, &fa->a, &st, &err);
+	FUZZ_ASSERT(vm->reads <= 64 + (size_t)MAX_READS_PER_BYTE * vm->size);
+	if (rc) {
+		fuzz_check_error(rc, &err);
+		FUZZ_ASSERT(fa->live == 0);
+		return;
+	}
+	FUZZ_ASSERT(bw_symtab_count(st) <= BW_KALLSYMS_MAX_SYMBOLS);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		rc = bw_symtab_lookup(st, names[i], &addr, &err);
+		if (rc)
+			fuzz_check_error(rc, &err);
+	}
+	(void)bw_symtab_get(st, 0, &sym);
+	bw_symtab_free(st);
+	FUZZ_ASSERT(fa->live == 0);
+}
+
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct vmem vm = { .data = data, .size = size };
+	struct vmem vm = {.data = data, .size = size};
 	struct bw_kallsyms_tables tb;
 	struct fuzz_alloc fa;
 	struct bw_symtab *st = NULL;
@@ -62,6 +92,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tb.addresses = table_at(data + 28);
 	tb.seqs_of_names = table_at(data + 32);
 	fuzz_alloc_init(&fa, 0);
+	fuzz_lazy(&tb, &vm, &fa);
+	vm.reads = 0;
 	rc = bw_kallsyms_load(&tb, vmem_read, &vm, &fa.a, &st, &err);
 	/* Reading is bounded by what is there to read: no re-reading loops. */
 	FUZZ_ASSERT(vm.reads <= 64 + (size_t)MAX_READS_PER_BYTE * size);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "internal.h"
 #include "kernel/kernel_impl.h"
+#include "mem/mem_impl.h"
 
 /* Symbols VMCOREINFO always carries, to tell a link-time System.map from runtime addresses. */
 static const char *const ksym_anchors[] = {"_stext", "init_uts_ns", "init_top_pgt", "node_data"};
@@ -96,6 +97,74 @@ static int ksym_vread(void *ctx, uint64_t vaddr, void *buf, size_t len)
 	return bw_kernel_read(ctx, vaddr, buf, len, NULL);
 }
 
+/*
+ * Opened tables that answer every anchor VMCOREINFO also gives with VMCOREINFO's address (and
+ * at least one): the markers and seqs_of_names used are the kernel's. 1 when they do not.
+ */
+static int ksym_open_checked(struct bw_kernel *k, const struct bw_kallsyms_tables *t,
+			     struct bw_error *err)
+{
+	size_t i, agree = 0;
+	int ret;
+
+	ret = bw_kallsyms_open(t, ksym_vread, k, k->alloc, &k->symtab, err);
+	if (ret || !t->seqs_of_names)
+		return ret;
+	for (i = 0; i < sizeof(ksym_anchors) / sizeof(ksym_anchors[0]); i++) {
+		uint64_t vi_addr, addr;
+
+		if (bw_vmcoreinfo_symbol(k->vi, ksym_anchors[i], &vi_addr, NULL))
+			continue;
+		if (bw_symtab_lookup(k->symtab, ksym_anchors[i], &addr, NULL) || addr != vi_addr)
+			break;
+		agree++;
+	}
+	if (agree && i == sizeof(ksym_anchors) / sizeof(ksym_anchors[0]))
+		return 0;
+	bw_symtab_free(k->symtab);
+	k->symtab = NULL;
+	return 1;
+}
+
+/*
+ * VMCOREINFO does not name kallsyms_markers and kallsyms_seqs_of_names; scripts/kallsyms lays
+ * them out next to the tables it does name, in one of two orders:
+ *  - names, markers, token_table, token_index, offsets, [relative_base,] seqs_of_names (6.2+):
+ *    the markers end at token_table, seqs_of_names follows what ends last;
+ *  - names, markers, seqs_of_names, token_table... (6.1 stable): seqs_of_names ends at
+ *    token_table, the markers at seqs_of_names.
+ * Each table starts 8-aligned, except in 7.x (seqs_of_names right after the offsets). Each guess is kept only if ksym_open_checked agrees; none: the
+ * tables are used without them (decoded whole on the first lookup).
+ */
+static int ksym_open_guessing(struct bw_kernel *k, struct bw_kallsyms_tables *t,
+			      struct bw_error *err)
+{
+	uint64_t seqs[3], n, m, last_end;
+	uint8_t raw[4];
+	size_t i, pad;
+
+	if (bw_kernel_read(k, t->num_syms, raw, 4, NULL))
+		return bw_kallsyms_open(t, ksym_vread, k, k->alloc, &k->symtab, err);
+	n = bw_le32(raw);
+	m = (n + 255) / 256;
+	last_end = t->relative_base ? t->relative_base + 8 : t->offsets + 4 * n;
+	seqs[0] = last_end; /* 7.x: tables no longer aligned */
+	seqs[1] = (last_end + 7) & ~7ull;
+	seqs[2] = (t->token_table - 3 * n) & ~7ull;
+	for (i = 0; i < 3; i++) {
+		uint64_t markers_end = i < 2 ? t->token_table : seqs[2];
+
+		for (pad = 0; pad <= 4; pad += 4) {
+			t->seqs_of_names = seqs[i];
+			t->markers = markers_end - pad - 4 * m;
+			if (!ksym_open_checked(k, t, NULL))
+				return 0;
+		}
+	}
+	t->seqs_of_names = t->markers = 0;
+	return bw_kallsyms_open(t, ksym_vread, k, k->alloc, &k->symtab, err);
+}
+
 /* The kallsyms tables VMCOREINFO points at (Linux 6.0 and later with CONFIG_KALLSYMS). */
 static int ksym_from_dump(struct bw_kernel *k, struct bw_error *err)
 {
@@ -115,6 +184,7 @@ static int ksym_from_dump(struct bw_kernel *k, struct bw_error *err)
 	};
 	struct bw_kallsyms_tables t;
 	size_t i;
+	int ret;
 
 	memset(&t, 0, sizeof(t));
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
@@ -125,7 +195,14 @@ static int ksym_from_dump(struct bw_kernel *k, struct bw_error *err)
 	}
 	if (!t.num_syms || !t.names || !t.token_table || !t.token_index)
 		return 1; /* not there: not an error */
-	return bw_kallsyms_load(&t, ksym_vread, k, k->alloc, &k->symtab, err);
+	if (!t.markers && !t.seqs_of_names && t.offsets)
+		return ksym_open_guessing(k, &t, err);
+	ret = ksym_open_checked(k, &t, err);
+	if (ret > 0) { /* named, yet not the kernel's order: use them unsorted */
+		t.seqs_of_names = 0;
+		ret = bw_kallsyms_open(&t, ksym_vread, k, k->alloc, &k->symtab, err);
+	}
+	return ret;
 }
 
 int bw_kernel_symbols_load(struct bw_kernel *k, const char *path, struct bw_error *err)

@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: MIT
-/* Symbol tables: System.map and /proc/kallsyms text, or built by the kallsyms decoder. */
+/*
+ * Symbol tables: System.map and /proc/kallsyms text, or built by the kallsyms decoder, or
+ * answered from the kernel's kallsyms tables (decoded whole only when a lookup cannot be a
+ * binary search, or when the table is listed).
+ */
+#include <stdatomic.h>
 #include <string.h>
 #include "internal.h"
 #include "kernel/symtab_impl.h"
@@ -22,6 +27,8 @@ struct bw_symtab {
 	size_t count, cap;
 	uint32_t *slots; /* open addressing: symbol index + 1, 0 empty; one per distinct name */
 	size_t nslots;	 /* power of two, at least twice the symbols */
+	struct bw_kallsyms *ks;		  /* non-NULL: the kernel's tables answer */
+	_Atomic(struct bw_symtab *) full; /* ks decoded whole, the first time that is needed */
 };
 
 int bw_symtab_new(const struct bw_allocator *alloc, struct bw_symtab **out, struct bw_error *err)
@@ -42,6 +49,8 @@ void bw_symtab_free(struct bw_symtab *st)
 {
 	if (!st)
 		return;
+	bw_symtab_free(atomic_load(&st->full));
+	bw_kallsyms_free(st->ks, st->alloc);
 	bw_free(st->alloc, st->pool);
 	bw_free(st->alloc, st->syms);
 	bw_free(st->alloc, st->slots);
@@ -156,13 +165,58 @@ int bw_symtab_index(struct bw_symtab *st, struct bw_error *err)
 	return 0;
 }
 
+int bw_symtab_new_kallsyms(const struct bw_allocator *alloc, struct bw_kallsyms *ks,
+			   struct bw_symtab **out, struct bw_error *err)
+{
+	int ret = bw_symtab_new(alloc, out, err);
+
+	if (ret) {
+		bw_kallsyms_free(ks, alloc);
+		return ret;
+	}
+	(*out)->ks = ks;
+	return 0;
+}
+
+/*
+ * The decoded table of a kallsyms-backed one, decoded now if no caller did yet. Callers racing
+ * here each decode; the first to publish wins and the others free theirs.
+ */
+static int symtab_full(const struct bw_symtab *st, const struct bw_symtab **out,
+		       struct bw_error *err)
+{
+	struct bw_symtab *full = atomic_load(&((struct bw_symtab *)st)->full), *expected = NULL;
+	int ret;
+
+	if (!full) {
+		ret = bw_kallsyms_decode(st->ks, st->alloc, &full, err);
+		if (ret)
+			return ret;
+		if (!atomic_compare_exchange_strong(&((struct bw_symtab *)st)->full, &expected,
+						    full)) {
+			bw_symtab_free(full);
+			full = expected;
+		}
+	}
+	*out = full;
+	return 0;
+}
+
 int bw_symtab_lookup(const struct bw_symtab *st, const char *name, uint64_t *addr,
 		     struct bw_error *err)
 {
 	size_t slot;
+	int ret;
 
 	if (!st || !name || !addr)
 		return bw_fail(err, BW_EINVAL, "bw_symtab_lookup: NULL argument");
+	if (st->ks && bw_kallsyms_sorted(st->ks))
+		return bw_kallsyms_lookup(st->ks, name, addr, err);
+	if (st->ks) {
+		ret = symtab_full(st, &st, err);
+		if (ret)
+			return ret;
+	}
 	if (!st->nslots)
 		return bw_fail(err, BW_ENOENT, "symbol %.200s not found (empty table)", name);
 	slot = symtab_slot(st, name);
@@ -174,13 +228,21 @@ int bw_symtab_lookup(const struct bw_symtab *st, const char *name, uint64_t *add
 
 size_t bw_symtab_count(const struct bw_symtab *st)
 {
+	if (st && st->ks)
+		return bw_kallsyms_count(st->ks);
 	return st ? st->count : 0;
 }
 
 int bw_symtab_get(const struct bw_symtab *st, size_t index, struct bw_symbol *out)
 {
 	const struct symtab_sym *s;
+	int ret;
 
+	if (st && st->ks) {
+		ret = symtab_full(st, &st, NULL);
+		if (ret)
+			return ret;
+	}
 	if (!st || !out || index >= st->count)
 		return -BW_ENOENT;
 	s = &st->syms[index];
