@@ -12,13 +12,6 @@ int cli_walk(int argc, char **argv);
 bool cli_walk_verb(const char *verb);
 int cli_watch(int argc, char **argv);
 
-/* PATH, or PATH@PHYSADDR where PATH is a file: a dump, not an expression. */
-bool cli_is_dump(const char *arg);
-
-/* Open --qemu SOCKET when qemu is set, else the files; prints the error. */
-int cli_open_source(const char *verb, const char *qemu, const char *const *files, size_t nfiles,
-		    struct bw_mem **mem, struct bw_error *err);
-
 /* Print a built-in walk of k (verb: which, for files that print several) as a table or as JSON,
  * errors to stderr. Exit status. */
 /* stat, softirqs, schedstat, pressure */
@@ -30,19 +23,31 @@ int cli_scx(const struct bw_kernel *k, const char *verb, bool json);
 int cli_dmesg(int argc, char **argv);
 int cli_tasks(int argc, char **argv);
 
-/* The dump files and kernel options of a verb that reads a dump. */
+/* The exit status of a verb whose guest went away (QEMU exited). */
+#define CLI_EXIT_GONE 3
+
+/* The source of a verb that reads a kernel: dump files or a running QEMU, and kernel options. */
 #define CLI_MAX_DUMPS 256
 struct cli_dump {
 	const char *verb;
 	struct bw_kernel_opts opts;
+	const char *qemu; /* --qemu QMP_SOCKET instead of dump files */
 	const char *dumps[CLI_MAX_DUMPS];
 	size_t ndumps;
 	struct bw_mem *mem;
 	struct bw_kernel *k;
 };
-/* argv[*i] is a kernel option (its value consumed too) or a dump path: 0; else a message, -1. */
+/* argv[*i] is a source option (--btf, --symbols, --qemu, --cr3, --no-crosscheck; its value
+ * consumed too): 1; not one: 0; a bad value: -1 after a message. */
+int cli_dump_option(int argc, char **argv, int *i, struct cli_dump *d);
+/* One more dump file: 0, or -1 after a message. */
+int cli_dump_add(struct cli_dump *d, const char *path);
+/* argv[*i] is a source option or a dump file: 0; else -1 after a message. */
 int cli_dump_arg(int argc, char **argv, int *i, struct cli_dump *d);
-/* Open the dumps and the kernel: 0, or the exit status after a message. */
+/* PATH, or PATH@PHYSADDR where PATH is a file: a dump, not an expression. */
+bool cli_is_dump(const char *arg);
+/* Open the memory and the kernel: 0, or the exit status after a message (2: no source or
+ * both kinds, CLI_EXIT_GONE: the guest went away). */
 int cli_dump_open(struct cli_dump *d);
 /* Close them and flush stdout: ret, or 1 when the output could not be written. */
 int cli_dump_close(struct cli_dump *d, int ret);

@@ -15,7 +15,7 @@ struct dmesg_out {
 static int dmesg_usage(void)
 {
 	fprintf(stderr, "usage: btfwalk dmesg [--btf FILE] [--symbols FILE] [--cr3 ADDR] "
-			"[--no-crosscheck] [--raw | --json] DUMP...\n");
+			"[--no-crosscheck] [--raw | --json] {DUMP... | --qemu QMP_SOCKET}\n");
 	return 2;
 }
 

@@ -18,7 +18,7 @@ static int tasks_usage(const char *verb)
 {
 	fprintf(stderr,
 		"usage: btfwalk %s [--btf FILE] [--symbols FILE] [--cr3 ADDR] "
-		"[--no-crosscheck] [--json] DUMP...\n",
+		"[--no-crosscheck] [--json] {DUMP... | --qemu QMP_SOCKET}\n",
 		verb);
 	return 2;
 }

@@ -14,11 +14,8 @@
 
 struct walk_args {
 	const char *verb;
-	struct bw_kernel_opts opts;
-	const char *qemu; /* --qemu QMP_SOCKET */
+	struct cli_dump d;
 	bool json;
-	const char *dumps[WALK_MAX_ARGS];
-	size_t ndumps;
 	const char *exprs[WALK_MAX_ARGS];
 	size_t nexprs;
 };
@@ -26,8 +23,9 @@ struct walk_args {
 static int walk_usage(const char *verb)
 {
 	if (!strcmp(verb, "read"))
-		fprintf(stderr, "usage: btfwalk read [--btf FILE] [--symbols FILE] [--cr3 ADDR] "
-				"[--no-crosscheck] [--json] {DUMP... | --qemu QMP_SOCKET} [--] EXPR...\n");
+		fprintf(stderr,
+			"usage: btfwalk read [--btf FILE] [--symbols FILE] [--cr3 ADDR] "
+			"[--no-crosscheck] [--json] {DUMP... | --qemu QMP_SOCKET} [--] EXPR...\n");
 	else
 		fprintf(stderr,
 			"usage: btfwalk %s [--btf FILE] [--symbols FILE] [--cr3 ADDR] "
@@ -39,52 +37,31 @@ static int walk_usage(const char *verb)
 static int walk_parse(int argc, char **argv, struct walk_args *a)
 {
 	bool after_dashes = false;
-	int i;
+	int i, ret;
 
-	a->verb = argv[0];
+	a->verb = a->d.verb = argv[0];
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
-		bool has_value = i + 1 < argc;
 
 		if (!after_dashes && !strcmp(arg, "--")) {
 			after_dashes = true;
-		} else if (!after_dashes && !strcmp(arg, "--btf") && has_value) {
-			a->opts.btf_path = argv[++i];
-		} else if (!after_dashes && !strcmp(arg, "--qemu") && has_value) {
-			a->qemu = argv[++i];
-		} else if (!after_dashes && !strcmp(arg, "--symbols") && has_value) {
-			a->opts.symbols_path = argv[++i];
-		} else if (!after_dashes && !strcmp(arg, "--cr3") && has_value) {
-			char *end;
-
-			a->opts.cr3 = strtoull(argv[++i], &end, 0);
-			if (*end || !a->opts.cr3) {
-				fprintf(stderr, "btfwalk %s: bad --cr3 '%s'\n", a->verb, argv[i]);
-				return 2;
-			}
-		} else if (!after_dashes && !strcmp(arg, "--no-crosscheck")) {
-			a->opts.no_crosscheck = true;
 		} else if (!after_dashes && !strcmp(arg, "--json") && strcmp(a->verb, "info")) {
 			a->json = true;
 		} else if (!after_dashes && arg[0] == '-' && arg[1]) {
-			fprintf(stderr, "btfwalk %s: unknown option '%s'\n", a->verb, arg);
-			return walk_usage(a->verb);
-		} else if (strcmp(a->verb, "read") ||
-			   (!a->qemu && !after_dashes && !a->nexprs && cli_is_dump(arg))) {
-			if (a->ndumps == WALK_MAX_ARGS)
+			ret = cli_dump_option(argc, argv, &i, &a->d);
+			if (!ret)
+				fprintf(stderr, "btfwalk %s: unknown option '%s'\n", a->verb, arg);
+			if (ret <= 0)
 				return walk_usage(a->verb);
-			a->dumps[a->ndumps++] = arg;
+		} else if (strcmp(a->verb, "read") ||
+			   (!a->d.qemu && !after_dashes && !a->nexprs && cli_is_dump(arg))) {
+			if (cli_dump_add(&a->d, arg))
+				return walk_usage(a->verb);
 		} else {
 			if (a->nexprs == WALK_MAX_ARGS)
 				return walk_usage(a->verb);
 			a->exprs[a->nexprs++] = arg;
 		}
-	}
-	if (!a->ndumps == !a->qemu) {
-		fprintf(stderr, "btfwalk %s: %s\n", a->verb,
-			a->qemu ? "--qemu reads a running QEMU: give no dump file with it"
-				: "no dump file given");
-		return walk_usage(a->verb);
 	}
 	if (!strcmp(a->verb, "read") && !a->nexprs) {
 		fprintf(stderr, "btfwalk read: no expression given\n");
@@ -356,10 +333,7 @@ bool cli_walk_verb(const char *verb)
 
 int cli_walk(int argc, char **argv)
 {
-	struct walk_args a;
-	struct bw_error err;
-	struct bw_mem *mem;
-	struct bw_kernel *k;
+	static struct walk_args a;
 	const struct walk_verb *walk;
 	int ret;
 
@@ -368,26 +342,16 @@ int cli_walk(int argc, char **argv)
 	if (ret)
 		return ret;
 	walk = walk_verb_find(a.verb);
-	if (cli_open_source(a.verb, a.qemu, a.dumps, a.ndumps, &mem, &err))
-		return err.code == BW_EGONE ? 3 : 1;
-	if (bw_kernel_open(mem, &a.opts, &k, &err)) {
-		fprintf(stderr, "btfwalk %s: %s\n", a.verb, err.msg);
-		bw_mem_close(mem);
-		return 1;
-	}
+	ret = cli_dump_open(&a.d);
+	if (ret)
+		return ret == 2 ? walk_usage(a.verb) : ret;
 	if (!strcmp(a.verb, "info"))
-		ret = walk_info(mem, k);
+		ret = walk_info(a.d.mem, a.d.k);
 	else if (walk)
-		ret = walk->print(k, a.verb, a.json);
+		ret = walk->print(a.d.k, a.verb, a.json);
 	else
-		ret = walk_read(k, &a);
-	bw_kernel_close(k);
-	bw_mem_close(mem);
-	if (fflush(stdout)) {
-		fprintf(stderr, "btfwalk %s: error writing output\n", a.verb);
-		ret = 1;
-	}
-	return ret;
+		ret = walk_read(a.d.k, &a);
+	return cli_dump_close(&a.d, ret);
 }
 
 #undef WALK_MAX_ARGS

@@ -16,15 +16,11 @@
 #include "cli.h"
 
 #define WATCH_MAX_ARGS 1024
-#define WATCH_EXIT_GONE 3
 #define WATCH_EXIT_INTERRUPTED 130
 
 struct watch_args {
-	struct bw_kernel_opts kopts;
+	struct cli_dump d;
 	struct bw_watch_opts wopts;
-	const char *qemu;
-	const char *files[WATCH_MAX_ARGS];
-	size_t nfiles;
 	struct bw_watch_expr exprs[WATCH_MAX_ARGS];
 	uint64_t interval_ns;
 	uint64_t count;	      /* 0: no limit */
@@ -98,22 +94,17 @@ static int watch_parse(int argc, char **argv, struct watch_args *a)
 			a->wopts.runqueues = true;
 		} else if (opt && !strcmp(arg, "--counter")) {
 			counter = true;
-		} else if (opt && !strcmp(arg, "--qemu") && has_value) {
-			a->qemu = argv[++i];
-		} else if (opt && !strcmp(arg, "--btf") && has_value) {
-			a->kopts.btf_path = argv[++i];
-		} else if (opt && !strcmp(arg, "--symbols") && has_value) {
-			a->kopts.symbols_path = argv[++i];
-		} else if (opt && !strcmp(arg, "--no-crosscheck")) {
-			a->kopts.no_crosscheck = true;
 		} else if (opt) {
-			fprintf(stderr, "btfwalk watch: unknown option '%s'\n", arg);
-			return watch_usage();
-		} else if (!a->qemu && !after_dashes && !counter && !a->wopts.nexprs &&
-			   cli_is_dump(arg)) {
-			if (a->nfiles == WATCH_MAX_ARGS)
+			int ret = cli_dump_option(argc, argv, &i, &a->d);
+
+			if (!ret)
+				fprintf(stderr, "btfwalk watch: unknown option '%s'\n", arg);
+			if (ret <= 0)
 				return watch_usage();
-			a->files[a->nfiles++] = arg;
+		} else if (!a->d.qemu && !after_dashes && !counter && !a->wopts.nexprs &&
+			   cli_is_dump(arg)) {
+			if (cli_dump_add(&a->d, arg))
+				return watch_usage();
 		} else {
 			if (a->wopts.nexprs == WATCH_MAX_ARGS)
 				return watch_usage();
@@ -123,12 +114,6 @@ static int watch_parse(int argc, char **argv, struct watch_args *a)
 	}
 	if (a->count && a->duration_ns)
 		return fprintf(stderr, "btfwalk watch: --count or --duration, not both\n"), 2;
-	if (!a->nfiles == !a->qemu) {
-		fprintf(stderr, "btfwalk watch: %s\n",
-			a->qemu ? "--qemu reads a running QEMU: give no file with it"
-				: "no source: give backend/dump files or --qemu QMP_SOCKET");
-		return watch_usage();
-	}
 	if (!a->wopts.nexprs && !a->wopts.numa && !a->wopts.runqueues) {
 		fprintf(stderr, "btfwalk watch: nothing to watch: give --numa, --rq or EXPR\n");
 		return watch_usage();
@@ -267,7 +252,7 @@ static int watch_loop(struct bw_watch *w, const struct watch_args *a)
 					"btfwalk watch: the guest went away after %llu samples: "
 					"%s\n",
 					(unsigned long long)seq, err.msg);
-				return WATCH_EXIT_GONE;
+				return CLI_EXIT_GONE;
 			}
 			if (err.code == BW_EMISMATCH) {
 				fprintf(stderr, "btfwalk watch: %s\n", err.msg);
@@ -310,27 +295,20 @@ int cli_watch(int argc, char **argv)
 	static struct watch_args a;
 	struct sigaction sa;
 	struct bw_error err;
-	struct bw_mem *mem;
-	struct bw_kernel *k;
 	struct bw_watch *w;
 	int ret;
 
 	memset(&a, 0, sizeof(a));
+	a.d.verb = "watch";
 	ret = watch_parse(argc, argv, &a);
 	if (ret)
 		return ret;
-	if (cli_open_source("watch", a.qemu, a.files, a.nfiles, &mem, &err))
-		return err.code == BW_EGONE ? WATCH_EXIT_GONE : 1;
-	if (bw_kernel_open(mem, &a.kopts, &k, &err)) {
+	ret = cli_dump_open(&a.d);
+	if (ret)
+		return ret == 2 ? watch_usage() : ret;
+	if (bw_watch_open(a.d.k, &a.wopts, &w, &err)) {
 		fprintf(stderr, "btfwalk watch: %s\n", err.msg);
-		bw_mem_close(mem);
-		return err.code == BW_EGONE ? WATCH_EXIT_GONE : 1;
-	}
-	if (bw_watch_open(k, &a.wopts, &w, &err)) {
-		fprintf(stderr, "btfwalk watch: %s\n", err.msg);
-		bw_kernel_close(k);
-		bw_mem_close(mem);
-		return err.code == BW_EGONE ? WATCH_EXIT_GONE : 1;
+		return cli_dump_close(&a.d, err.code == BW_EGONE ? CLI_EXIT_GONE : 1);
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = watch_on_signal;
@@ -339,11 +317,8 @@ int cli_watch(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	ret = watch_loop(w, &a);
 	bw_watch_close(w);
-	bw_kernel_close(k);
-	bw_mem_close(mem);
-	return ret;
+	return cli_dump_close(&a.d, ret);
 }
 
 #undef WATCH_MAX_ARGS
-#undef WATCH_EXIT_GONE
 #undef WATCH_EXIT_INTERRUPTED

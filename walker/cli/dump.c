@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* The options every dump-reading verb shares, and opening the dump and its kernel. */
+/*
+ * The source every dump-reading verb shares: its options, its dump files or the running QEMU it
+ * attaches to, and opening the memory and the kernel in it.
+ */
+#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "btfwalk.h"
 #include "cli.h"
 
-int cli_dump_arg(int argc, char **argv, int *i, struct cli_dump *d)
+int cli_dump_option(int argc, char **argv, int *i, struct cli_dump *d)
 {
 	const char *arg = argv[*i];
 	bool has_value = *i + 1 < argc;
@@ -15,6 +20,8 @@ int cli_dump_arg(int argc, char **argv, int *i, struct cli_dump *d)
 		d->opts.btf_path = argv[++*i];
 	} else if (!strcmp(arg, "--symbols") && has_value) {
 		d->opts.symbols_path = argv[++*i];
+	} else if (!strcmp(arg, "--qemu") && has_value) {
+		d->qemu = argv[++*i];
 	} else if (!strcmp(arg, "--cr3") && has_value) {
 		char *end;
 
@@ -25,36 +32,58 @@ int cli_dump_arg(int argc, char **argv, int *i, struct cli_dump *d)
 		}
 	} else if (!strcmp(arg, "--no-crosscheck")) {
 		d->opts.no_crosscheck = true;
-	} else if (arg[0] == '-' && arg[1]) {
-		fprintf(stderr, "btfwalk %s: unknown option '%s'\n", d->verb, arg);
-		return -1;
 	} else {
-		if (d->ndumps == CLI_MAX_DUMPS) {
-			fprintf(stderr, "btfwalk %s: more than %d dump files\n", d->verb,
-				CLI_MAX_DUMPS);
-			return -1;
-		}
-		d->dumps[d->ndumps++] = arg;
+		return 0;
 	}
+	return 1;
+}
+
+int cli_dump_add(struct cli_dump *d, const char *path)
+{
+	if (d->ndumps == CLI_MAX_DUMPS) {
+		fprintf(stderr, "btfwalk %s: more than %d dump files\n", d->verb, CLI_MAX_DUMPS);
+		return -1;
+	}
+	d->dumps[d->ndumps++] = path;
 	return 0;
+}
+
+int cli_dump_arg(int argc, char **argv, int *i, struct cli_dump *d)
+{
+	const char *arg = argv[*i];
+	int ret;
+
+	if (arg[0] != '-' || !arg[1])
+		return cli_dump_add(d, arg);
+	ret = cli_dump_option(argc, argv, i, d);
+	if (!ret)
+		fprintf(stderr, "btfwalk %s: unknown option '%s'\n", d->verb, arg);
+	return ret > 0 ? 0 : -1;
 }
 
 int cli_dump_open(struct cli_dump *d)
 {
 	struct bw_error err;
+	int ret;
 
-	if (!d->ndumps) {
-		fprintf(stderr, "btfwalk %s: no dump file given\n", d->verb);
+	if (!d->ndumps == !d->qemu) {
+		fprintf(stderr, "btfwalk %s: %s\n", d->verb,
+			d->qemu ? "--qemu reads a running QEMU: give no dump file with it"
+				: "no dump file given (or --qemu QMP_SOCKET)");
 		return 2;
 	}
-	if (bw_mem_open(d->dumps, d->ndumps, NULL, &d->mem, &err)) {
-		fprintf(stderr, "btfwalk %s: %s\n", d->verb, err.msg);
-		return 1;
+	if (d->qemu)
+		ret = bw_mem_open_qemu(d->qemu, NULL, &d->mem, &err);
+	else
+		ret = bw_mem_open(d->dumps, d->ndumps, NULL, &d->mem, &err);
+	if (!ret) {
+		ret = bw_kernel_open(d->mem, &d->opts, &d->k, &err);
+		if (ret)
+			bw_mem_close(d->mem);
 	}
-	if (bw_kernel_open(d->mem, &d->opts, &d->k, &err)) {
+	if (ret) {
 		fprintf(stderr, "btfwalk %s: %s\n", d->verb, err.msg);
-		bw_mem_close(d->mem);
-		return 1;
+		return err.code == BW_EGONE ? CLI_EXIT_GONE : 1;
 	}
 	return 0;
 }
@@ -68,4 +97,25 @@ int cli_dump_close(struct cli_dump *d, int ret)
 		ret = 1;
 	}
 	return ret;
+}
+
+static bool cli_is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool cli_is_dump(const char *arg)
+{
+	const char *at = strrchr(arg, '@');
+	char path[4096];
+
+	if (cli_is_file(arg))
+		return true;
+	if (!at || (size_t)(at - arg) >= sizeof(path))
+		return false;
+	memcpy(path, arg, (size_t)(at - arg));
+	path[at - arg] = '\0';
+	return cli_is_file(path);
 }

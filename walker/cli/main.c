@@ -17,8 +17,10 @@ static void usage(FILE *out)
 	      "       btfwalk numa [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
 	      "       btfwalk domains [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
 	      "       btfwalk scx [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
-	      "       btfwalk stat|softirqs|schedstat|pressure [--btf FILE] [--symbols FILE] [--json]\n"
-	      "               DUMP...   (/proc/stat, /proc/softirqs, /proc/schedstat, /proc/pressure/*)\n"
+	      "       btfwalk stat|softirqs|schedstat|pressure [--btf FILE] [--symbols FILE] "
+	      "[--json]\n"
+	      "               DUMP...   (/proc/stat, /proc/softirqs, /proc/schedstat, "
+	      "/proc/pressure/*)\n"
 	      "       btfwalk read [--btf FILE] [--symbols FILE] [--json] DUMP... -- EXPR...\n"
 	      "       btfwalk watch [--interval MS] [--count N | --duration S] [--json] [--numa] "
 	      "[--rq]\n"
@@ -27,7 +29,8 @@ static void usage(FILE *out)
 	      "FILE defaults to /sys/kernel/btf/vmlinux; '-' reads stdin.\n"
 	      "DUMP is PATH (raw or ELF core, from content) or PATH@PHYSADDR (one raw file of "
 	      "several);\n"
-	      "info, numa, read and watch take --qemu QMP_SOCKET instead, to read a running QEMU.\n"
+	      "Every verb but btf takes --qemu QMP_SOCKET instead of DUMP..., to read a running "
+	      "QEMU.\n"
 	      "watch exits 0 after --count/--duration, 3 when the guest goes away, 130 on "
 	      "SIGINT/SIGTERM.\n",
 	      out);
