@@ -695,6 +695,7 @@ int kb_kernel_build(struct kb_kernel *kk, const struct kb_kernel_opts *o)
 		for (i = 0; i < o->nr_extra_syms && i < KB_MAX_EXTRA_SYMS; i++, n++) {
 			syms[n].name = o->extra_sym_names[i];
 			syms[n].addr = o->extra_sym_addrs[i];
+			syms[n].always_in_vmcoreinfo = false;
 		}
 		kb_write_texts(kk, o, syms, n);
 	}
