@@ -34,7 +34,8 @@ static int readall_fd(const struct bw_allocator *a, int fd, const char *path, si
 
 			if (used > cap) {
 				bw_free(a, buf);
-				return bw_fail(err, BW_ELIMIT, "%s: more than %zu bytes", path, cap);
+				return bw_fail(err, BW_ELIMIT, "%s: more than %zu bytes", path,
+					       cap);
 			}
 			nbuf = bw_realloc(a, buf, nsize);
 			if (!nbuf) {
