@@ -334,8 +334,9 @@ int bw_mem_read(const struct bw_mem *mem, uint64_t paddr, void *buf, size_t len,
 			struct bw_error inner;
 
 			if (bw_mem_file_read(mem, s->file, s->foff + off, dst, n, &inner))
-				return bw_fail(err, inner.code, "physical address 0x%" PRIx64 ": %s",
-					       paddr, inner.msg);
+				return bw_fail(err, inner.code,
+					       "physical address 0x%" PRIx64 ": %s", paddr,
+					       inner.msg);
 		} else if (mem->read(mem->ctx, paddr, dst, n))
 			return bw_fail(err, BW_EFAULT,
 				       "physical address 0x%" PRIx64 ": the memory callback failed",

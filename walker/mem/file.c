@@ -19,6 +19,7 @@ int bw_mem_file_open(struct bw_mem *mem, const char *path, uint32_t *file, uint6
 	struct bw_mem_file *files;
 	struct stat st;
 	char *copy;
+	size_t i;
 	int fd, saved;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -46,8 +47,20 @@ int bw_mem_file_open(struct bw_mem *mem, const char *path, uint32_t *file, uint6
 		return bw_fail(err, BW_ENOMEM, "%s: out of memory", path);
 	}
 	strcpy(copy, path);
-	files[mem->nfiles++] = (struct bw_mem_file){fd, (uint64_t)st.st_size, copy};
-	*file = (uint32_t)mem->nfiles;
+	files[mem->nfiles] = (struct bw_mem_file){fd,
+						  (uint64_t)st.st_size,
+						  copy,
+						  (uint32_t)mem->nfiles + 1,
+						  (uint64_t)st.st_dev,
+						  (uint64_t)st.st_ino};
+	/* One file given twice (two paths, two @bases) is one set of bytes. */
+	for (i = 0; i < mem->nfiles; i++) {
+		if (files[i].dev == (uint64_t)st.st_dev && files[i].ino == (uint64_t)st.st_ino) {
+			files[mem->nfiles].same = files[i].same;
+			break;
+		}
+	}
+	*file = (uint32_t)++mem->nfiles;
 	*size = (uint64_t)st.st_size;
 	return 0;
 }

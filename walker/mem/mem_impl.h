@@ -24,6 +24,8 @@ struct bw_mem_file {
 	int fd;
 	uint64_t size; /* at open time */
 	char *path;
+	uint32_t same; /* index + 1 of the first file that is the same inode (itself if none) */
+	uint64_t dev, ino;
 };
 
 struct bw_mem {
@@ -70,6 +72,15 @@ int bw_mem_add_file_seg(struct bw_mem *mem, uint64_t start, uint64_t size, uint3
 			uint64_t foff, uint32_t source, struct bw_error *err);
 /* The register slot of CPU idx, grown as needed. */
 int bw_mem_cpu_slot(struct bw_mem *mem, size_t idx, struct bw_cpu_regs **out, struct bw_error *err);
+
+/*
+ * Distinct bytes backing the physical ranges given: present bytes counted once however many
+ * ranges alias them (PT_LOADs sharing a file range, one file given twice, one mapping added twice,
+ * physical ranges given twice). Costs a sort of the pieces involved; 0 when out of memory or
+ * past 4M pieces (callers read 0 as "not backed").
+ */
+uint64_t bw_mem_backing(const struct bw_mem *mem, const struct bw_mem_range *ranges,
+			size_t nranges);
 
 /* Bytes present from paddr on, through adjacent ranges, counted up to max (0: absent). */
 uint64_t bw_mem_present(const struct bw_mem *mem, uint64_t paddr, uint64_t max);
