@@ -9,6 +9,7 @@
 #define SCAN_MARK_LEN (sizeof(SCAN_MARK) - 1)
 /* vmcoreinfo_note: Elf64_Nhdr {11, descsz, 0} then "VMCOREINFO\0" padded to 12, then the text. */
 #define SCAN_NOTE_TEXT 24
+#define SCAN_SLACK_PAGES 1024
 
 /* Whether a page holds VMCOREINFO text, and where the text starts (*text). */
 static bool scan_page(const struct bw_mem *mem, uint64_t page, uint64_t last, uint64_t *text)
@@ -67,10 +68,11 @@ int bw_mem_find_vmcoreinfo(const struct bw_mem *mem, char *buf, size_t size, siz
 		return bw_fail(err, BW_EINVAL, "bw_mem_find_vmcoreinfo: bad argument");
 	/*
 	 * Aliasing ranges make the same bytes many pages: the pages looked at are capped at twice
-	 * the pages of distinct bytes present (plus one per range for partial pages), so time stays
-	 * linear in the input however its ranges are laid out.
+	 * the pages of distinct bytes present (a dump without aliases looks at each once, plus
+	 * partial pages at the ends of unaligned ranges), so time stays linear in the input however
+	 * its ranges are laid out.
 	 */
-	budget = bw_mem_backing(mem, &all, 1) / BW_MEM_PAGE_SIZE * 2 + mem->nsegs + 16;
+	budget = bw_mem_backing(mem, &all, 1) / BW_MEM_PAGE_SIZE * 2 + SCAN_SLACK_PAGES;
 	for (i = 0; i < mem->nsegs; i++) {
 		const struct bw_mem_seg *s = &mem->segs[i];
 		uint64_t last = s->start + (s->size - 1);
@@ -104,3 +106,4 @@ int bw_mem_find_vmcoreinfo(const struct bw_mem *mem, char *buf, size_t size, siz
 #undef SCAN_MARK
 #undef SCAN_MARK_LEN
 #undef SCAN_NOTE_TEXT
+#undef SCAN_SLACK_PAGES
