@@ -16,7 +16,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 if ! command -v valgrind >/dev/null; then
-	echo "ok - valgrind checks # SKIP valgrind is not installed (make deps installs it)"
+	echo "ok - valgrind checks # SKIP missing tool valgrind (make deps installs it)"
 	exit 0
 fi
 if [ ! -x "$cli" ]; then
