@@ -312,7 +312,9 @@ int bw_kernel_value_u64(const struct bw_kernel *k, const struct bw_value *v, uin
 	}
 	bits = (uint64_t)t.size * 8;
 	if (v->bitfield_size) {
-		uint64_t nbytes = (v->bit_offset + v->bitfield_size + 7) / 8;
+		/* In 64 bits: a caller-built value may hold any bit_offset (no wrap to a small
+		 * count, then no shift by 64 or more). */
+		uint64_t nbytes = ((uint64_t)v->bit_offset + v->bitfield_size + 7) / 8;
 		unsigned char b[8] = {0};
 		int i;
 
@@ -333,6 +335,9 @@ int bw_kernel_value_u64(const struct bw_kernel *k, const struct bw_value *v, uin
 		if (ret)
 			return ret;
 	}
+	if (!bits)
+		return bw_fail(err, BW_EFORMAT, "type %u at 0x%llx has size 0", v->type,
+			       (unsigned long long)v->addr);
 	if (bits < 64) {
 		raw &= (1ull << bits) - 1;
 		if (is_signed && (raw >> (bits - 1)) & 1)
