@@ -184,7 +184,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	va[0] = le64(data);
 	va[1] = le64(data + 8);
 	root = le64(data + 16);
-	fuzz_alloc_init(&fa, 0);
+	fuzz_alloc_init(&fa, 0, size);
 	rc = image_mem_open(&im, data, size, 0, &fa.a, &mem, &err);
 	if (rc) {
 		fuzz_check_error(rc, &err);
