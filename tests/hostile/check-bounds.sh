@@ -13,6 +13,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mem_kb=${BOUNDS_MEM_KB:-16384}
 cpu_s=${BOUNDS_CPU_S:-0.5}
+BOUNDS_TIMEOUT=${BOUNDS_TIMEOUT:-60}
 
 if [ ! -x "$bin" ] || [ ! -x /usr/bin/time ]; then
 	echo "not ok - bounds: $bin or /usr/bin/time missing (make all; make deps)"
@@ -27,8 +28,11 @@ fi
 check() {
 	local name=$1 bytes=$2 want=$3 rc
 	shift 4
-	/usr/bin/time -o "$tmp/time" -f '%M %U %S' "$bin" "$@" >/dev/null 2>"$tmp/err" </dev/null
+	# A run past the timeout is killed (time(1) still reports it) and fails.
+	/usr/bin/time -o "$tmp/time" -f '%M %U %S' timeout -s KILL "$BOUNDS_TIMEOUT" \
+		"$bin" "$@" >/dev/null 2>"$tmp/err" </dev/null
 	rc=$?
+	[ "$rc" -eq 137 ] && rc=124
 	report "$name" "$bytes" "$want" "$rc"
 }
 
@@ -44,13 +48,16 @@ report() {
 	fi
 	budget_kb=$((mem_kb + 2 * bytes / 1024))
 	budget_cpu=$(awk -v c="$cpu_s" -v b="$bytes" 'BEGIN {printf "%.2f", c + b * 50e-9}')
-	if [ "$rc" -ne 1 ] || ! grep -q -- "$want" "$tmp/err"; then
-		echo "not ok - bounds: $name exits $rc (want 1 with \"$want\")"
-		sed 's/^/#   /' "$tmp/err" | head -5
-	elif [ "$kb" -gt "$budget_kb" ]; then
+	# The budget first: an amplifier that ends with some other error still broke it.
+	if [ "$kb" -gt "$budget_kb" ]; then
 		echo "not ok - bounds: $name peak RSS ${kb} KB > budget ${budget_kb} KB"
 	elif awk -v c="$cpu" -v b="$budget_cpu" 'BEGIN {exit !(c > b)}'; then
 		echo "not ok - bounds: $name CPU ${cpu} s > budget ${budget_cpu} s"
+	elif [ "$rc" -eq 124 ]; then
+		echo "not ok - bounds: $name still running after ${BOUNDS_TIMEOUT}s"
+	elif [ "$rc" -ne 1 ] || ! grep -q -- "$want" "$tmp/err"; then
+		echo "not ok - bounds: $name exits $rc (want 1 with \"$want\")"
+		sed 's/^/#   /' "$tmp/err" | head -5
 	else
 		echo "ok - bounds: $name ${kb} KB <= ${budget_kb} KB, ${cpu} s <= ${budget_cpu} s"
 	fi
