@@ -176,7 +176,7 @@ $(AMALG)/btfwalk.c: $(LIB_SRC) $(HEADERS)
 
 # ---- packages ----
 DEPS_PKGS := build-essential clang llvm libclang-rt-14-dev libfuzzer-14-dev libcmocka-dev \
-	libbpf-dev bpftool dwarves qemu-system-x86 qemu-utils busybox-static cpio zstd xz-utils \
+	libbpf-dev libelf-dev zlib1g-dev bpftool dwarves qemu-system-x86 qemu-utils busybox-static cpio zstd xz-utils \
 	python3 valgrind pkg-config file time
 deps:
 	@missing=$$(for p in $(DEPS_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

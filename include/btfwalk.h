@@ -9,5 +9,10 @@
 #include "btfwalk/btf.h"
 #include "btfwalk/mem.h"
 #include "btfwalk/kernel.h"
+#include "btfwalk/domains.h"
+#include "btfwalk/scx.h"
+#include "btfwalk/sched.h"
+#include "btfwalk/printk.h"
+#include "btfwalk/tasks.h"
 
 #endif

@@ -14,7 +14,7 @@
 set -u
 cd "$(dirname "$0")/.."
 export BTFWALK="$PWD/build/btfwalk" BTFWALK_SAN="$PWD/build-san/btfwalk"
-export BTFWALK_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/btfwalk"
+export BTFWALK_CACHE="${BTFWALK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/btfwalk}"
 export CMOCKA_MESSAGE_OUTPUT=stdout
 passed=0 failed=0 skipped=0
 log=$(mktemp -d)

@@ -43,6 +43,7 @@ extern "C" {
 #endif
 
 #define BW_KERNEL_MAX_CHASE 64		 /* pointer dereferences in one expression */
+#define BW_KERNEL_MAX_ITER (1u << 20)	 /* elements of one list, tree or xarray walk */
 #define BW_KERNEL_MAX_CPUS 8192		 /* nr_cpu_ids cap (x86 MAXSMP): BW_ELIMIT */
 #define BW_KERNEL_MAX_SYMFILE (1u << 28) /* bytes of a System.map / kallsyms file */
 #define BW_KERNEL_BTF_SCAN (256u << 20)	 /* bytes of the kernel image scanned for BTF */
@@ -102,56 +103,131 @@ int bw_kernel_percpu_offset(const struct bw_kernel *k, uint32_t cpu, uint64_t *o
 
 /* ---- Path expressions ----
  *
+ *   top     := expr | ("sum" | "max" | "min" | "count") "(" expr ")"
  *   expr    := primary { postfix }
- *   primary := symbol [ "@cpu" N ] | "(" expr ")" | "*" "(" [ "struct" | "union" ] type "*" ")" N
- *   postfix := "." member | "->" member | "[" N "]" | "@cpu" N
- *   symbol, member := [A-Za-z_][A-Za-z0-9_]*        N := decimal | 0x hex (no sign)
+ *   primary := symbol [ cpu ] | "(" expr ")" | "*" "(" [ "struct" | "union" ] type "*" ")" N
+ *   postfix := "." member | "->" member | "[" N "]" | cpu | "[" iter ":" elem "]"
+ *   cpu     := "@cpu" N | "@cpu" "*"
+ *   iter    := "list" | "hlist" | "rbtree" | "xarray" | "idr"
+ *   elem    := [ "struct" | "union" ] type { "." member }
+ *   symbol, member, type := [A-Za-z_][A-Za-z0-9_]*      N := decimal | 0x hex (no sign)
  *   Spaces and tabs may appear between tokens.
  *
  * Meaning, as in C unless said:
  * - symbol: the kernel variable at the symbol's address. Its type is the BTF VAR of that name;
- *   kernels' BTF has VARs only for per-CPU variables, so a few well-known globals have their
- *   declared types built in (node_data, node_states, node_online_map, __per_cpu_offset,
- *   nr_cpu_ids, nr_online_nodes, nr_node_ids, __num_online_cpus,
- *   __cpu_{online,possible,present}_mask, init_uts_ns, init_task,
- *   page_offset_base, max_pfn, jiffies_64, _totalram_pages, vm_{numa_event,zone_stat,node_stat}),
- *   every type and array length still looked up in this kernel's BTF or VMCOREINFO.
+ *   kernels' BTF has VARs only for per-CPU variables, so well-known globals have their declared
+ *   types built in (walker/kernel/vars.c: init_task, init_pid_ns, init_uts_ns, node_data, prb,
+ *   __per_cpu_offset, nr_cpu_ids, ...), every type and array length still looked up in this
+ *   kernel's BTF or VMCOREINFO.
  * - symbol "@cpu" N: CPU N's copy of a per-CPU variable (&sym + __per_cpu_offset[N]). A per-CPU
  *   variable without "@cpu" is an error, and so is "@cpu" on a variable that is not per-CPU.
  * - "@cpu" N after anything else: the operand must be a __percpu pointer (e.g.
  *   zone.per_cpu_zonestats); gives the object it points to in CPU N's area, i.e.
  *   *per_cpu_ptr(p, N). "(runqueues)@cpu1" is therefore an error: write "runqueues@cpu1".
+ * - "@cpu*": the same for every CPU below nr_cpu_ids, in order (a fan-out, below).
  * - "*(struct T *)N": the object of type T at kernel virtual address N (an address from a log
  *   or from another read); without "struct"/"union", T is any BTF type of that name (typedef).
  * - "." on a struct/union, "->" on a pointer to one; members of anonymous members are found.
  * - "[N]" on an array is bounds-checked (flexible arrays are not); on a pointer it indexes
  *   through it (*(p + N)).
- * Caps: BW_KERNEL_MAX_CHASE dereferences, 4096 characters, 256 postfix steps, 32 nested
- * parentheses, 127-character names (BW_ELIMIT). Syntax errors are BW_EINVAL "EXPR: column C:
- * expected ..., found ...". An evaluation error names the expression up to the failing step and
- * why, e.g. "node_data[1]->node_zones: reading pointer at 0xffff...: <why>".
+ * - "[iter: T.m]" walks the container the operand is and gives each element, as the kernel's
+ *   container_of(node, T, m) (a fan-out). The operand must be a struct list_head (list),
+ *   hlist_head (hlist), rb_root or rb_root_cached (rbtree), xarray (xarray) or idr (idr), and
+ *   T.m (a member path, e.g. "task_struct.se.run_node") a list_head, hlist_node or rb_node:
+ *   - list: list_for_each_entry order; the head itself is not an element, so
+ *     "init_task.tasks[list: struct task_struct.tasks]" gives every process but init_task.
+ *   - hlist: from first to NULL. rbtree: in order (rb_first, rb_next).
+ *   - xarray, idr: each present entry in index order, a pointer to T (".m": to member m of a
+ *     T); the index is the entry's (idr: + idr_base), e.g. the pid in init_pid_ns.idr. NULL,
+ *     sibling, retry and zero entries are skipped; a value entry (bit 0 set) is an element error.
+ *   Walks check every link back (next->prev, *pprev, rb and xa_node parents), find cycles in
+ *   constant memory, and stop at BW_KERNEL_MAX_ITER elements in one walk (BW_ELIMIT).
+ * - sum/max/min/count(expr): one number from all the values of expr (scalars, compared and
+ *   added as their type's signedness says; count takes any values). Sum overflow is BW_ELIMIT;
+ *   max/min of no values is BW_ENOENT. An element error fails the aggregate.
+ *
+ * Fan-outs ("@cpu*" and "[iter: ...]") make the expression yield one value per element, and
+ * nest: "runqueues@cpu*.cfs.tasks_timeline[rbtree: struct task_struct.se.run_node].pid" yields
+ * each queued fair task of each CPU. Such an expression is evaluated by bw_kernel_eval_each,
+ * which labels each value with the CPU or index at each fan-out.
+ *
+ * Caps: BW_KERNEL_MAX_CHASE dereferences on the way to each value, BW_KERNEL_MAX_FANOUT
+ * fan-outs, BW_KERNEL_MAX_ELEMENTS elements over all walks of one evaluation, 4096 characters,
+ * 256 postfix steps, 32 nested parentheses, 127-character names and member paths (BW_ELIMIT).
+ * Syntax errors are BW_EINVAL "EXPR: column C: expected ..., found ...". An evaluation error
+ * names the expression up to the failing step, the element (label) when in a fan-out, and why,
+ * e.g. "node_data[1]->node_zones: reading pointer at 0xffff...: <why>".
  * Evaluation reads only the pointers it follows; the value itself is read by the calls below.
  * e.g. "node_data[1]->node_zones[2].vm_numa_event[0].counter", "runqueues@cpu3.nr_running",
  * "node_data[0]->node_zones[1].per_cpu_zonestats@cpu2.vm_numa_event[4]",
- * "*(struct task_struct *)0xffff8f4fd0192100.comm", "init_uts_ns.name.release".
+ * "*(struct task_struct *)0xffff8f4fd0192100.comm", "init_uts_ns.name.release",
+ * "init_pid_ns.idr[idr: struct pid].numbers[0].nr", "max(runqueues@cpu*.nr_running)".
  */
+#define BW_KERNEL_MAX_FANOUT 8		      /* "@cpu*" and "[iter: ...]" in one expression */
+#define BW_KERNEL_MAX_ELEMENTS (1u << 22)     /* elements over all walks of one evaluation */
+
 struct bw_value {
-	uint32_t type;		/* BTF type id (unresolved) */
+	uint32_t type;		/* BTF type id (unresolved); 0 for a computed number */
 	uint64_t addr;		/* kernel virtual address of the object */
 	uint32_t bit_offset;	/* for bitfields: bits from addr */
 	uint32_t bitfield_size; /* 0 when not a bitfield */
 	/* Non-zero: an array of array_len objects of type `type` (a kernel variable whose array
 	 * type the BTF does not carry, e.g. node_data). */
 	uint32_t array_len;
+	/* The result of sum/max/min/count: no object (addr 0), the number itself. */
+	bool computed;
+	bool computed_signed; /* number is an int64_t */
+	uint64_t number;
 };
+
+/* Single-valued expressions (no fan-out, or an aggregate); a fan-out is BW_EINVAL here. */
 int bw_kernel_eval(const struct bw_kernel *k, const char *expr, struct bw_value *out,
 		   struct bw_error *err);
-/* Read an integer, enum, pointer or bitfield value (sign-extended when signed). */
+
+enum bw_fanout {
+	BW_FANOUT_CPU = 1, /* index: the CPU number */
+	BW_FANOUT_LIST,	   /* index: the position, from 0 */
+	BW_FANOUT_HLIST,   /* index: the position */
+	BW_FANOUT_RBTREE,  /* index: the position in order */
+	BW_FANOUT_XARRAY,  /* index: the entry's index */
+	BW_FANOUT_IDR,	   /* index: the id (entry index + idr_base) */
+};
+
+/* Where a value of a fan-out came from: one level per fan-out passed, outermost first. */
+struct bw_value_label {
+	uint32_t depth;
+	struct {
+		int kind;      /* enum bw_fanout */
+		uint64_t index;
+		uint64_t addr; /* the element (container_of'd entry), or the CPU's copy */
+	} level[BW_KERNEL_MAX_FANOUT];
+};
+
+/*
+ * fn gets each value in order with its label; v is NULL and elem_err set when the steps after a
+ * fan-out failed for this element on its data (BW_EFAULT: e.g. a NULL mm of a kernel thread;
+ * BW_EFORMAT: e.g. a broken list inside this element): the walk goes on. Any other error (no
+ * such member, a type error, a cap) stops the evaluation with that error. fn returns 0 to go
+ * on, non-zero to stop (bw_kernel_eval_each then returns 0). A single-valued expression calls
+ * fn once with depth 0.
+ */
+typedef int (*bw_value_fn)(void *ctx, const struct bw_value_label *label,
+			   const struct bw_value *v, const struct bw_error *elem_err);
+int bw_kernel_eval_each(const struct bw_kernel *k, const char *expr, bw_value_fn fn, void *ctx,
+			struct bw_error *err);
+/* The label as text, e.g. "cpu2[17]" (CPU 2, element 17 of a walk); "" for depth 0. */
+void bw_kernel_label_format(const struct bw_value_label *label, char *buf, size_t len);
+
+/* Read an integer, enum, pointer or bitfield value (sign-extended when signed), or the number
+ * of a computed value. */
 int bw_kernel_value_u64(const struct bw_kernel *k, const struct bw_value *v, uint64_t *out,
 			struct bw_error *err);
 /*
  * Print a value as C-like text: integers in decimal (signed as the BTF says), enums as
- * "2 (ZONE_NORMAL)", pointers in hex, char arrays as quoted strings (up to the first NUL),
+ * "2 (ZONE_NORMAL)", pointers in hex, char arrays and char pointers as quoted C strings (up to
+ * the first NUL, at most BW_KERNEL_PRINT_MAX_STRING bytes, then "..."; \n \t \r \" \\ and
+ * three-digit octal escapes; a NULL char pointer as NULL, an unreadable one as its address
+ * and "<unreadable: why>"), computed numbers in decimal,
  * other arrays as "[a, b, ...]", structs/unions as "{\n\t.member = value,\n}" with tabs per level.
  * Caps: BW_KERNEL_PRINT_MAX_DEPTH nesting ("{...}" below), BW_KERNEL_PRINT_MAX_ELEMS elements per
  * array, BW_KERNEL_PRINT_MAX_VALUES values in all ("..." then stops). A failure to read the value

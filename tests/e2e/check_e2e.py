@@ -235,7 +235,9 @@ def main():
     initrd = os.path.join(ROOT, "build", "e2e", "initramfs.cpio.gz")
     probes = os.path.join(HERE, "probes")
     src = [os.path.join(HERE, f) for f in ("numa_traffic.c", "blobpages.c", "init", "mkinitramfs.sh")] + \
-        [os.path.join(probes, f) for f in os.listdir(probes) if f.endswith(".c")]
+        [os.path.join(probes, f) for f in os.listdir(probes) if f.endswith(".c")] + \
+        [os.path.join(probes, d, f) for d in os.listdir(probes) if os.path.isdir(os.path.join(probes, d))
+         for f in os.listdir(os.path.join(probes, d))]
     if not os.path.exists(initrd) or os.path.getmtime(initrd) < max(os.path.getmtime(f) for f in src):
         p = subprocess.run([os.path.join(HERE, "mkinitramfs.sh"), initrd], stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT)

@@ -260,9 +260,12 @@ class Guest:
                     "-numa", "node,nodeid=%d,cpus=%s,memdev=ram-node%d" % (n, cpus, n)]
         append = ("console=ttyS0 quiet panic=-1 lpj=10000000 init_on_alloc=0 "
                   "btfwalk.traffic_mib=%d" % self.traffic_mib)
+        combo = "%s-%s" % (os.path.basename(os.path.normpath(self.kernel_dir)), self.paging)
         for p in PROBES:
-            if getattr(p, "CMDLINE", ""):
-                append += " " + p.CMDLINE
+            extra = getattr(p, "CMDLINE", "")
+            extra = extra(combo) if callable(extra) else extra
+            if extra:
+                append += " " + extra
         if self.fw_cfg_module():
             cmd += ["-device", "vmcoreinfo"]
         cmd += ["-display", "none", "-nodefaults", "-no-reboot", "-serial", "stdio",
@@ -375,8 +378,10 @@ class Guest:
         with a random nonce; the pages are read from the shared node backend files."""
         import mmap
         nonce = os.urandom(8).hex()
+        with self.lock:
+            start = len(self.out)  # this fetch's report, not an earlier one's
         self.run("cat %s | blobpages %s & BLOBPID=$!" % (path, nonce))
-        m = self.wait_for(rb"blobpages: ready (\d+) pages (\d+) bytes\n", timeout)
+        m = self.wait_for(rb"blobpages: ready (\d+) pages (\d+) bytes\n", timeout, start)
         if not m:
             raise GuestError("blobpages did not report for %s" % path)
         npages, size = int(m.group(1)), int(m.group(2))

@@ -25,7 +25,7 @@ int fuzz_eval(const struct bw_kernel *k, const char *expr)
 {
 	struct bw_value v;
 	struct bw_error err;
-	struct fuzz_stop stop = { .left = 64 };
+	struct fuzz_stop stop = {.left = 64};
 	uint64_t u;
 	int rc;
 
@@ -65,6 +65,89 @@ static void query_numa(const struct bw_kernel *k)
 	bw_kernel_numa_stats_free(k, stats);
 }
 
+static void query_domains(const struct bw_kernel *k)
+{
+	struct bw_domains *d = NULL;
+	struct bw_error err;
+	int rc;
+
+	rc = bw_kernel_domains(k, &d, &err);
+	if (rc) {
+		fuzz_check_error(rc, &err);
+		return;
+	}
+	FUZZ_ASSERT(d->nr_domains_total <= BW_DOMAINS_MAX_TOTAL);
+	for (uint32_t c = 0; c < d->nr_cpus; c++) {
+		FUZZ_ASSERT(d->cpus[c].nr_domains <= BW_DOMAINS_MAX_LEVELS);
+		for (uint32_t i = 0; i < d->cpus[c].nr_domains; i++)
+			FUZZ_ASSERT(memchr(d->cpus[c].domains[i].name, 0, BW_DOMAINS_NAME_MAX));
+	}
+	bw_kernel_domains_free(k, d);
+}
+
+static void query_scx(const struct bw_kernel *k)
+{
+	struct bw_scx *s = NULL;
+	struct bw_error err;
+	int rc;
+
+	rc = bw_kernel_scx(k, &s, &err);
+	if (rc) {
+		fuzz_check_error(rc, &err);
+		return;
+	}
+	FUZZ_ASSERT(s->nr_events <= BW_SCX_MAX_EVENTS);
+	FUZZ_ASSERT(memchr(s->name, 0, sizeof(s->name)) && memchr(s->state_name, 0, 32));
+	bw_kernel_scx_free(k, s);
+}
+
+static int check_record(void *ctx, const struct bw_printk_record *r)
+{
+	(void)ctx;
+	FUZZ_ASSERT(r->level <= 7 && r->text && r->text[r->text_len] == '\0');
+	FUZZ_ASSERT(r->subsystem && r->device && (!r->lost || !r->text_len));
+	return 0;
+}
+
+static int check_task(void *ctx, const struct bw_task *t)
+{
+	(void)ctx;
+	FUZZ_ASSERT(t->state && strchr("RSDTtXZPI", t->state) &&
+		    strlen(t->comm) <= BW_TASK_COMM_MAX);
+	return 0;
+}
+
+static int check_rq(void *ctx, const struct bw_runq_cpu *rq)
+{
+	return check_task(ctx, &rq->curr);
+}
+
+static int check_queued(void *ctx, const struct bw_runq_cpu *rq, enum bw_sched_class c,
+			const struct bw_task *t)
+{
+	(void)rq;
+	FUZZ_ASSERT((unsigned)c < BW_SCHED_NR);
+	return check_task(ctx, t);
+}
+
+/* dmesg, ps, runq: answer or fail cleanly on whatever the image holds. */
+static void query_postmortem(const struct bw_kernel *k)
+{
+	struct bw_runq_fns fns = {check_rq, check_queued, NULL};
+	struct bw_error err;
+	int rc;
+
+	rc = bw_kernel_printk(k, check_record, NULL, NULL, &err);
+	if (rc)
+		fuzz_check_error(rc, &err);
+	rc = bw_kernel_tasks(k, check_task, NULL, &err);
+	if (rc)
+		fuzz_check_error(rc, &err);
+	rc = bw_kernel_runqueues(k, &fns, &err);
+	if (rc)
+		fuzz_check_error(rc, &err);
+}
+
 void fuzz_query_kernel(const struct bw_kernel *k)
 {
 	struct bw_kernel_info info;
@@ -101,6 +184,9 @@ void fuzz_query_kernel(const struct bw_kernel *k)
 	if (rc)
 		fuzz_check_error(rc, &err);
 	query_numa(k);
+	query_domains(k);
+	query_scx(k);
+	query_postmortem(k);
 }
 
 void fuzz_open_and_query(const struct bw_mem *mem, const struct bw_kernel_opts *opts)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Ask an opened kernel view what a caller would: info, symbols, per-CPU offsets, reads, path
- * expressions with their values printed, and the NUMA counters. */
+ * expressions with their values printed, the NUMA counters, and dmesg/ps/runq. */
 #ifndef FUZZ_KERNEL_QUERIES_H
 #define FUZZ_KERNEL_QUERIES_H
 

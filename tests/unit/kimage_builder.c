@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kimage_builder.h"
+#include "kimage_iter.h"
 
 /* ---- BTF writer ---- */
 
@@ -239,6 +240,9 @@ int kb_mem_read(void *ctx, uint64_t paddr, void *buf, size_t len)
 #define KB_OFF_ONLINE_MASK 0x3508
 #define KB_OFF_PER_CPU_OFFSET 0x3510
 #define KB_OFF_PAGE_OFFSET_BASE 0x3600
+#define KB_OFF_INIT_TASK 0x5000 /* after bw_test_containers (kimage_iter.h) */
+#define KB_OFF_PRB 0x3700	/* prb: a pointer to printk_rb_static */
+#define KB_OFF_PRB_RING 0x3800	/* printk_rb_static */
 #define KB_OFF_BTF 0x10000
 #define KB_OFF_PGTABLES 0x100000
 /* Per-CPU section offsets (zero-based, as x86-64 before 6.15). */
@@ -263,9 +267,118 @@ struct kb_ids {
 	uint32_t atomic_long, zone_type, zone, pgdat, pcz, uts, pcpu_thing;
 };
 
+/* The printk ring's structs (Linux 6.x layout, sizes as KB_PRB_* say). */
+static void kb_build_printk_btf(struct kb_btf *b, const struct kb_ids *t)
+{
+	uint32_t u16 = kb_btf_int(b, "short unsigned int", 2, 0);
+	uint32_t u8 = kb_btf_int(b, "unsigned char", 1, 0);
+	uint32_t c16 = kb_btf_array(b, t->char_, t->int_, 16);
+	uint32_t c48 = kb_btf_array(b, t->char_, t->int_, 48);
+	uint32_t dev, info, lpos, desc, dring, tring, pdesc, pinfo, pchar, rb;
+
+	/* A struct's member records follow its header: member types are created first. */
+	dev = kb_btf_struct(b, "dev_printk_info", 64, 2, false);
+	kb_btf_member(b, "subsystem", c16, 0, 0);
+	kb_btf_member(b, "device", c48, 16 * 8, 0);
+	info = kb_btf_struct(b, "printk_info", KB_PRB_INFO_SIZE, 8, false);
+	kb_btf_member(b, "seq", t->u64, 0, 0);
+	kb_btf_member(b, "ts_nsec", t->u64, 8 * 8, 0);
+	kb_btf_member(b, "text_len", u16, 16 * 8, 0);
+	kb_btf_member(b, "facility", u8, 18 * 8, 0);
+	kb_btf_member(b, "flags", u8, 19 * 8, 5);
+	kb_btf_member(b, "level", u8, 19 * 8 + 5, 3);
+	kb_btf_member(b, "caller_id", t->uint_, 20 * 8, 0);
+	kb_btf_member(b, "dev_info", dev, 24 * 8, 0);
+	lpos = kb_btf_struct(b, "prb_data_blk_lpos", 16, 2, false);
+	kb_btf_member(b, "begin", t->ulong, 0, 0);
+	kb_btf_member(b, "next", t->ulong, 64, 0);
+	desc = kb_btf_struct(b, "prb_desc", KB_PRB_DESC_SIZE, 2, false);
+	kb_btf_member(b, "state_var", t->atomic_long, 0, 0);
+	kb_btf_member(b, "text_blk_lpos", lpos, 64, 0);
+	pdesc = kb_btf_ptr(b, desc);
+	pinfo = kb_btf_ptr(b, info);
+	pchar = kb_btf_ptr(b, t->char_);
+	dring = kb_btf_struct(b, "prb_desc_ring", 48, 6, false);
+	kb_btf_member(b, "count_bits", t->uint_, 0, 0);
+	kb_btf_member(b, "descs", pdesc, 64, 0);
+	kb_btf_member(b, "infos", pinfo, 128, 0);
+	kb_btf_member(b, "head_id", t->atomic_long, KB_PRB_HEAD_ID * 8, 0);
+	kb_btf_member(b, "tail_id", t->atomic_long, KB_PRB_TAIL_ID * 8, 0);
+	kb_btf_member(b, "last_finalized_seq", t->atomic_long, 40 * 8, 0);
+	tring = kb_btf_struct(b, "prb_data_ring", 32, 4, false);
+	kb_btf_member(b, "size_bits", t->uint_, 0, 0);
+	kb_btf_member(b, "data", pchar, 64, 0);
+	kb_btf_member(b, "head_lpos", t->atomic_long, 128, 0);
+	kb_btf_member(b, "tail_lpos", t->atomic_long, 192, 0);
+	rb = kb_btf_struct(b, "printk_ringbuffer", 88, 3, false);
+	kb_btf_member(b, "desc_ring", dring, 0, 0);
+	kb_btf_member(b, "text_data_ring", tring, 48 * 8, 0);
+	kb_btf_member(b, "fail", t->atomic_long, 80 * 8, 0);
+	kb_btf_ptr(b, rb); /* struct printk_ringbuffer *, as prb */
+}
+
+/* Tasks and run queues (offsets as KB_TASK_*, KB_RQ_* say); returns struct rq (0 with no_rq). */
+static uint32_t kb_build_tasks_btf(struct kb_btf *b, const struct kb_ids *t, bool no_rq)
+{
+	uint32_t lh, plh, rbn, prbn, root, cached, ti, sig, psig, se, cfs, pcfs, ptask, c16;
+	uint32_t rq;
+
+	c16 = kb_btf_array(b, t->char_, t->int_, 16);
+	plh = kb_btf_ptr(b, b->nr + 2); /* the struct that follows: members use the pointer */
+	lh = kb_btf_struct(b, "list_head", 16, 2, false);
+	kb_btf_member(b, "next", plh, 0, 0);
+	kb_btf_member(b, "prev", plh, 64, 0);
+	prbn = kb_btf_ptr(b, b->nr + 2); /* the struct that follows: members use the pointer */
+	rbn = kb_btf_struct(b, "rb_node", 24, 3, false);
+	kb_btf_member(b, "__rb_parent_color", t->ulong, 0, 0);
+	kb_btf_member(b, "rb_right", prbn, 64, 0);
+	kb_btf_member(b, "rb_left", prbn, 128, 0);
+	root = kb_btf_struct(b, "rb_root", 8, 1, false);
+	kb_btf_member(b, "rb_node", prbn, 0, 0);
+	cached = kb_btf_struct(b, "rb_root_cached", 16, 2, false);
+	kb_btf_member(b, "rb_root", root, 0, 0);
+	kb_btf_member(b, "rb_leftmost", prbn, 64, 0);
+	ti = kb_btf_struct(b, "thread_info", 16, 2, false);
+	kb_btf_member(b, "flags", t->ulong, 0, 0);
+	kb_btf_member(b, "cpu", t->uint_, 64, 0);
+	sig = kb_btf_struct(b, "signal_struct", 24, 2, false);
+	kb_btf_member(b, "nr_threads", t->int_, 0, 0);
+	kb_btf_member(b, "thread_head", lh, 64, 0);
+	psig = kb_btf_ptr(b, sig);
+	cfs = kb_btf_struct(b, "cfs_rq", 24, 2, false);
+	kb_btf_member(b, "nr_running", t->uint_, 0, 0);
+	kb_btf_member(b, "tasks_timeline", cached, 64, 0);
+	pcfs = kb_btf_ptr(b, cfs);
+	se = kb_btf_struct(b, "sched_entity", 32, 2, false);
+	kb_btf_member(b, "run_node", rbn, 0, 0);
+	kb_btf_member(b, "my_q", pcfs, 24 * 8, 0);
+	ptask = kb_btf_ptr(b, b->nr + 2); /* the struct that follows: members use the pointer */
+	kb_btf_struct(b, "task_struct", KB_TASK_SIZE, 12, false);
+	kb_btf_member(b, "thread_info", ti, 0, 0);
+	kb_btf_member(b, "__state", t->uint_, KB_TASK_STATE * 8, 0);
+	kb_btf_member(b, "flags", t->uint_, KB_TASK_FLAGS * 8, 0);
+	kb_btf_member(b, "exit_state", t->int_, KB_TASK_EXIT_STATE * 8, 0);
+	kb_btf_member(b, "pid", t->int_, KB_TASK_PID * 8, 0);
+	kb_btf_member(b, "tgid", t->int_, KB_TASK_TGID * 8, 0);
+	kb_btf_member(b, "real_parent", ptask, KB_TASK_PARENT * 8, 0);
+	kb_btf_member(b, "signal", psig, KB_TASK_SIGNAL * 8, 0);
+	kb_btf_member(b, "tasks", lh, KB_TASK_TASKS * 8, 0);
+	kb_btf_member(b, "thread_node", lh, KB_TASK_THREAD_NODE * 8, 0);
+	kb_btf_member(b, "comm", c16, KB_TASK_COMM * 8, 0);
+	kb_btf_member(b, "se", se, KB_TASK_SE * 8, 0);
+	if (no_rq)
+		return 0;
+	rq = kb_btf_struct(b, "rq", KB_RQ_SIZE, 4, false);
+	kb_btf_member(b, "nr_running", t->uint_, 0, 0);
+	kb_btf_member(b, "curr", ptask, KB_RQ_CURR * 8, 0);
+	kb_btf_member(b, "idle", ptask, KB_RQ_IDLE * 8, 0);
+	kb_btf_member(b, "cfs", cfs, KB_RQ_CFS * 8, 0);
+	return rq;
+}
+
 static void kb_build_btf(struct kb_btf *b, struct kb_ids *t, const struct kb_kernel_opts *o)
 {
-	uint32_t a64, arr, ptr, nm, str65, id;
+	uint32_t a64, arr, ptr, nm, str65, id, rq;
 
 	kb_btf_init(b);
 	t->int_ = kb_btf_int(b, "int", 4, 1);
@@ -347,8 +460,9 @@ static void kb_build_btf(struct kb_btf *b, struct kb_ids *t, const struct kb_ker
 	kb_btf_member(b, "ns_refcount", t->int_, 0, 0);
 	kb_btf_member(b, "name", id, 8 * 8, 0);
 
-	id = kb_btf_struct(b, "task_struct", 4, 1, false);
-	kb_btf_member(b, "pid", t->int_, 0, 0);
+	rq = kb_build_tasks_btf(b, t, o->own_runqueues);
+	if (rq)
+		rq = kb_btf_var(b, "runqueues", rq);
 
 	ptr = kb_btf_ptr(b, t->zone);
 	t->pcpu_thing = kb_btf_struct(b, "pcpu_thing", 16, 3, false);
@@ -356,8 +470,14 @@ static void kb_build_btf(struct kb_btf *b, struct kb_ids *t, const struct kb_ker
 	kb_btf_member(b, "zt", t->zone_type, 32, 0);
 	kb_btf_member(b, "zone", ptr, 64, 0);
 	id = kb_btf_var(b, "bw_test_pcpu", t->pcpu_thing);
-	kb_btf_datasec(b, ".data..percpu", 0x2000, 1);
+	kb_btf_datasec(b, ".data..percpu", 0x2000, rq ? 2 : 1);
 	kb_btf_secinfo(b, id, KB_PCPU_VAR, 16);
+	if (rq)
+		kb_btf_secinfo(b, rq, KB_PCPU_RQ, KB_RQ_SIZE);
+	kb_build_printk_btf(b, t);
+	kb_iter_btf(b, t->int_, t->char_, t->ulong, t->uint_, o->xa_chunk_shift);
+	if (o->extra_btf)
+		o->extra_btf(b, o->extra_ctx);
 }
 
 struct kb_sym {
@@ -527,9 +647,25 @@ int kb_kernel_build(struct kb_kernel *kk, const struct kb_kernel_opts *o)
 	kb_put(m, 0x800000 + KB_PGDAT_ZONES + KB_ZONE_SIZE + KB_ZONE_BITS,
 	       &(unsigned char){5 | (((unsigned)-3 & 31) << 3)}, 1);
 	kk->vmalloc_obj = KB_VMALLOC + 0x200000;
+	kk->containers_addr = KB_IMAGE_VADDR + KB_CONTAINERS_IMAGE_OFF;
+	kk->containers_pa = img + KB_CONTAINERS_IMAGE_OFF;
+
+	/* An empty printk ring: its arrays in the direct map, records written by the tests. */
+	kk->prb_ring_pa = img + KB_OFF_PRB_RING;
+	kk->prb_data_pa = 0x1800000;
+	kk->prb_descs_pa = 0x1801000;
+	kk->prb_infos_pa = 0x1802000;
+	kb_put_u64(m, img + KB_OFF_PRB, KB_IMAGE_VADDR + KB_OFF_PRB_RING);
+	kb_put_u32(m, kk->prb_ring_pa, KB_PRB_COUNT_BITS);
+	kb_put_u64(m, kk->prb_ring_pa + 8, KB_DM(kk->prb_descs_pa));
+	kb_put_u64(m, kk->prb_ring_pa + 16, KB_DM(kk->prb_infos_pa));
+	kb_put_u32(m, kk->prb_ring_pa + 48, KB_PRB_DATA_BITS);
+	kb_put_u64(m, kk->prb_ring_pa + 56, KB_DM(kk->prb_data_pa));
+	kk->init_task_pa = img + KB_OFF_INIT_TASK;
+	kk->init_task = KB_IMAGE_VADDR + KB_OFF_INIT_TASK;
 
 	{
-		const struct kb_sym syms[] = {
+		const struct kb_sym base[] = {
 			{"_stext", KB_IMAGE_VADDR, true},
 			{"init_top_pgt", KB_IMAGE_VADDR + KB_OFF_PGTABLES, true},
 			{"init_uts_ns", KB_IMAGE_VADDR + KB_OFF_UTS, true},
@@ -544,9 +680,23 @@ int kb_kernel_build(struct kb_kernel *kk, const struct kb_kernel_opts *o)
 			{"__stop_BTF", KB_IMAGE_VADDR + KB_OFF_BTF + btf_len, false},
 			{"__per_cpu_start", 0, false},
 			{"bw_test_pcpu", KB_PCPU_VAR, false},
+			{"prb", KB_IMAGE_VADDR + KB_OFF_PRB, false},
+			{"init_task", KB_IMAGE_VADDR + KB_OFF_INIT_TASK, false},
+			{"runqueues", KB_PCPU_RQ, false},
+			{"printk_rb_static", KB_IMAGE_VADDR + KB_OFF_PRB_RING, false},
+			{"bw_test_containers", kk->containers_addr, true},
 		};
+		struct kb_sym syms[sizeof(base) / sizeof(base[0]) + KB_MAX_EXTRA_SYMS];
+		size_t i, n = 0;
 
-		kb_write_texts(kk, o, syms, sizeof(syms) / sizeof(syms[0]));
+		for (i = 0; i < sizeof(base) / sizeof(base[0]); i++)
+			if (!o->own_runqueues || strcmp(base[i].name, "runqueues"))
+				syms[n++] = base[i];
+		for (i = 0; i < o->nr_extra_syms && i < KB_MAX_EXTRA_SYMS; i++, n++) {
+			syms[n].name = o->extra_sym_names[i];
+			syms[n].addr = o->extra_sym_addrs[i];
+		}
+		kb_write_texts(kk, o, syms, n);
 	}
 	kb_put(m, 0x100000, kk->vmcoreinfo, strlen(kk->vmcoreinfo));
 	return 0;

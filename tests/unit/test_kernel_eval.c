@@ -259,7 +259,7 @@ static void test_kernel_eval_errors(void **state)
 			  "node_data->node_id: is an array: index it before '->node_id'");
 	expect_eval_error(&f, "bw_test_pcpu.nr_running", BW_EINVAL,
 			  "bw_test_pcpu: 'bw_test_pcpu' is a per-CPU variable: use "
-			  "bw_test_pcpu@cpuN");
+			  "bw_test_pcpu@cpuN or bw_test_pcpu@cpu*");
 	expect_eval_error(&f, "bw_test_pcpu@cpu3", BW_EINVAL,
 			  "bw_test_pcpu@cpu3: CPU 3 out of range: nr_cpu_ids is 3");
 	expect_eval_error(&f, "nr_cpu_ids@cpu0", BW_EINVAL,

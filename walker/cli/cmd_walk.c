@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * btfwalk info | numa | read: open the dump files, find the kernel, and print its layout, its
- * per-node NUMA counters, or the values of path expressions.
+ * btfwalk info | read | numa and the other built-in walks (walk_verbs below): open the dump
+ * files, find the kernel, and print its layout, the values of path expressions, or a walk.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -27,12 +27,12 @@ static int walk_usage(const char *verb)
 {
 	if (!strcmp(verb, "read"))
 		fprintf(stderr, "usage: btfwalk read [--btf FILE] [--symbols FILE] [--cr3 ADDR] "
-				"[--no-crosscheck] DUMP... [--] EXPR...\n");
+				"[--no-crosscheck] [--json] DUMP... [--] EXPR...\n");
 	else
 		fprintf(stderr,
 			"usage: btfwalk %s [--btf FILE] [--symbols FILE] [--cr3 ADDR] "
 			"[--no-crosscheck]%s DUMP...\n",
-			verb, strcmp(verb, "numa") ? "" : " [--json]");
+			verb, strcmp(verb, "info") ? " [--json]" : "");
 	return 2;
 }
 
@@ -84,7 +84,7 @@ static int walk_parse(int argc, char **argv, struct walk_args *a)
 			}
 		} else if (!after_dashes && !strcmp(arg, "--no-crosscheck")) {
 			a->opts.no_crosscheck = true;
-		} else if (!after_dashes && !strcmp(arg, "--json") && !strcmp(a->verb, "numa")) {
+		} else if (!after_dashes && !strcmp(arg, "--json") && strcmp(a->verb, "info")) {
 			a->json = true;
 		} else if (!after_dashes && arg[0] == '-' && arg[1]) {
 			fprintf(stderr, "btfwalk %s: unknown option '%s'\n", a->verb, arg);
@@ -167,7 +167,7 @@ static int walk_info(const struct bw_mem *mem, const struct bw_kernel *k)
 	return 0;
 }
 
-static int walk_numa(const struct bw_kernel *k, bool json)
+static int walk_numa(const struct bw_kernel *k, const char *verb, bool json)
 {
 	struct bw_kernel_info info;
 	struct bw_numa_stats *st;
@@ -175,7 +175,7 @@ static int walk_numa(const struct bw_kernel *k, bool json)
 	uint32_t n, i;
 
 	if (bw_kernel_numa_stats(k, &st, &err)) {
-		fprintf(stderr, "btfwalk numa: %s\n", err.msg);
+		fprintf(stderr, "btfwalk %s: %s\n", verb, err.msg);
 		return 1;
 	}
 	bw_kernel_get_info(k, &info);
@@ -213,30 +213,163 @@ static int walk_numa(const struct bw_kernel *k, bool json)
 	return 0;
 }
 
+/* Printed text of one value, for --json. */
+struct walk_text {
+	char *buf;
+	size_t len, cap;
+	bool oom;
+};
+
+static int walk_write_text(void *ctx, const char *text, size_t len)
+{
+	struct walk_text *t = ctx;
+
+	if (t->len + len + 1 > t->cap) {
+		size_t cap = (t->len + len + 1) * 2;
+		char *n = realloc(t->buf, cap);
+
+		if (!n) {
+			t->oom = true;
+			return 1;
+		}
+		t->buf = n;
+		t->cap = cap;
+	}
+	memcpy(t->buf + t->len, text, len);
+	t->len += len;
+	t->buf[t->len] = '\0';
+	return 0;
+}
+
+struct walk_read_ctx {
+	const struct bw_kernel *k;
+	const struct walk_args *a;
+	const char *expr;
+	uint64_t values, failed;
+	bool out_failed;
+};
+
+static const char *const walk_fanout_names[] = {
+	[BW_FANOUT_CPU] = "cpu",       [BW_FANOUT_LIST] = "list",     [BW_FANOUT_HLIST] = "hlist",
+	[BW_FANOUT_RBTREE] = "rbtree", [BW_FANOUT_XARRAY] = "xarray", [BW_FANOUT_IDR] = "idr",
+};
+
+static void walk_read_json(struct walk_read_ctx *r, const struct bw_value_label *label,
+			   const char *label_text, const char *key, const char *text)
+{
+	uint32_t i;
+
+	printf("{\"expr\": ");
+	cli_json_string(r->expr);
+	printf(", \"label\": ");
+	cli_json_string(label_text);
+	printf(", \"path\": [");
+	for (i = 0; i < label->depth; i++) {
+		int kind = label->level[i].kind;
+
+		printf("%s{\"kind\": \"%s\", \"index\": %llu, \"addr\": \"0x%llx\"}", i ? ", " : "",
+		       kind >= BW_FANOUT_CPU && kind <= BW_FANOUT_IDR ? walk_fanout_names[kind]
+								      : "?",
+		       (unsigned long long)label->level[i].index,
+		       (unsigned long long)label->level[i].addr);
+	}
+	printf("], \"%s\": ", key);
+	cli_json_string(text);
+	printf("}\n");
+}
+
+static int walk_read_value(void *ctx, const struct bw_value_label *label, const struct bw_value *v,
+			   const struct bw_error *elem_err)
+{
+	struct walk_read_ctx *r = ctx;
+	struct walk_text t = {0};
+	struct bw_error err;
+	char where[160];
+	int ret = 0;
+
+	bw_kernel_label_format(label, where, sizeof(where));
+	r->values++;
+	if (elem_err) {
+		r->failed++;
+		err = *elem_err;
+		ret = -1;
+	} else if (r->a->json) {
+		ret = bw_kernel_value_print(r->k, v, walk_write_text, &t, &err);
+		if (t.oom) {
+			snprintf(err.msg, sizeof(err.msg), "out of memory printing the value");
+			ret = -1;
+		}
+		if (ret)
+			r->failed++;
+	}
+	if (r->a->json) {
+		walk_read_json(r, label, where, ret ? "error" : "value",
+			       ret     ? err.msg
+			       : t.buf ? t.buf
+				       : "");
+		free(t.buf);
+		return ferror(stdout);
+	}
+	if (r->a->nexprs > 1)
+		printf(label->depth ? "%s %s: " : "%s = ", r->expr, where);
+	else if (label->depth)
+		printf("%s: ", where);
+	if (!ret && bw_kernel_value_print(r->k, v, walk_write_stdout, NULL, &err)) {
+		r->failed++;
+		ret = -1;
+	}
+	if (ret)
+		printf("<error: %s>", err.msg);
+	printf("\n");
+	return ferror(stdout);
+}
+
 static int walk_read(const struct bw_kernel *k, const struct walk_args *a)
 {
+	struct walk_read_ctx r = {.k = k, .a = a};
 	struct bw_error err;
-	struct bw_value v;
 	size_t i;
 
 	for (i = 0; i < a->nexprs; i++) {
-		if (bw_kernel_eval(k, a->exprs[i], &v, &err)) {
+		r.expr = a->exprs[i];
+		r.values = r.failed = 0;
+		if (bw_kernel_eval_each(k, a->exprs[i], walk_read_value, &r, &err)) {
 			fflush(stdout);
 			fprintf(stderr, "btfwalk read: %s\n", err.msg);
 			return 1;
 		}
-		if (a->nexprs > 1)
-			printf("%s = ", a->exprs[i]);
-		if (bw_kernel_value_print(k, &v, walk_write_stdout, NULL, &err)) {
-			if (a->nexprs > 1)
-				printf("\n");
+		if (r.failed) {
 			fflush(stdout);
-			fprintf(stderr, "btfwalk read: %s: %s\n", a->exprs[i], err.msg);
-			return 1;
+			fprintf(stderr, "btfwalk read: %s: %llu of %llu values unreadable\n",
+				a->exprs[i], (unsigned long long)r.failed,
+				(unsigned long long)r.values);
+			r.out_failed = true;
 		}
-		printf("\n");
 	}
-	return 0;
+	return r.out_failed;
+}
+
+/* The built-in walks: each verb prints its walk of the opened kernel (cmd_*.c). */
+static const struct walk_verb {
+	const char *name;
+	int (*print)(const struct bw_kernel *k, const char *verb, bool json);
+} walk_verbs[] = {
+	{"numa", walk_numa},	  {"stat", cli_sched},	   {"softirqs", cli_sched},
+	{"schedstat", cli_sched}, {"pressure", cli_sched}, {"domains", cli_domains},
+	{"scx", cli_scx},
+};
+
+static const struct walk_verb *walk_verb_find(const char *verb)
+{
+	for (size_t i = 0; i < sizeof(walk_verbs) / sizeof(walk_verbs[0]); i++)
+		if (!strcmp(walk_verbs[i].name, verb))
+			return &walk_verbs[i];
+	return NULL;
+}
+
+bool cli_walk_verb(const char *verb)
+{
+	return !strcmp(verb, "info") || !strcmp(verb, "read") || walk_verb_find(verb);
 }
 
 int cli_walk(int argc, char **argv)
@@ -245,12 +378,14 @@ int cli_walk(int argc, char **argv)
 	struct bw_error err;
 	struct bw_mem *mem;
 	struct bw_kernel *k;
+	const struct walk_verb *walk;
 	int ret;
 
 	memset(&a, 0, sizeof(a));
 	ret = walk_parse(argc, argv, &a);
 	if (ret)
 		return ret;
+	walk = walk_verb_find(a.verb);
 	if (bw_mem_open(a.dumps, a.ndumps, NULL, &mem, &err)) {
 		fprintf(stderr, "btfwalk %s: %s\n", a.verb, err.msg);
 		return 1;
@@ -262,8 +397,8 @@ int cli_walk(int argc, char **argv)
 	}
 	if (!strcmp(a.verb, "info"))
 		ret = walk_info(mem, k);
-	else if (!strcmp(a.verb, "numa"))
-		ret = walk_numa(k, a.json);
+	else if (walk)
+		ret = walk->print(k, a.verb, a.json);
 	else
 		ret = walk_read(k, &a);
 	bw_kernel_close(k);

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* JSON output shared by the CLI verbs. */
 #include <stdio.h>
+#include <string.h>
 #include "cli.h"
 
 /*
- * Length of the well-formed UTF-8 sequence at s (1-4), or 0 when s does not start one: no
- * overlong forms, no surrogates (U+D800..DFFF), nothing above U+10FFFF (RFC 3629).
+ * Length of the well-formed UTF-8 sequence at s (1-4, at most left bytes), or 0 when s does not
+ * start one: no overlong forms, no surrogates (U+D800..DFFF), nothing above U+10FFFF (RFC 3629).
  */
-static size_t json_utf8_len(const unsigned char *s)
+static size_t json_utf8_len(const unsigned char *s, size_t left)
 {
 	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
 	size_t n, i;
@@ -22,6 +23,8 @@ static size_t json_utf8_len(const unsigned char *s)
 		n = 4;
 	else
 		return 0;
+	if (n > left)
+		return 0;
 	if (c == 0xe0)
 		lo = 0xa0;
 	else if (c == 0xed)
@@ -31,21 +34,25 @@ static size_t json_utf8_len(const unsigned char *s)
 	else if (c == 0xf4)
 		hi = 0x8f;
 	for (i = 1; i < n; i++) {
-		/* The NUL ending s is not a continuation byte: this never reads past it. */
 		if (s[i] < (i == 1 ? lo : 0x80) || s[i] > (i == 1 ? hi : 0xbf))
 			return 0;
 	}
 	return n;
 }
 
-/* s as a JSON string: always valid UTF-8, whatever bytes a hostile dump put in it. */
 void cli_json_string(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	cli_json_mem(s, strlen(s));
+}
+
+/* s[0..len) as a JSON string: always valid UTF-8, whatever bytes a hostile dump put there. */
+void cli_json_mem(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
 
 	putchar('"');
-	while (*p) {
-		size_t n = json_utf8_len(p);
+	while (p < end) {
+		size_t n = json_utf8_len(p, (size_t)(end - p));
 
 		if (!n) {
 			fputs("\\ufffd", stdout); /* a byte that is not UTF-8: the replacement char */

@@ -10,12 +10,20 @@ static void usage(FILE *out)
 	fputs("usage: btfwalk btf dump [FILE]\n"
 	      "       btfwalk btf offsetof [--btf FILE] [--json] TYPE MEMBER_PATH\n"
 	      "       btfwalk btf sizeof [--btf FILE] [--json] TYPE\n"
+	      "       btfwalk dmesg [--btf FILE] [--symbols FILE] [--raw | --json] DUMP...\n"
+	      "       btfwalk ps [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
+	      "       btfwalk runq [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
 	      "       btfwalk info [--btf FILE] [--symbols FILE] DUMP...\n"
 	      "       btfwalk numa [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
+	      "       btfwalk domains [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
+	      "       btfwalk scx [--btf FILE] [--symbols FILE] [--json] DUMP...\n"
+	      "       btfwalk stat|softirqs|schedstat|pressure [--btf FILE] [--symbols FILE] [--json]\n"
+	      "               DUMP...   (/proc/stat, /proc/softirqs, /proc/schedstat, /proc/pressure/*)\n"
 	      "       btfwalk read [--btf FILE] [--symbols FILE] DUMP... -- EXPR...\n"
 	      "       btfwalk --version\n"
 	      "FILE defaults to /sys/kernel/btf/vmlinux; '-' reads stdin.\n"
-	      "DUMP is PATH (raw or ELF core, from content) or PATH@PHYSADDR (one raw file of several).\n",
+	      "DUMP is PATH (raw or ELF core, from content) or PATH@PHYSADDR (one raw file of "
+	      "several).\n",
 	      out);
 }
 
@@ -35,7 +43,11 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "btf"))
 		return cli_btf(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "info") || !strcmp(argv[1], "numa") || !strcmp(argv[1], "read"))
+	if (!strcmp(argv[1], "dmesg"))
+		return cli_dmesg(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "ps") || !strcmp(argv[1], "runq"))
+		return cli_tasks(argc - 1, argv + 1);
+	if (cli_walk_verb(argv[1]))
 		return cli_walk(argc - 1, argv + 1);
 	fprintf(stderr, "btfwalk: unknown command '%s'\n", argv[1]);
 	usage(stderr);

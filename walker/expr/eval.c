@@ -1,22 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Path expression evaluation: each step moves an lvalue (type + kernel address) through the BTF
- * and memory. Dereferences are counted against BW_KERNEL_MAX_CHASE, and a failure names the
- * part of the expression evaluated so far and the reason.
+ * Path expression steps: each moves an lvalue (type + kernel address) through the BTF and
+ * memory. Dereferences are counted against BW_KERNEL_MAX_CHASE. Fan-outs, aggregates and the
+ * messages naming the failing part of the expression are in each.c.
  */
 #include <stdio.h>
 #include <string.h>
 #include "internal.h"
 #include "expr/expr_impl.h"
 
-struct keval {
-	const struct bw_kernel *k;
-	struct bw_value v;
-	uint32_t chased;
-	struct bw_error *err;
-};
-
-static int keval_resolved(struct keval *e, struct bw_type *t)
+int bw_expr_resolved(struct bw_expr_eval *e, struct bw_type *t)
 {
 	uint32_t id;
 	int ret = bw_btf_resolve(e->k->btf, e->v.type, &id, e->err);
@@ -27,7 +20,7 @@ static int keval_resolved(struct keval *e, struct bw_type *t)
 }
 
 /* Follow the pointer v holds: *target gets the pointer's value, e->v.type its pointee. */
-static int keval_deref(struct keval *e, const struct bw_type *ptr, uint64_t *target)
+static int keval_deref(struct bw_expr_eval *e, const struct bw_type *ptr, uint64_t *target)
 {
 	int ret;
 
@@ -47,7 +40,7 @@ static int keval_deref(struct keval *e, const struct bw_type *ptr, uint64_t *tar
 	return 0;
 }
 
-static int keval_member(struct keval *e, const struct bw_expr_step *s)
+static int keval_member(struct bw_expr_eval *e, const struct bw_expr_step *s)
 {
 	struct bw_member_loc loc;
 	struct bw_type t;
@@ -57,7 +50,7 @@ static int keval_member(struct keval *e, const struct bw_expr_step *s)
 	if (e->v.array_len)
 		return bw_fail(e->err, BW_EINVAL, "is an array: index it before '%s%s'",
 			       s->op == BW_EXPR_ARROW ? "->" : ".", s->name);
-	ret = keval_resolved(e, &t);
+	ret = bw_expr_resolved(e, &t);
 	if (ret)
 		return ret;
 	if (s->op == BW_EXPR_ARROW) {
@@ -68,7 +61,7 @@ static int keval_member(struct keval *e, const struct bw_expr_step *s)
 		if (ret)
 			return ret;
 		e->v.addr = target;
-		ret = keval_resolved(e, &t);
+		ret = bw_expr_resolved(e, &t);
 		if (ret)
 			return ret;
 	} else if (t.kind == BW_KIND_PTR) {
@@ -89,7 +82,7 @@ static int keval_member(struct keval *e, const struct bw_expr_step *s)
 	return 0;
 }
 
-static int keval_element(struct keval *e, uint64_t base, uint64_t n)
+static int keval_element(struct bw_expr_eval *e, uint64_t base, uint64_t n)
 {
 	uint64_t size, off;
 	int ret = bw_btf_sizeof(e->k->btf, e->v.type, &size, e->err);
@@ -102,7 +95,7 @@ static int keval_element(struct keval *e, uint64_t base, uint64_t n)
 	return 0;
 }
 
-static int keval_index(struct keval *e, uint64_t n)
+static int keval_index(struct bw_expr_eval *e, uint64_t n)
 {
 	struct bw_array arr;
 	struct bw_type t;
@@ -116,7 +109,7 @@ static int keval_index(struct keval *e, uint64_t n)
 		e->v.array_len = 0;
 		return keval_element(e, e->v.addr, n);
 	}
-	ret = keval_resolved(e, &t);
+	ret = bw_expr_resolved(e, &t);
 	if (ret)
 		return ret;
 	if (t.kind == BW_KIND_ARRAY) {
@@ -139,32 +132,40 @@ static int keval_index(struct keval *e, uint64_t n)
 	return bw_fail(e->err, BW_EINVAL, "is a %s: cannot index it", bw_kind_name(t.kind));
 }
 
-static int keval_percpu_pointer(struct keval *e, uint64_t cpu)
+/* The target of a __percpu pointer: CPU n's object is target + __per_cpu_offset[n]. */
+int bw_expr_percpu_base(struct bw_expr_eval *e, uint64_t *target)
 {
 	struct bw_type t;
-	uint64_t target, off;
 	int ret;
 
 	if (e->v.array_len)
 		return bw_fail(e->err, BW_EINVAL, "is an array, not a per-CPU pointer");
-	ret = keval_resolved(e, &t);
+	ret = bw_expr_resolved(e, &t);
 	if (ret)
 		return ret;
 	if (t.kind != BW_KIND_PTR)
 		return bw_fail(e->err, BW_EINVAL, "is a %s, not a per-CPU pointer",
 			       bw_kind_name(t.kind));
+	return keval_deref(e, &t, target);
+}
+
+int bw_expr_cpu(struct bw_expr_eval *e, uint64_t base, uint64_t cpu)
+{
+	uint64_t off;
+	int ret;
+
 	if (cpu > UINT32_MAX)
 		return bw_fail(e->err, BW_EINVAL, "CPU %llu out of range", (unsigned long long)cpu);
-	ret = keval_deref(e, &t, &target);
-	if (!ret)
-		ret = bw_kernel_percpu_offset(e->k, (uint32_t)cpu, &off, e->err);
+	ret = bw_kernel_percpu_offset(e->k, (uint32_t)cpu, &off, e->err);
 	if (ret)
 		return ret;
-	e->v.addr = target + off;
+	e->v.addr = base + off;
 	return 0;
 }
 
-static int keval_symbol(struct keval *e, const struct bw_expr_step *s)
+/* The variable's type and address; for a per-CPU variable, the address in the per-CPU section
+ * (keval_cpu then moves it to a CPU's copy). */
+int bw_expr_symbol(struct bw_expr_eval *e, const struct bw_expr_step *s)
 {
 	const struct bw_kernel_var *var;
 	struct bw_secinfo si;
@@ -188,27 +189,16 @@ static int keval_symbol(struct keval *e, const struct bw_expr_step *s)
 	if (ret)
 		return ret;
 	is_percpu = !bw_btf_datasec_var(e->k->btf, ".data..percpu", s->name, &si, NULL);
-	if (s->op == BW_EXPR_SYMBOL_CPU) {
-		uint64_t off;
-
-		if (!is_percpu)
-			return bw_fail(e->err, BW_EINVAL, "'%s' is not a per-CPU variable",
-				       s->name);
-		if (s->n > UINT32_MAX)
-			return bw_fail(e->err, BW_EINVAL, "CPU %llu out of range",
-				       (unsigned long long)s->n);
-		ret = bw_kernel_percpu_offset(e->k, (uint32_t)s->n, &off, e->err);
-		if (ret)
-			return ret;
-		e->v.addr += off;
-	} else if (is_percpu) {
-		return bw_fail(e->err, BW_EINVAL, "'%s' is a per-CPU variable: use %s@cpuN",
+	if (s->op == BW_EXPR_SYMBOL_CPU && !is_percpu)
+		return bw_fail(e->err, BW_EINVAL, "'%s' is not a per-CPU variable", s->name);
+	if (s->op == BW_EXPR_SYMBOL && is_percpu)
+		return bw_fail(e->err, BW_EINVAL,
+			       "'%s' is a per-CPU variable: use %s@cpuN or %s@cpu*", s->name,
 			       s->name, s->name);
-	}
 	return 0;
 }
 
-static int keval_object_at(struct keval *e, const struct bw_expr_step *s)
+static int keval_object_at(struct bw_expr_eval *e, const struct bw_expr_step *s)
 {
 	uint32_t id;
 
@@ -224,14 +214,18 @@ static int keval_object_at(struct keval *e, const struct bw_expr_step *s)
 	return 0;
 }
 
-static int keval_step(struct keval *e, const struct bw_expr_step *s)
+int bw_expr_step_eval(struct bw_expr_eval *e, const struct bw_expr_step *s)
 {
 	switch (s->op) {
 	case BW_EXPR_OBJECT_AT:
 		return keval_object_at(e, s);
 	case BW_EXPR_SYMBOL:
-	case BW_EXPR_SYMBOL_CPU:
-		return keval_symbol(e, s);
+		return bw_expr_symbol(e, s);
+	case BW_EXPR_SYMBOL_CPU: {
+		int ret = bw_expr_symbol(e, s);
+
+		return ret ? ret : bw_expr_cpu(e, e->v.addr, s->n);
+	}
 	case BW_EXPR_MEMBER:
 	case BW_EXPR_ARROW:
 		if (e->v.bitfield_size)
@@ -241,37 +235,19 @@ static int keval_step(struct keval *e, const struct bw_expr_step *s)
 		if (e->v.bitfield_size)
 			return bw_fail(e->err, BW_EINVAL, "is a bitfield");
 		return keval_index(e, s->n);
-	case BW_EXPR_PERCPU:
+	case BW_EXPR_PERCPU: {
+		uint64_t target;
+		int ret;
+
 		if (e->v.bitfield_size)
 			return bw_fail(e->err, BW_EINVAL, "is a bitfield");
-		return keval_percpu_pointer(e, s->n);
+		ret = bw_expr_percpu_base(e, &target);
+		return ret ? ret : bw_expr_cpu(e, target, s->n);
+	}
+	case BW_EXPR_ITER:
+		break;
 	}
 	return bw_fail(e->err, BW_EINVAL, "bad step");
-}
-
-int bw_kernel_eval(const struct bw_kernel *k, const char *expr, struct bw_value *out,
-		   struct bw_error *err)
-{
-	struct bw_error inner = {0};
-	struct keval e = {.k = k, .err = &inner};
-	struct bw_expr x;
-	uint32_t i;
-	int ret;
-
-	if (!k || !out)
-		return bw_fail(err, BW_EINVAL, "bw_kernel_eval: k and out must not be NULL");
-	ret = bw_expr_parse(expr, k->alloc, &x, &inner);
-	if (ret)
-		return bw_fail(err, inner.code, "%s: %s", expr ? expr : "(null)", inner.msg);
-	for (i = 0; i < x.nsteps && !ret; i++) {
-		ret = keval_step(&e, &x.steps[i]);
-		if (ret)
-			bw_fail(err, inner.code, "%.*s: %s", (int)x.steps[i].end, expr, inner.msg);
-	}
-	bw_expr_free(k->alloc, &x);
-	if (!ret)
-		*out = e.v;
-	return ret;
 }
 
 int bw_kernel_value_u64(const struct bw_kernel *k, const struct bw_value *v, uint64_t *out,
@@ -284,6 +260,10 @@ int bw_kernel_value_u64(const struct bw_kernel *k, const struct bw_value *v, uin
 	bool is_signed = false;
 	int ret;
 
+	if (v->computed) {
+		*out = v->number;
+		return 0;
+	}
 	if (v->array_len)
 		return bw_fail(err, BW_EINVAL, "value at 0x%llx is an array, not a scalar",
 			       (unsigned long long)v->addr);

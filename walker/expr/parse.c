@@ -128,19 +128,6 @@ static int expr_number(struct expr_parser *p, uint64_t *out, const char *what)
 	return 0;
 }
 
-/* "@cpu" N, p->pos at '@'. */
-static int expr_cpu(struct expr_parser *p, uint64_t *cpu)
-{
-	p->pos++;
-	expr_skip_space(p);
-	if (p->len - p->pos < 3 || memcmp(p->text + p->pos, "cpu", 3))
-		return expr_syntax(p, "expected 'cpu' after '@'");
-	p->pos += 3;
-	return expr_number(p, cpu, "expected a CPU number after '@cpu'");
-}
-
-static int expr_parse_chain(struct expr_parser *p, unsigned depth);
-
 static int expr_expect(struct expr_parser *p, char c, const char *what)
 {
 	expr_skip_space(p);
@@ -149,6 +136,113 @@ static int expr_expect(struct expr_parser *p, char c, const char *what)
 	p->pos++;
 	return 0;
 }
+
+static int expr_fanout(struct expr_parser *p)
+{
+	if (++p->out->nfanout > BW_KERNEL_MAX_FANOUT)
+		return bw_fail(p->err, BW_ELIMIT,
+			       "column %zu: more than %u iterations in one "
+			       "expression",
+			       p->pos + 1, BW_KERNEL_MAX_FANOUT);
+	return 0;
+}
+
+/* "@cpu" N or "@cpu*", p->pos at '@'. */
+static int expr_cpu(struct expr_parser *p, struct bw_expr_step *s)
+{
+	p->pos++;
+	expr_skip_space(p);
+	if (p->len - p->pos < 3 || memcmp(p->text + p->pos, "cpu", 3))
+		return expr_syntax(p, "expected 'cpu' after '@'");
+	p->pos += 3;
+	expr_skip_space(p);
+	if (p->pos < p->len && p->text[p->pos] == '*') {
+		p->pos++;
+		s->all_cpus = true;
+		return expr_fanout(p);
+	}
+	return expr_number(p, &s->n, "expected a CPU number or '*' after '@cpu'");
+}
+
+static const struct {
+	const char *name;
+	int fanout;
+	bool needs_member;
+} expr_iters[] = {
+	{"list", BW_FANOUT_LIST, true},	    {"hlist", BW_FANOUT_HLIST, true},
+	{"rbtree", BW_FANOUT_RBTREE, true}, {"xarray", BW_FANOUT_XARRAY, false},
+	{"idr", BW_FANOUT_IDR, false},
+};
+
+/* The member path after the element type: name { "." name }. */
+static int expr_member_path(struct expr_parser *p, struct bw_expr_step *s)
+{
+	size_t n = 0;
+
+	while (p->pos < p->len && p->text[p->pos] == '.') {
+		char part[BW_EXPR_MAX_NAME];
+		size_t len;
+		int ret;
+
+		p->pos++;
+		ret = expr_name(p, part, "expected a member name after '.'");
+		if (ret)
+			return ret;
+		len = strlen(part);
+		if (n + !!n + len >= BW_EXPR_MAX_NAME)
+			return bw_fail(p->err, BW_ELIMIT,
+				       "column %zu: member path longer than %u characters",
+				       p->pos + 1, BW_EXPR_MAX_NAME - 1);
+		if (n)
+			s->member[n++] = '.';
+		memcpy(s->member + n, part, len + 1);
+		n += len;
+		expr_skip_space(p);
+	}
+	return 0;
+}
+
+/* "[" kind ":" ["struct" | "union"] type { "." member } "]", p->pos just past '['. */
+static int expr_parse_iter(struct expr_parser *p, struct bw_expr_step *s)
+{
+	char kw[BW_EXPR_MAX_NAME];
+	size_t i, at = p->pos;
+	int ret = expr_name(p, kw, "expected an index or an iteration after '['");
+
+	if (ret)
+		return ret;
+	for (i = 0; i < sizeof(expr_iters) / sizeof(expr_iters[0]); i++)
+		if (!strcmp(kw, expr_iters[i].name))
+			break;
+	if (i == sizeof(expr_iters) / sizeof(expr_iters[0])) {
+		p->pos = at;
+		return expr_syntax(p, "expected an index, 'list', 'hlist', 'rbtree', 'xarray' or "
+				      "'idr' after '['");
+	}
+	s->op = BW_EXPR_ITER;
+	s->fanout = expr_iters[i].fanout;
+	ret = expr_expect(p, ':', "expected ':' after the iteration kind");
+	if (!ret)
+		ret = expr_name(p, s->name, "expected the element type after ':'");
+	if (!ret && (!strcmp(s->name, "struct") || !strcmp(s->name, "union"))) {
+		s->kind = s->name[0] == 's' ? BW_KIND_STRUCT : BW_KIND_UNION;
+		ret = expr_name(p, s->name, "expected a type name");
+	}
+	if (ret)
+		return ret;
+	expr_skip_space(p);
+	ret = expr_member_path(p, s);
+	if (ret)
+		return ret;
+	if (expr_iters[i].needs_member && !s->member[0])
+		return expr_syntax(p, "expected '.' and the member that links the elements");
+	if (p->pos >= p->len || p->text[p->pos] != ']')
+		return expr_syntax(p, "expected ']'");
+	p->pos++;
+	return expr_fanout(p);
+}
+
+static int expr_parse_chain(struct expr_parser *p, unsigned depth);
 
 /* "*" "(" ["struct" | "union"] name "*" ")" N, p->pos at '*'. */
 static int expr_parse_object_at(struct expr_parser *p)
@@ -208,7 +302,7 @@ static int expr_parse_primary(struct expr_parser *p, unsigned depth)
 	expr_skip_space(p);
 	if (p->pos < p->len && p->text[p->pos] == '@') {
 		s->op = BW_EXPR_SYMBOL_CPU;
-		ret = expr_cpu(p, &s->n);
+		ret = expr_cpu(p, s);
 		if (ret)
 			return ret;
 	}
@@ -237,8 +331,12 @@ static int expr_parse_postfix(struct expr_parser *p, struct bw_expr_step **sp)
 		if (!s)
 			return -p->err->code;
 		p->pos++;
-		ret = expr_number(p, &s->n, "expected an index after '['");
-		if (!ret) {
+		expr_skip_space(p);
+		if (p->pos < p->len && expr_is_ident_start(t[p->pos]))
+			ret = expr_parse_iter(p, s);
+		else
+			ret = expr_number(p, &s->n, "expected an index after '['");
+		if (!ret && s->op == BW_EXPR_INDEX) {
 			expr_skip_space(p);
 			if (p->pos >= p->len || t[p->pos] != ']')
 				ret = expr_syntax(p, "expected ']'");
@@ -249,7 +347,7 @@ static int expr_parse_postfix(struct expr_parser *p, struct bw_expr_step **sp)
 		s = expr_push(p, BW_EXPR_PERCPU);
 		if (!s)
 			return -p->err->code;
-		ret = expr_cpu(p, &s->n);
+		ret = expr_cpu(p, s);
 	} else {
 		*sp = NULL;
 		return 0;
@@ -278,6 +376,41 @@ static int expr_parse_chain(struct expr_parser *p, unsigned depth)
 	return ret;
 }
 
+static const char *const expr_aggs[] = {
+	[BW_EXPR_AGG_SUM] = "sum",
+	[BW_EXPR_AGG_MAX] = "max",
+	[BW_EXPR_AGG_MIN] = "min",
+	[BW_EXPR_AGG_COUNT] = "count",
+};
+
+/* [ ("sum" | "max" | "min" | "count") "(" ] expr [ ")" ]: an aggregate wraps it all. */
+static int expr_parse_top(struct expr_parser *p)
+{
+	char name[BW_EXPR_MAX_NAME];
+	size_t at;
+	int agg, ret;
+
+	expr_skip_space(p);
+	at = p->pos;
+	if (!expr_name(p, name, "")) {
+		expr_skip_space(p);
+		for (agg = BW_EXPR_AGG_SUM; agg <= BW_EXPR_AGG_COUNT; agg++)
+			if (!strcmp(name, expr_aggs[agg]) && p->pos < p->len &&
+			    p->text[p->pos] == '(')
+				break;
+		if (agg <= BW_EXPR_AGG_COUNT) {
+			p->out->agg = agg;
+			p->pos++;
+			ret = expr_parse_chain(p, 1);
+			if (!ret)
+				ret = expr_expect(p, ')', "expected ')' closing the aggregate");
+			return ret;
+		}
+	}
+	p->pos = at;
+	return expr_parse_chain(p, 0);
+}
+
 int bw_expr_parse(const char *text, const struct bw_allocator *alloc, struct bw_expr *out,
 		  struct bw_error *err)
 {
@@ -298,7 +431,7 @@ int bw_expr_parse(const char *text, const struct bw_allocator *alloc, struct bw_
 	if (p.len > BW_EXPR_MAX_LEN)
 		return bw_fail(err, BW_ELIMIT, "expression longer than %u characters",
 			       BW_EXPR_MAX_LEN);
-	ret = expr_parse_chain(&p, 0);
+	ret = expr_parse_top(&p);
 	if (!ret) {
 		expr_skip_space(&p);
 		if (p.pos < p.len)

@@ -80,29 +80,78 @@ static int vprint_failed(struct vprint *p, unsigned depth, struct bw_error *e)
 	return 0;
 }
 
-static int vprint_string(struct vprint *p, uint64_t addr, uint64_t len, unsigned depth)
+/* A C string literal: \n \t \r \" \\ as such, other bytes outside ' '..'~' in octal. */
+static void vprint_escaped(struct vprint *p, const char *buf, size_t len, bool more)
 {
-	char buf[BW_KERNEL_PRINT_MAX_STRING];
-	struct bw_error e;
-	uint64_t i;
+	size_t i;
 
-	if (len > sizeof(buf))
-		len = sizeof(buf);
-	if (bw_kernel_read(p->k, addr, buf, (size_t)len, &e))
-		return vprint_failed(p, depth, &e);
 	vprint_out(p, "\"");
-	for (i = 0; i < len && buf[i]; i++) {
+	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)buf[i];
 
 		if (c == '"' || c == '\\')
 			vprint_out(p, "\\%c", c);
+		else if (c == '\n')
+			vprint_out(p, "\\n");
+		else if (c == '\t')
+			vprint_out(p, "\\t");
+		else if (c == '\r')
+			vprint_out(p, "\\r");
 		else if (c >= 0x20 && c < 0x7f)
 			vprint_out(p, "%c", c);
 		else
-			vprint_out(p, "\\x%02x", c);
+			vprint_out(p, "\\%03o", c);
 	}
-	vprint_out(p, "\"");
+	vprint_out(p, more ? "\"..." : "\"");
+}
+
+/* A char array of len bytes: up to its first NUL. */
+static int vprint_string(struct vprint *p, uint64_t addr, uint64_t len, unsigned depth)
+{
+	char buf[BW_KERNEL_PRINT_MAX_STRING];
+	struct bw_error e;
+	bool more = len > sizeof(buf);
+	size_t n;
+
+	if (more)
+		len = sizeof(buf);
+	if (bw_kernel_read(p->k, addr, buf, (size_t)len, &e))
+		return vprint_failed(p, depth, &e);
+	for (n = 0; n < len && buf[n]; n++)
+		;
+	vprint_escaped(p, buf, n, more && n == len);
 	return 0;
+}
+
+/* The string a char pointer points to, read a page at most at a time up to its NUL. */
+static void vprint_cstring(struct vprint *p, uint64_t addr)
+{
+	char buf[BW_KERNEL_PRINT_MAX_STRING];
+	size_t n = 0;
+
+	if (!addr) {
+		vprint_out(p, "NULL");
+		return;
+	}
+	while (n < sizeof(buf)) {
+		size_t chunk = (size_t)(BW_X86_PAGE_SIZE - ((addr + n) & (BW_X86_PAGE_SIZE - 1)));
+		struct bw_error e;
+		size_t i;
+
+		if (chunk > sizeof(buf) - n)
+			chunk = sizeof(buf) - n;
+		if (bw_kernel_read(p->k, addr + n, buf + n, chunk, &e)) {
+			vprint_out(p, "0x%llx <unreadable: %s>", (unsigned long long)addr, e.msg);
+			return;
+		}
+		for (i = 0; i < chunk; i++)
+			if (!buf[n + i]) {
+				vprint_escaped(p, buf, n + i, false);
+				return;
+			}
+		n += chunk;
+	}
+	vprint_escaped(p, buf, n, true);
 }
 
 static int vprint_value(struct vprint *p, const struct bw_value *v, unsigned depth);
@@ -116,7 +165,9 @@ static int vprint_scalar(struct vprint *p, const struct bw_value *v, const struc
 
 	if (bw_kernel_value_u64(p->k, v, &x, &e))
 		return vprint_failed(p, depth, &e);
-	if (t->kind == BW_KIND_PTR) {
+	if (t->kind == BW_KIND_PTR && vprint_is_char(p->k->btf, t->type)) {
+		vprint_cstring(p, x);
+	} else if (t->kind == BW_KIND_PTR) {
 		vprint_out(p, "0x%llx", (unsigned long long)x);
 	} else if (t->kind == BW_KIND_ENUM || t->kind == BW_KIND_ENUM64) {
 		const char *name = bw_btf_enum_name(p->k->btf, t->id, (int64_t)x);
@@ -210,6 +261,13 @@ static int vprint_value(struct vprint *p, const struct bw_value *v, unsigned dep
 		return 0;
 	}
 	p->budget--;
+	if (v->computed) {
+		if (v->computed_signed)
+			vprint_out(p, "%lld", (long long)v->number);
+		else
+			vprint_out(p, "%llu", (unsigned long long)v->number);
+		return 0;
+	}
 	if (depth > BW_KERNEL_PRINT_MAX_DEPTH) {
 		vprint_out(p, "...");
 		return 0;
@@ -254,7 +312,7 @@ int bw_kernel_value_print(const struct bw_kernel *k, const struct bw_value *v, b
 	if (!k || !v || !write)
 		return bw_fail(err, BW_EINVAL, "bw_kernel_value_print: NULL argument");
 	/* An object that is not in the dump at all is an error, not a struct of "unreadable". */
-	ret = bw_kernel_read(k, v->addr, &probe, 1, err);
+	ret = v->computed ? 0 : bw_kernel_read(k, v->addr, &probe, 1, err);
 	if (ret)
 		return ret;
 	return vprint_value(&p, v, 0);

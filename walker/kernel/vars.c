@@ -25,31 +25,39 @@ struct kvar_decl {
 	const char *len_name;
 };
 
+/* One entry a line, sorted by name (so that additions merge). */
+/* clang-format off */
 static const struct kvar_decl kvar_decls[] = {
-	{"node_data", BW_KIND_STRUCT, "pglist_data", true, KVAR_LEN_VMCOREINFO, "node_data"},
-	{"node_states", BW_KIND_TYPEDEF, "nodemask_t", false, KVAR_LEN_ENUM, "NR_NODE_STATES"},
-	{"node_online_map", BW_KIND_TYPEDEF, "nodemask_t", false, KVAR_SCALAR, NULL},
-	{"__per_cpu_offset", BW_KIND_INT, "long unsigned int", false, KVAR_LEN_CPUS, NULL},
-	{"nr_cpu_ids", BW_KIND_INT, "unsigned int", false, KVAR_SCALAR, NULL},
-	{"nr_online_nodes", BW_KIND_INT, "unsigned int", false, KVAR_SCALAR, NULL},
-	{"nr_node_ids", BW_KIND_INT, "unsigned int", false, KVAR_SCALAR, NULL},
-	{"__num_online_cpus", BW_KIND_TYPEDEF, "atomic_t", false, KVAR_SCALAR, NULL},
 	{"__cpu_online_mask", BW_KIND_STRUCT, "cpumask", false, KVAR_SCALAR, NULL},
 	{"__cpu_possible_mask", BW_KIND_STRUCT, "cpumask", false, KVAR_SCALAR, NULL},
 	{"__cpu_present_mask", BW_KIND_STRUCT, "cpumask", false, KVAR_SCALAR, NULL},
-	{"init_uts_ns", BW_KIND_STRUCT, "uts_namespace", false, KVAR_SCALAR, NULL},
-	{"init_task", BW_KIND_STRUCT, "task_struct", false, KVAR_SCALAR, NULL},
-	{"page_offset_base", BW_KIND_INT, "long unsigned int", false, KVAR_SCALAR, NULL},
-	{"max_pfn", BW_KIND_INT, "long unsigned int", false, KVAR_SCALAR, NULL},
-	{"jiffies_64", BW_KIND_TYPEDEF, "u64", false, KVAR_SCALAR, NULL},
+	{"__num_online_cpus", BW_KIND_TYPEDEF, "atomic_t", false, KVAR_SCALAR, NULL},
+	{"__per_cpu_offset", BW_KIND_INT, "long unsigned int", false, KVAR_LEN_CPUS, NULL},
 	{"_totalram_pages", BW_KIND_TYPEDEF, "atomic_long_t", false, KVAR_SCALAR, NULL},
-	{"vm_numa_event", BW_KIND_TYPEDEF, "atomic_long_t", false, KVAR_LEN_ENUM,
-	 "NR_VM_NUMA_EVENT_ITEMS"},
-	{"vm_zone_stat", BW_KIND_TYPEDEF, "atomic_long_t", false, KVAR_LEN_ENUM,
-	 "NR_VM_ZONE_STAT_ITEMS"},
-	{"vm_node_stat", BW_KIND_TYPEDEF, "atomic_long_t", false, KVAR_LEN_ENUM,
-	 "NR_VM_NODE_STAT_ITEMS"},
+	{"init_mm", BW_KIND_STRUCT, "mm_struct", false, KVAR_SCALAR, NULL},
+	{"init_nsproxy", BW_KIND_STRUCT, "nsproxy", false, KVAR_SCALAR, NULL},
+	{"init_pid_ns", BW_KIND_STRUCT, "pid_namespace", false, KVAR_SCALAR, NULL},
+	{"init_task", BW_KIND_STRUCT, "task_struct", false, KVAR_SCALAR, NULL},
+	{"init_uts_ns", BW_KIND_STRUCT, "uts_namespace", false, KVAR_SCALAR, NULL},
+	{"jiffies_64", BW_KIND_TYPEDEF, "u64", false, KVAR_SCALAR, NULL},
+	{"max_pfn", BW_KIND_INT, "long unsigned int", false, KVAR_SCALAR, NULL},
+	{"node_data", BW_KIND_STRUCT, "pglist_data", true, KVAR_LEN_VMCOREINFO, "node_data"},
+	{"node_online_map", BW_KIND_TYPEDEF, "nodemask_t", false, KVAR_SCALAR, NULL},
+	{"node_states", BW_KIND_TYPEDEF, "nodemask_t", false, KVAR_LEN_ENUM, "NR_NODE_STATES"},
+	{"nr_cpu_ids", BW_KIND_INT, "unsigned int", false, KVAR_SCALAR, NULL},
+	{"nr_node_ids", BW_KIND_INT, "unsigned int", false, KVAR_SCALAR, NULL},
+	{"nr_online_nodes", BW_KIND_INT, "unsigned int", false, KVAR_SCALAR, NULL},
+	{"page_offset_base", BW_KIND_INT, "long unsigned int", false, KVAR_SCALAR, NULL},
+	{"prb", BW_KIND_STRUCT, "printk_ringbuffer", true, KVAR_SCALAR, NULL},
+	{"scx_root", BW_KIND_STRUCT, "scx_sched", true, KVAR_SCALAR, NULL},
+	{"vm_node_stat", BW_KIND_TYPEDEF, "atomic_long_t", false, KVAR_LEN_ENUM, "NR_VM_NODE_STAT_ITEMS"},
+	{"vm_numa_event", BW_KIND_TYPEDEF, "atomic_long_t", false, KVAR_LEN_ENUM, "NR_VM_NUMA_EVENT_ITEMS"},
+	{"vm_zone_stat", BW_KIND_TYPEDEF, "atomic_long_t", false, KVAR_LEN_ENUM, "NR_VM_ZONE_STAT_ITEMS"},
 };
+/* clang-format on */
+_Static_assert(sizeof(kvar_decls) / sizeof(kvar_decls[0]) <= BW_KERNEL_MAX_KNOWN_VARS,
+	       "raise BW_KERNEL_MAX_KNOWN_VARS");
+
 
 /* A PTR type to target, as the BTF has one for any pointer the kernel uses. */
 static uint32_t kvar_pointer_to(const struct bw_btf *btf, uint32_t target)

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * /proc/schedstat: the version line (inferred from the layout, see include/btfwalk/sched.h),
+ * jiffies, and per online CPU the runqueue's counters and each scheduler domain's, in the order
+ * kernel/sched/stats.c prints them. Layout resolved once (schedstat_layout_init), then read per
+ * CPU and domain (schedstat_read).
+ */
+#include <stdio.h>
+#include <string.h>
+#include "internal.h"
+#include "walks/sched_impl.h"
+
+#define SCHEDSTAT_MAX_SPAN_BITS 1024 /* of the span printed; nr_cpu_ids past it: BW_ELIMIT */
+
+/* The rq line after the CPU number; NULL is the constant 0 stats.c prints second. */
+static const char *const schedstat_rq_names[BW_SCHEDSTAT_CPU_VALUES] = {
+	"yld_count",
+	"legacy",
+	"sched_count",
+	"sched_goidle",
+	"ttwu_count",
+	"ttwu_local",
+	"rq_cpu_time",
+	"rq_sched_info.run_delay",
+	"rq_sched_info.pcount",
+};
+/* Per idle type, as stats.c prints them; a kernel has either lb_imbalance or the four parts. */
+static const char *const schedstat_lb_names[] = {
+	"lb_count",	     "lb_balanced",	  "lb_failed",	       "lb_imbalance",
+	"lb_imbalance_load", "lb_imbalance_util", "lb_imbalance_task", "lb_imbalance_misfit",
+	"lb_gained",	     "lb_hot_gained",	  "lb_nobusyq",	       "lb_nobusyg",
+};
+static const char *const schedstat_tail_names[] = {
+	"alb_count",	"alb_failed",	    "alb_pushed",	"sbe_count",
+	"sbe_balanced", "sbe_pushed",	    "sbf_count",	"sbf_balanced",
+	"sbf_pushed",	"ttwu_wake_remote", "ttwu_move_affine", "ttwu_move_balance",
+};
+
+#define SCHEDSTAT_NR_LB (sizeof(schedstat_lb_names) / sizeof(schedstat_lb_names[0]))
+#define SCHEDSTAT_NR_TAIL (sizeof(schedstat_tail_names) / sizeof(schedstat_tail_names[0]))
+
+struct schedstat_layout {
+	uint64_t rq, jiffies;
+	struct sched_field rq_field[BW_SCHEDSTAT_CPU_VALUES], rq_sd;
+	struct sched_field parent, name, span;
+	struct sched_field lb[SCHEDSTAT_NR_LB], tail[SCHEDSTAT_NR_TAIL];
+	uint32_t nr_itypes;
+};
+
+static void schedstat_version(const struct bw_kernel *k, struct bw_schedstat *s)
+{
+	struct sched_field f;
+	int64_t v;
+
+	sched_field(k, "sched_domain", "lb_imbalance_load", &f);
+	if (f.found) {
+		s->version = 17;
+		s->domain_names = true;
+	} else if (sched_enum(k, "__CPU_NOT_IDLE", &v) && v == 0) {
+		s->version = 16;
+	} else {
+		s->version = 15;
+	}
+}
+
+static int schedstat_domain_layout(const struct bw_kernel *k, struct schedstat_layout *l,
+				   struct bw_schedstat *s, struct bw_error *err)
+{
+	uint32_t id, t, n = 0;
+	size_t j;
+
+	sched_field(k, "rq", "sd", &l->rq_sd);
+	sched_field(k, "sched_domain", "parent", &l->parent);
+	sched_field(k, "sched_domain", "name", &l->name);
+	sched_field(k, "sched_domain", "span", &l->span);
+	if (!l->rq_sd.found || !l->parent.found) {
+		l->rq_sd.found = false; /* !CONFIG_SMP: no domain lines */
+		return 0;
+	}
+	/* Kernels whose BTF drops the flexible span[] keep it right after the struct. */
+	if (!l->span.found) {
+		l->span.off = sched_sizeof(k, "sched_domain");
+		l->span.off = (l->span.off + 7) / 8 * 8;
+	}
+	if (!sched_enum(k, "CPU_MAX_IDLE_TYPES", &(int64_t){0}) ||
+	    !sched_enum_id(k, "CPU_MAX_IDLE_TYPES", &id))
+		return bw_fail(err, BW_ENOTSUP, "no enum cpu_idle_type in the BTF");
+	for (j = 0; j < SCHEDSTAT_NR_LB; j++)
+		sched_field(k, "sched_domain", schedstat_lb_names[j], &l->lb[j]);
+	for (j = 0; j < SCHEDSTAT_NR_TAIL; j++)
+		sched_field(k, "sched_domain", schedstat_tail_names[j], &l->tail[j]);
+	if (!l->lb[0].found || !l->lb[0].nelems)
+		return bw_fail(err, BW_ENOTSUP, "no sched_domain.lb_count array in the BTF");
+	l->nr_itypes = l->lb[0].nelems;
+	for (t = 0; t < l->nr_itypes; t++) {
+		const char *iname = bw_btf_enum_name(k->btf, id, t);
+
+		for (j = 0; j < SCHEDSTAT_NR_LB; j++) {
+			if (!l->lb[j].found)
+				continue;
+			if (l->lb[j].nelems != l->nr_itypes)
+				return bw_fail(err, BW_EFORMAT,
+					       "sched_domain.%s has %u elements, lb_count %u",
+					       schedstat_lb_names[j], l->lb[j].nelems,
+					       l->nr_itypes);
+			if (n == BW_SCHEDSTAT_MAX_VALUES)
+				return bw_fail(err, BW_ELIMIT, "more than %d domain values",
+					       BW_SCHEDSTAT_MAX_VALUES);
+			snprintf(s->domain_value_name[n++], BW_SCHEDSTAT_VALUE_NAME, "%s[%s]",
+				 schedstat_lb_names[j], iname ? iname : "?");
+		}
+	}
+	for (j = 0; j < SCHEDSTAT_NR_TAIL; j++) {
+		if (!l->tail[j].found)
+			return bw_fail(err, BW_ENOTSUP, "no sched_domain.%s in the BTF",
+				       schedstat_tail_names[j]);
+		if (n == BW_SCHEDSTAT_MAX_VALUES)
+			return bw_fail(err, BW_ELIMIT, "more than %d domain values",
+				       BW_SCHEDSTAT_MAX_VALUES);
+		snprintf(s->domain_value_name[n++], BW_SCHEDSTAT_VALUE_NAME, "%s",
+			 schedstat_tail_names[j]);
+	}
+	s->nr_domain_values = n;
+	return 0;
+}
+
+static int schedstat_layout_init(const struct bw_kernel *k, struct schedstat_layout *l,
+				 struct bw_schedstat *s, struct bw_error *err)
+{
+	uint32_t i;
+	int ret;
+
+	memset(l, 0, sizeof(*l));
+	for (i = 0; i < BW_SCHEDSTAT_CPU_VALUES; i++) {
+		s->cpu_value_name[i] = schedstat_rq_names[i];
+		if (i == 1)
+			continue;
+		sched_field(k, "rq", schedstat_rq_names[i], &l->rq_field[i]);
+		if (!l->rq_field[i].found)
+			return bw_fail(err, BW_ENOTSUP,
+				       "no rq.%s in the BTF: a kernel without CONFIG_SCHEDSTATS",
+				       schedstat_rq_names[i]);
+	}
+	schedstat_version(k, s);
+	ret = schedstat_domain_layout(k, l, s, err);
+	if (!ret)
+		ret = bw_kernel_symbol(k, "runqueues", &l->rq, err);
+	if (!ret && !bw_kernel_symbol_quiet(k, "jiffies", &l->jiffies))
+		ret = bw_kernel_symbol(k, "jiffies_64", &l->jiffies, err);
+	return ret;
+}
+
+/* cpumask_pr_args(span) through %*pb: 32-bit hex chunks, most significant first, joined by
+ * commas; the first chunk has only as many digits as its bits need. */
+static void schedstat_span(const uint64_t *bits, uint32_t nbits, char *out, size_t size)
+{
+	uint32_t chunk = nbits % 32 ? nbits % 32 : 32;
+	int32_t i = (int32_t)((nbits + 31) / 32 * 32) - 32;
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (; i >= 0 && len < size; i -= 32) {
+		uint32_t val =
+			(uint32_t)(bits[i / 64] >> (i % 64)) & (uint32_t)((1ull << chunk) - 1);
+		int n = snprintf(out + len, size - len, "%s%0*x", len ? "," : "",
+				 (int)((chunk + 3) / 4), val);
+
+		if (n < 0)
+			break;
+		len += (size_t)n;
+		chunk = 32;
+	}
+}
+
+static int schedstat_domain(const struct bw_kernel *k, const struct schedstat_layout *l,
+			    uint64_t sd, struct bw_schedstat_domain *d, struct bw_error *err)
+{
+	uint64_t bits[SCHEDSTAT_MAX_SPAN_BITS / 64], name, v;
+	uint32_t t, w, n = 0;
+	size_t j;
+	int ret = 0;
+
+	if (l->name.found && !sched_read(k, sd, &l->name, &name, err) && name) {
+		ret = bw_kernel_read(k, name, d->name, sizeof(d->name) - 1, err);
+		d->name[sizeof(d->name) - 1] = '\0';
+		if (ret)
+			return bw_kernel_prefix(err, "sched_domain at 0x%llx: name",
+						(unsigned long long)sd);
+	}
+	for (w = 0; w < (k->nr_cpu_ids + 63) / 64 && !ret; w++)
+		ret = bw_kernel_read_uint(k, sd + l->span.off + w * 8ull, 8, &bits[w], err);
+	if (ret)
+		return bw_kernel_prefix(err, "sched_domain at 0x%llx: span",
+					(unsigned long long)sd);
+	schedstat_span(bits, k->nr_cpu_ids, d->span, sizeof(d->span));
+	for (t = 0; t < l->nr_itypes && !ret; t++)
+		for (j = 0; j < SCHEDSTAT_NR_LB && !ret; j++)
+			if (l->lb[j].found) {
+				ret = sched_read_elem(k, sd, &l->lb[j], t, &v, err);
+				d->value[n++] = v;
+			}
+	for (j = 0; j < SCHEDSTAT_NR_TAIL && !ret; j++) {
+		ret = sched_read(k, sd, &l->tail[j], &v, err);
+		d->value[n++] = v;
+	}
+	d->nr_values = n;
+	return ret ? bw_kernel_prefix(err, "sched_domain at 0x%llx", (unsigned long long)sd) : 0;
+}
+
+static int schedstat_cpu(const struct bw_kernel *k, const struct schedstat_layout *l, uint32_t cpu,
+			 uint64_t off, struct bw_schedstat_cpu *out, struct bw_error *err)
+{
+	uint64_t rq = l->rq + off, sd = 0;
+	uint32_t i;
+	int ret = 0;
+
+	out->cpu = cpu;
+	for (i = 0; i < BW_SCHEDSTAT_CPU_VALUES && !ret; i++)
+		if (i != 1)
+			ret = sched_read(k, rq, &l->rq_field[i], &out->value[i], err);
+	if (!ret && l->rq_sd.found)
+		ret = sched_read(k, rq, &l->rq_sd, &sd, err);
+	if (ret)
+		return bw_kernel_prefix(err, "runqueues@cpu%u", cpu);
+	for (; sd && !ret; out->nr_domains++) {
+		if (out->nr_domains == BW_SCHEDSTAT_MAX_DOMAINS)
+			return bw_fail(err, BW_ELIMIT, "cpu%u: more than %d domain levels", cpu,
+				       BW_SCHEDSTAT_MAX_DOMAINS);
+		ret = schedstat_domain(k, l, sd, &out->domain[out->nr_domains], err);
+		if (!ret)
+			ret = sched_read(k, sd, &l->parent, &sd, err);
+	}
+	return ret;
+}
+
+static int schedstat_read(const struct bw_kernel *k, const struct schedstat_layout *l,
+			  const struct sched_cpus *c, struct bw_schedstat *s, struct bw_error *err)
+{
+	bool on;
+	uint32_t j;
+	int ret;
+
+	if (k->nr_cpu_ids > SCHEDSTAT_MAX_SPAN_BITS)
+		return bw_fail(err, BW_ELIMIT, "nr_cpu_ids %u: spans past %d CPUs not printed",
+			       k->nr_cpu_ids, SCHEDSTAT_MAX_SPAN_BITS);
+	ret = bw_kernel_read_uint(k, l->jiffies, 8, &s->timestamp, err);
+	if (ret)
+		return bw_kernel_prefix(err, "jiffies");
+	if (sched_static_key(k, "sched_schedstats", &on, err))
+		s->enabled.absent = "no sched_schedstats static key";
+	else
+		s->enabled.value = on;
+	for (j = 0; j < c->nr && !ret; j++)
+		if (c->online[j])
+			ret = schedstat_cpu(k, l, c->id[j], c->off[j], &s->cpus[s->nr_cpus++], err);
+	return ret;
+}
+
+int bw_kernel_schedstat(const struct bw_kernel *k, struct bw_schedstat **out, struct bw_error *err)
+{
+	struct schedstat_layout *l;
+	struct bw_schedstat *s;
+	struct sched_cpus c;
+	struct bw_error local;
+	int ret;
+
+	if (!err)
+		err = &local;
+	if (!k || !out)
+		return bw_fail(err, BW_EINVAL, "bw_kernel_schedstat: k and out must not be NULL");
+	*out = NULL;
+	s = bw_zalloc(k->alloc, sizeof(*s));
+	l = bw_zalloc(k->alloc, sizeof(*l));
+	if (!s || !l) {
+		bw_free(k->alloc, l);
+		bw_kernel_schedstat_free(k, s);
+		return bw_fail(err, BW_ENOMEM, "out of memory");
+	}
+	ret = schedstat_layout_init(k, l, s, err);
+	if (!ret)
+		ret = sched_cpus_get(k, &c, err);
+	if (!ret) {
+		s->cpus = bw_alloc_array(k->alloc, c.nr, sizeof(*s->cpus));
+		if (s->cpus)
+			memset(s->cpus, 0, (size_t)c.nr * sizeof(*s->cpus));
+		ret = s->cpus ? schedstat_read(k, l, &c, s, err)
+			      : bw_fail(err, BW_ENOMEM, "out of memory");
+		sched_cpus_free(k, &c);
+	}
+	bw_free(k->alloc, l);
+	if (ret) {
+		bw_kernel_schedstat_free(k, s);
+		return ret;
+	}
+	*out = s;
+	return 0;
+}
+
+void bw_kernel_schedstat_free(const struct bw_kernel *k, struct bw_schedstat *s)
+{
+	if (!s)
+		return;
+	bw_free(k->alloc, s->cpus);
+	bw_free(k->alloc, s);
+}
+
+#undef SCHEDSTAT_MAX_SPAN_BITS
+#undef SCHEDSTAT_NR_LB
+#undef SCHEDSTAT_NR_TAIL
