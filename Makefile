@@ -102,6 +102,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_HELPERS) $(STATIC_LIB) $(wildcard tests/
 -include tests/e2e/e2e.mk
 -include tests/fuzz/fuzz.mk
 -include tests/bench/bench.mk
+-include tests/hostile/hostile.mk
 
 # ---- demo, bench, fuzz: the scripts and rules live beside their tests ----
 demo: deps all
@@ -176,7 +177,7 @@ $(AMALG)/btfwalk.c: $(LIB_SRC) $(HEADERS)
 # ---- packages ----
 DEPS_PKGS := build-essential clang llvm libclang-rt-14-dev libfuzzer-14-dev libcmocka-dev \
 	libbpf-dev libelf-dev zlib1g-dev bpftool dwarves qemu-system-x86 qemu-utils busybox-static cpio zstd xz-utils \
-	python3 valgrind pkg-config file
+	python3 valgrind pkg-config file time
 deps:
 	@missing=$$(for p in $(DEPS_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
@@ -196,4 +197,4 @@ check: deps
 	tests/run.sh
 
 clean:
-	rm -rf build build-san build-fuzz build-gcc build-clang
+	rm -rf build build-san build-fuzz build-gcc build-clang build-tsan

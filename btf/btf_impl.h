@@ -157,9 +157,7 @@ struct bw_btf {
 	struct bw_btfi_names enumerators;
 	uint32_t *enum_refs;
 	uint32_t nr_enumerators;
-	void *map; /* mmap()ed file, unmapped on close */
-	size_t map_len;
-	void *owned; /* private copy (other byte order, or read from a pipe), freed on close */
+	void *owned; /* the file's bytes, or a private copy of the other byte order; freed on close */
 	bool swapped;
 };
 

@@ -28,6 +28,16 @@ void bw_free(const struct bw_allocator *a, void *ptr);
  */
 bool bw_parse_u64(const char *s, size_t len, unsigned base, uint64_t *out);
 
+/*
+ * Read the whole of path (a file, pipe, /dev/stdin or sysfs file) into *out, allocated from a
+ * (the caller frees it). A regular file larger than file_cap is BW_ELIMIT from its size, before
+ * any read; any other file is BW_ELIMIT once stream_cap + 1 bytes have arrived. The size of a
+ * regular file is only a hint (sysfs files report 4096, a file may grow): reading goes on to EOF
+ * and stops at the cap, so at most cap + 1 bytes are ever held.
+ */
+int bw_read_all(const struct bw_allocator *a, const char *path, size_t file_cap, size_t stream_cap,
+		uint8_t **out, size_t *len, struct bw_error *err);
+
 /* Overflow-checked arithmetic: return true on overflow. */
 static inline bool bw_add_overflow(uint64_t a, uint64_t b, uint64_t *out)
 {

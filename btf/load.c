@@ -1,12 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Loading BTF: from a file (mapped) or the caller's buffer, raw or ELF, either byte order. */
-#define _POSIX_C_SOURCE 200809L
-#include <errno.h>
-#include <fcntl.h>
+/* Loading BTF: from a file (read into a buffer) or the caller's, raw or ELF, either byte order. */
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "btf_impl.h"
 
 /*
@@ -98,62 +92,13 @@ int bw_btf_open_mem(const void *data, size_t len, const struct bw_btf_opts *opts
 	return 0;
 }
 
-/* Read all of fd (a pipe, or a file that cannot be mapped) into an allocated buffer. */
-static int btfload_read_fd(struct bw_btf *btf, int fd, const char *path, size_t hint, size_t *len,
-			struct bw_error *err)
-{
-	size_t cap = hint ? hint + 1 : 1 << 16, used = 0;
-	uint8_t *buf = bw_alloc(btf->alloc, cap);
-
-	if (!buf)
-		return bw_fail(err, BW_ENOMEM, "%s: no memory to read %zu bytes", path, cap);
-	for (;;) {
-		ssize_t n;
-
-		if (used == cap) {
-			uint8_t *nbuf;
-
-			if (cap > BW_BTF_MAX_SIZE) {
-				bw_free(btf->alloc, buf);
-				return bw_fail(err, BW_ELIMIT, "%s: more than %u bytes", path,
-					       BW_BTF_MAX_SIZE);
-			}
-			nbuf = bw_realloc(btf->alloc, buf, cap * 2);
-			if (!nbuf) {
-				bw_free(btf->alloc, buf);
-				return bw_fail(err, BW_ENOMEM, "%s: no memory to read %zu bytes",
-					       path, cap * 2);
-			}
-			buf = nbuf;
-			cap *= 2;
-		}
-		n = read(fd, buf + used, cap - used);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-
-			bw_free(btf->alloc, buf);
-			return bw_fail(err, BW_EIO, "%s: read at offset %zu: %s", path, used,
-				       strerror(e));
-		}
-		if (n == 0)
-			break;
-		used += (size_t)n;
-	}
-	btf->owned = buf;
-	*len = used;
-	return 0;
-}
-
 int bw_btf_open_file(const char *path, const struct bw_btf_opts *opts, struct bw_btf **out,
 		     struct bw_error *err)
 {
 	struct bw_btf *btf;
-	const uint8_t *data;
-	struct stat st;
-	size_t len = 0;
-	int fd, ret;
+	uint8_t *data;
+	size_t len;
+	int ret;
 
 	if (!path || !out)
 		return bw_fail(err, BW_EINVAL, "BTF: NULL path or output pointer");
@@ -161,41 +106,16 @@ int bw_btf_open_file(const char *path, const struct bw_btf_opts *opts, struct bw
 	ret = btfload_new(opts, &btf, err);
 	if (ret)
 		return ret;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		ret = bw_fail(err, BW_EIO, "%s: open: %s", path, strerror(errno));
+	/* Read, not mapped: a file truncated while open must not end the caller with SIGBUS. */
+	ret = bw_read_all(btf->alloc, path, BW_BTF_MAX_FILE, BW_BTF_MAX_SIZE, &data, &len, err);
+	if (ret)
 		goto fail;
-	}
-	if (fstat(fd, &st)) {
-		ret = bw_fail(err, BW_EIO, "%s: fstat: %s", path, strerror(errno));
-		goto fail_fd;
-	}
-	if (S_ISREG(st.st_mode) && st.st_size > 0) {
-		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-
-		if (map != MAP_FAILED) {
-			btf->map = map;
-			btf->map_len = (size_t)st.st_size;
-			len = btf->map_len;
-		}
-	}
-	/* sysfs files and pipes cannot always be mapped: read them. */
-	if (!btf->map) {
-		size_t hint = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size : 0;
-
-		ret = btfload_read_fd(btf, fd, path, hint, &len, err);
-		if (ret)
-			goto fail_fd;
-	}
-	close(fd);
-	data = btf->map ? (const uint8_t *)btf->map : (const uint8_t *)btf->owned;
-	ret = btfload_data(btf, btf->owned, data, len, err);
+	btf->owned = data;
+	ret = btfload_data(btf, data, data, len, err);
 	if (ret)
 		goto fail;
 	*out = btf;
 	return 0;
-fail_fd:
-	close(fd);
 fail:
 	bw_btf_close(btf);
 	return ret;
@@ -212,8 +132,6 @@ void bw_btf_close(struct bw_btf *btf)
 	bw_free(btf->alloc, btf->align_log2);
 	bw_free(btf->alloc, btf->sizes);
 	bw_free(btf->alloc, btf->owned);
-	if (btf->map)
-		munmap(btf->map, btf->map_len);
 	bw_free(btf->alloc, btf);
 }
 

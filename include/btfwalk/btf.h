@@ -36,6 +36,7 @@ extern "C" {
 #endif
 
 #define BW_BTF_MAX_SIZE (1u << 30)     /* bytes of one BTF blob */
+#define BW_BTF_MAX_FILE (2u << 30)     /* bytes of a file bw_btf_open_file reads (BTF or ELF) */
 #define BW_BTF_MAX_TYPES (1u << 24)    /* types in one blob, as the kernel's BTF_MAX_TYPE */
 #define BW_BTF_MAX_RESOLVE_DEPTH 32    /* typedef/const/... hops, as the kernel's MAX_RESOLVE_DEPTH */
 #define BW_BTF_MAX_PATH_DEPTH 64       /* anonymous-member nesting / path components */
@@ -81,7 +82,12 @@ struct bw_btf_opts {
 
 /*
  * Open BTF from a file: raw BTF (either byte order) or an ELF file (32/64-bit, either byte order)
- * with a .BTF section, detected from the content. The file is mapped, not copied.
+ * with a .BTF section, detected from the content. The file is read whole into a buffer the bw_btf
+ * owns (never mapped: a file truncated or rewritten while open cannot raise SIGBUS, and nothing
+ * reads it after this returns). Pipes, /dev/stdin and sysfs files work too. A regular file larger
+ * than BW_BTF_MAX_FILE is BW_ELIMIT before any byte is read; a stream (pipe, sysfs) is BW_ELIMIT as
+ * soon as BW_BTF_MAX_SIZE + 1 bytes have arrived, so memory stays within the cap. BW_EIO names the path
+ * and errno.
  */
 int bw_btf_open_file(const char *path, const struct bw_btf_opts *opts, struct bw_btf **out,
 		     struct bw_error *err);

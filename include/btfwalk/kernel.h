@@ -23,7 +23,9 @@
  *   (info reports 0 CPUs) and the NUMA walk says which symbols are missing.
  * - BTF: opts.btf, opts.btf_path, else read out of the dump between __start_BTF and __stop_BTF,
  *   else found by scanning BW_KERNEL_BTF_SCAN bytes of the kernel image from _stext (up to the
- *   first byte absent from the dump).
+ *   first byte absent from the dump). A BTF range or a scanned blob is copied only when as many
+ *   distinct bytes of the dump back it as it claims (pages, PT_LOADs or files that alias the
+ *   same bytes count once): BW_EFORMAT otherwise, so its size cannot amplify memory.
  * - Cross-check (unless opts.no_crosscheck): every VMCOREINFO OFFSET(s.m), SIZE(s) and
  *   LENGTH(s.m) whose struct/union/typedef the BTF has must equal the BTF's value (names the
  *   BTF lacks are skipped), and init_uts_ns.name.release read through the BTF must equal

@@ -35,12 +35,16 @@ struct bw_mem_range {
  * Open dump files. Each spec is "PATH" (format from content: ELF core when it starts with the ELF
  * magic, else raw with file offset = physical address) or "PATH@PHYSADDR" (raw file whose first
  * byte is at PHYSADDR; hex with 0x or decimal; a suffix after the last '@' that is not a number is
- * part of the path). Files are mapped read-only, never read whole: opening is constant time in
- * the size of the dump. Empty files are BW_EFORMAT. Formats recognized but not read are
+ * part of the path). Files are opened and read with pread(2) as memory is asked for, never mapped
+ * and never read whole: opening costs the headers, not the size of the dump, and a file truncated
+ * or shrunk while open makes a read BW_EIO naming the path, the file offset and the physical
+ * address, never a signal (SIGBUS) in the caller. The descriptors stay open until bw_mem_close.
+ * Empty files are BW_EFORMAT. Formats recognized but not read are
  * BW_ENOTSUP rather than raw: kdump-compressed/diskdump, makedumpfile flattened, Windows dumps.
  *
- * ELF cores (QEMU dump-guest-memory, kdump /proc/vmcore): 64-bit little-endian ET_CORE only
- * (BW_ENOTSUP otherwise). Each PT_LOAD gives [p_paddr, p_paddr + p_filesz) backed by the file.
+ * ELF cores (QEMU dump-guest-memory, kdump /proc/vmcore): 64-bit little-endian ET_CORE of an
+ * x86-64 machine only (BW_ENOTSUP otherwise; the message names the machine, e.g. AArch64). The
+ * ELF header, program headers and the notes used are read into buffers the bw_mem owns. Each PT_LOAD gives [p_paddr, p_paddr + p_filesz) backed by the file.
  * When p_filesz < p_memsz the tail [p_filesz, p_memsz) is absent (BW_EFAULT), not zeros: dump
  * filters (makedumpfile) use such tails for pages they dropped, and a dropped page read as zeros
  * would be a silently wrong counter. A PT_LOAD wholly inside another PT_LOAD of the same core is
@@ -54,7 +58,10 @@ struct bw_mem_range {
 int bw_mem_open(const char *const *specs, size_t nspecs, const struct bw_allocator *alloc,
 		struct bw_mem **out, struct bw_error *err);
 
-/* A caller-held memory: read(ctx, paddr, buf, len) returns 0, or non-zero when absent. */
+/*
+ * A caller-held memory: read(ctx, paddr, buf, len) returns 0, or non-zero when absent. The
+ * callback may be called from several threads at once when the bw_mem is shared (see common.h).
+ */
 typedef int (*bw_mem_read_fn)(void *ctx, uint64_t paddr, void *buf, size_t len);
 int bw_mem_open_callback(const struct bw_mem_range *ranges, size_t nranges, bw_mem_read_fn read,
 			 void *ctx, const struct bw_allocator *alloc, struct bw_mem **out,
@@ -124,7 +131,11 @@ int bw_mem_readv(const struct bw_mem *mem, const struct bw_mem_iov *iov, size_t 
 /* The present ranges, sorted by address. Returns the count (stores at most max). */
 size_t bw_mem_ranges(const struct bw_mem *mem, struct bw_mem_range *out, size_t max);
 
-/* ELF core notes: the VMCOREINFO note text (NULL, *len 0 when none). */
+/*
+ * ELF core notes: the VMCOREINFO note text (NULL, *len 0 when none), a copy owned by mem. A note
+ * larger than BW_VMCOREINFO_MAX_SIZE is kept to BW_VMCOREINFO_MAX_SIZE + 1 bytes, enough for
+ * bw_vmcoreinfo_parse to refuse it.
+ */
 const char *bw_mem_vmcoreinfo_note(const struct bw_mem *mem, size_t *len);
 
 /*
@@ -146,7 +157,9 @@ size_t bw_mem_cpu_regs(const struct bw_mem *mem, struct bw_cpu_regs *out, size_t
  * (vmcoreinfo_note); this checks the first bytes of every present page for either and copies the
  * text (up to its NUL, at most size - 1 bytes) into buf, NUL-terminated. *paddr gets where the text
  * starts. Reads only a few bytes per page, but touches every page: cost is linear in the dump.
- * BW_ENOENT when no page qualifies.
+ * BW_ENOENT when no page qualifies. Ranges that alias the same file bytes do not multiply the
+ * work: after twice as many pages as the distinct bytes present make (plus one per range) the
+ * scan stops with BW_ELIMIT.
  */
 #define BW_MEM_PAGE_SIZE 4096u
 int bw_mem_find_vmcoreinfo(const struct bw_mem *mem, char *buf, size_t size, size_t *len,

@@ -34,7 +34,7 @@ static void open_and_query(const uint8_t *blob, size_t size, const struct bw_btf
 	struct bw_error err;
 	int rc;
 
-	fuzz_alloc_init(&fa, 0);
+	fuzz_alloc_init(&fa, 0, size);
 	opts.alloc = &fa.a;
 	opts.base = on;
 	rc = bw_btf_open_mem(blob, size, &opts, &btf, &err);

@@ -23,7 +23,7 @@ static void open_with_failing_alloc(const uint8_t *blob, size_t size, size_t all
 
 	if (!allocs)
 		return;
-	fuzz_alloc_init(&fa, 1 + hash % allocs);
+	fuzz_alloc_init(&fa, 1 + hash % allocs, size);
 	opts.alloc = &fa.a;
 	rc = bw_btf_open_mem(blob, size, &opts, &btf, &err);
 	if (rc == 0) {
@@ -52,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!buf)
 		return 0;
 	memcpy(buf + shift, data, size);
-	fuzz_alloc_init(&fa, 0);
+	fuzz_alloc_init(&fa, 0, size);
 	opts.alloc = &fa.a;
 	rc = bw_btf_open_mem(buf + shift, size, &opts, &btf, &err);
 	open_allocs = fa.calls;

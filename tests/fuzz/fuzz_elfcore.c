@@ -130,7 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (ftruncate(core_fd, 0) || pwrite(core_fd, data, size, 0) != (ssize_t)size)
 		fuzz_fail(__FILE__, __LINE__, "cannot write the input to the memfd");
-	fuzz_alloc_init(&fa, 0);
+	fuzz_alloc_init(&fa, 0, size);
 	rc = bw_mem_open(&spec, 1, &fa.a, &mem, &err);
 	if (rc) {
 		fuzz_check_error(rc, &err);

@@ -91,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tb.relative_base = table_at(data + 24);
 	tb.addresses = table_at(data + 28);
 	tb.seqs_of_names = table_at(data + 32);
-	fuzz_alloc_init(&fa, 0);
+	fuzz_alloc_init(&fa, 0, size);
 	fuzz_lazy(&tb, &vm, &fa);
 	vm.reads = 0;
 	rc = bw_kallsyms_load(&tb, vmem_read, &vm, &fa.a, &st, &err);

@@ -131,7 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct bw_error err;
 	int rc;
 
-	fuzz_alloc_init(&fa, 0);
+	fuzz_alloc_init(&fa, 0, size);
 	live_parsers(data, size < 4096 ? size : 4096, &fa);
 	if (size < 8)
 		return 0;

@@ -152,7 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	for (size_t i = 0; i < n; i++)
 		any |= syms[i].addr;
-	fuzz_alloc_init(&fa, 0);
+	fuzz_alloc_init(&fa, 0, size);
 	rc = bw_symtab_parse(text, size, &fa.a, &st, &err);
 	if (rc) {
 		fuzz_check_error(rc, &err);

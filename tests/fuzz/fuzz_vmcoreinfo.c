@@ -192,7 +192,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(ref.buf);
 		return 0;
 	}
-	fuzz_alloc_init(&fa, 0);
+	fuzz_alloc_init(&fa, 0, size);
 	rc = bw_vmcoreinfo_parse((const char *)data, size, &fa.a, &vi, &err);
 	if (rc) {
 		fuzz_check_error(rc, &err);

@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct bw_error err;
 	int rc;
 
-	fuzz_alloc_init(&fa, 0);
+	fuzz_alloc_init(&fa, 0, size);
 	if (mode & 4)
 		rc = image_mem_open_holes(&im, data, size, 0,
 					  (uint16_t)(data[KIMAGE_MODE_OFFSET - 2] |

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include "support.h"
@@ -57,6 +58,18 @@ static int fuzz_alloc_should_fail(struct fuzz_alloc *fa)
 	return fa->fail_at && fa->calls == fa->fail_at;
 }
 
+/* Count a block in; past the budget is a finding. */
+static void fuzz_alloc_hold(struct fuzz_alloc *fa, void *p)
+{
+	fa->bytes += malloc_usable_size(p);
+	if (fa->bytes > fa->budget) {
+		fprintf(stderr, "memory budget: %zu bytes held, budget %zu\n", fa->bytes,
+			fa->budget);
+		fuzz_fail(__FILE__, __LINE__,
+			  "bytes held <= FUZZ_MEM_BASE + FUZZ_MEM_PER_BYTE * input");
+	}
+}
+
 static void *fuzz_malloc(void *ctx, size_t size)
 {
 	struct fuzz_alloc *fa = ctx;
@@ -66,22 +79,29 @@ static void *fuzz_malloc(void *ctx, size_t size)
 	if (fuzz_alloc_should_fail(fa))
 		return NULL;
 	p = malloc(size);
-	if (p)
+	if (p) {
 		fa->live++;
+		fuzz_alloc_hold(fa, p);
+	}
 	return p;
 }
 
 static void *fuzz_realloc(void *ctx, void *ptr, size_t size)
 {
 	struct fuzz_alloc *fa = ctx;
+	size_t old = ptr ? malloc_usable_size(ptr) : 0;
 	void *p;
 
 	FUZZ_ASSERT(size > 0);
 	if (fuzz_alloc_should_fail(fa))
 		return NULL;
 	p = realloc(ptr, size);
-	if (p && !ptr)
+	if (!p)
+		return NULL;
+	if (!ptr)
 		fa->live++;
+	fa->bytes -= old;
+	fuzz_alloc_hold(fa, p);
 	return p;
 }
 
@@ -93,10 +113,11 @@ static void fuzz_free(void *ctx, void *ptr)
 		return;
 	FUZZ_ASSERT(fa->live > 0);
 	fa->live--;
+	fa->bytes -= malloc_usable_size(ptr);
 	free(ptr);
 }
 
-void fuzz_alloc_init(struct fuzz_alloc *fa, size_t fail_at)
+void fuzz_alloc_init(struct fuzz_alloc *fa, size_t fail_at, size_t input_len)
 {
 	memset(fa, 0, sizeof(*fa));
 	fa->a.malloc = fuzz_malloc;
@@ -104,6 +125,9 @@ void fuzz_alloc_init(struct fuzz_alloc *fa, size_t fail_at)
 	fa->a.free = fuzz_free;
 	fa->a.ctx = fa;
 	fa->fail_at = fail_at;
+	fa->budget = FUZZ_MEM_BASE + (input_len > (SIZE_MAX - FUZZ_MEM_BASE) / FUZZ_MEM_PER_BYTE
+					      ? SIZE_MAX - FUZZ_MEM_BASE
+					      : input_len * FUZZ_MEM_PER_BYTE);
 }
 
 uint32_t fuzz_hash(const uint8_t *data, size_t len)

@@ -161,7 +161,7 @@ static void expect_number(struct fix *f, const char *expr, bool is_signed, uint6
 {
 	struct bw_error err;
 	struct bw_value v;
-	uint64_t x;
+	uint64_t x = 0;
 
 	if (bw_kernel_eval(f->k, expr, &v, &err) || bw_kernel_value_u64(f->k, &v, &x, &err))
 		fail_msg("%s: %s", expr, err.msg);

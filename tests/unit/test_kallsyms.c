@@ -444,10 +444,12 @@ static void *amp_malloc(void *ctx, size_t size)
 static void amp_free(void *ctx, void *ptr)
 {
 	struct amp_heap *h = ctx;
+	size_t size;
 
 	if (!ptr)
 		return;
-	h->cur -= *(size_t *)((char *)ptr - 16);
+	memcpy(&size, (char *)ptr - 16, sizeof(size));
+	h->cur -= size;
 	free((char *)ptr - 16);
 }
 
@@ -456,8 +458,9 @@ static void *amp_realloc(void *ctx, void *ptr, size_t size)
 	void *p = amp_malloc(ctx, size);
 
 	if (p && ptr) {
-		size_t old = *(size_t *)((char *)ptr - 16);
+		size_t old;
 
+		memcpy(&old, (char *)ptr - 16, sizeof(old));
 		memcpy(p, ptr, old < size ? old : size);
 		amp_free(ctx, ptr);
 	}

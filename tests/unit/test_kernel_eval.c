@@ -460,6 +460,36 @@ static void test_kernel_symbols_mismatch(void **state)
 	close_kernel(&f);
 }
 
+/* A caller-built value with bit offsets near 2^32: refused, with no undefined shift (UBSan). */
+static void test_kernel_value_huge_bit_offset(void **state)
+{
+	static const uint32_t cases[][2] = {
+		{0xfffffff0u, 32}, {0xffffffffu, 1}, {64, 1}, {1, 0xffffffffu}, {0x80000000u, 64}};
+	struct kb_kernel_opts o = {.levels = 4};
+	struct bw_error err = {0};
+	struct bw_value v;
+	struct fixture f;
+	uint64_t x;
+	size_t i;
+
+	(void)state;
+	if (open_kernel(&f, &o, true, NULL, &err))
+		fail_msg("open: %s", err.msg);
+	assert_int_equal(bw_kernel_eval(f.k, "bw_test_pcpu@cpu0.zone->order", &v, &err), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		v.bit_offset = cases[i][0];
+		v.bitfield_size = cases[i][1];
+		assert_int_equal(bw_kernel_value_u64(f.k, &v, &x, &err), -BW_ENOTSUP);
+		assert_non_null(strstr(err.msg, "bitfield of"));
+	}
+	/* The last bit of an 8-byte window still reads. */
+	v.bit_offset = 63;
+	v.bitfield_size = 1;
+	assert_int_equal(bw_kernel_value_u64(f.k, &v, &x, &err), 0);
+	assert_true(x <= 1);
+	close_kernel(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -472,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_btf_scan_partial_chunk),
 		cmocka_unit_test(test_kernel_kallsyms_unreadable),
 		cmocka_unit_test(test_kernel_symbols_mismatch),
+		cmocka_unit_test(test_kernel_value_huge_bit_offset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

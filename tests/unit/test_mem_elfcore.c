@@ -184,6 +184,18 @@ static void not_core(uint8_t *img, size_t *len)
 	imgb_put16(img + 16, 2);
 }
 
+static void machine_aarch64(uint8_t *img, size_t *len)
+{
+	(void)len;
+	imgb_put16(img + 18, 183); /* EM_AARCH64 */
+}
+
+static void machine_unknown(uint8_t *img, size_t *len)
+{
+	(void)len;
+	imgb_put16(img + 18, 0x7777);
+}
+
 static void phdrs_past_end(uint8_t *img, size_t *len)
 {
 	imgb_put64(img + 32, *len - 100);
@@ -267,6 +279,8 @@ static void test_hostile_cores(void **state)
 	expect_bad(truncate_header, BW_EFORMAT, "truncated");
 	expect_bad(class32, BW_ENOTSUP, "64-bit");
 	expect_bad(not_core, BW_EFORMAT, "ET_CORE");
+	expect_bad(machine_aarch64, BW_ENOTSUP, "a core of an AArch64 machine (e_machine 183)");
+	expect_bad(machine_unknown, BW_ENOTSUP, "e_machine 30583");
 	expect_bad(phdrs_past_end, BW_EFORMAT, "program headers at offset");
 	expect_bad(phoff_wraps, BW_EFORMAT, "0xfffffffffffffff5");
 	expect_bad(load_past_end, BW_EFORMAT, "PT_LOAD 3 (paddr 0x100000)");

@@ -16,7 +16,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 if ! command -v valgrind >/dev/null; then
-	echo "ok - valgrind checks # SKIP valgrind is not installed (make deps installs it)"
+	echo "ok - valgrind checks # SKIP missing tool valgrind (make deps installs it)"
 	exit 0
 fi
 if [ ! -x "$cli" ]; then
@@ -70,9 +70,24 @@ for f in fixtures/regress/btf_raw/* fixtures/regress/btf_elf/*; do
 	[ -f "$f" ] && vg any "btf dump of fuzz regression $f" btf dump "$f"
 done
 
+# Dumps of each paging mode first (5-level walks take paths 4-level ones never do), then the
+# others, up to max_dumps.
+python3 - "$cache"/dumps/*/manifest.json >"$tmp/dumps" <<'PY'
+import json, sys
+seen, first, rest = set(), [], []
+for path in sys.argv[1:]:
+    try:
+        paging = str(json.load(open(path)).get("paging", "?"))
+    except (OSError, ValueError):
+        continue
+    (rest if paging in seen else first).append((path, paging))
+    seen.add(paging)
+for path, paging in first + rest:
+    print(paging, path)
+PY
+modes=$(awk '{print $1}' "$tmp/dumps" | head -n "$max_dumps" | sort -u | tr '\n' ' ')
 n=0
-for manifest in "$cache"/dumps/*/manifest.json; do
-	[ -f "$manifest" ] || continue
+while read -r paging manifest; do
 	dir=$(dirname "$manifest")
 	n=$((n + 1))
 	[ "$n" -le "$max_dumps" ] || break
@@ -94,7 +109,13 @@ for name, form in sorted(m.get("forms", {}).items()):
 				read "${paths[@]}" -- init_uts_ns.name.release
 		fi
 	done <"$tmp/forms"
-done
+done <"$tmp/dumps"
+if [ "$n" -gt 0 ]; then
+	case " $modes" in
+	*l4*l5* | *l5*l4*) echo "ok - valgrind: real dumps of both paging modes ($modes)" ;;
+	*) echo "ok - valgrind: 4- and 5-level paging # SKIP only paging $modes among the dumps in $cache/dumps" ;;
+	esac
+fi
 if [ "$n" -eq 0 ]; then
 	echo "ok - valgrind: info/numa/read on real dumps # SKIP no dumps in $cache/dumps (the end-to-end tests make them)"
 fi

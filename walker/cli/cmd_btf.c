@@ -16,10 +16,9 @@ struct cmd_btf_opts {
 	char **args;
 };
 
-/* A BTF opened from a path, or from stdin ("-") into a buffer that must outlive it. */
+/* A BTF opened from a path, or from stdin ("-"). */
 struct cmd_btf_src {
 	struct bw_btf *btf;
-	void *buf;
 };
 
 static void cmd_btf_usage(void)
@@ -32,61 +31,23 @@ static void cmd_btf_usage(void)
 	      stderr);
 }
 
-static int cmd_btf_read_stdin(void **out, size_t *len)
-{
-	size_t cap = 1 << 20, used = 0;
-	char *buf = malloc(cap);
-
-	while (buf) {
-		size_t n = fread(buf + used, 1, cap - used, stdin);
-
-		used += n;
-		if (n == 0) {
-			if (ferror(stdin))
-				break;
-			*out = buf;
-			*len = used;
-			return 0;
-		}
-		if (used == cap) {
-			char *nbuf = cap < BW_BTF_MAX_SIZE ? realloc(buf, cap * 2) : NULL;
-
-			if (!nbuf)
-				break;
-			buf = nbuf;
-			cap *= 2;
-		}
-	}
-	free(buf);
-	return -1;
-}
-
 static int cmd_btf_open(const char *path, const struct bw_btf *base, struct cmd_btf_src *src)
 {
 	struct bw_btf_opts opts = {.base = base};
 	struct bw_error err = {0};
-	size_t len;
 	int ret;
 
 	src->btf = NULL;
-	src->buf = NULL;
-	if (strcmp(path, "-")) {
-		ret = bw_btf_open_file(path, &opts, &src->btf, &err);
-	} else {
-		if (cmd_btf_read_stdin(&src->buf, &len)) {
-			fprintf(stderr, "btfwalk: cannot read BTF from stdin\n");
-			return -1;
-		}
-		ret = bw_btf_open_mem(src->buf, len, &opts, &src->btf, &err);
-	}
+	/* stdin is a stream like any other: the library reads it with the cap applied as it goes. */
+	if (!strcmp(path, "-"))
+		path = "/dev/stdin";
+	ret = bw_btf_open_file(path, &opts, &src->btf, &err);
 	if (ret) {
 		/* File errors name the path already; format errors do not. */
 		if (strncmp(err.msg, path, strlen(path)))
 			fprintf(stderr, "btfwalk: %s: %s\n", path, err.msg);
 		else
 			fprintf(stderr, "btfwalk: %s\n", err.msg);
-		free(src->buf);
-		src->buf = NULL;
 		return -1;
 	}
 	return 0;
@@ -95,7 +56,6 @@ static int cmd_btf_open(const char *path, const struct bw_btf *base, struct cmd_
 static void cmd_btf_close(struct cmd_btf_src *src)
 {
 	bw_btf_close(src->btf);
-	free(src->buf);
 }
 
 /* Open the base (if any) and the BTF; returns 0 or prints an error and returns -1. */
@@ -103,7 +63,6 @@ static int cmd_btf_open_all(const struct cmd_btf_opts *o, struct cmd_btf_src *ba
 			    struct cmd_btf_src *btf)
 {
 	base->btf = NULL;
-	base->buf = NULL;
 	if (o->base && cmd_btf_open(o->base, NULL, base))
 		return -1;
 	if (cmd_btf_open(o->file, base->btf, btf)) {

@@ -288,11 +288,15 @@ int bw_value_scalar(const struct bw_kernel *k, const struct bw_value *v, struct 
 			       (unsigned long long)v->addr, bw_kind_name(t.kind));
 	}
 	if (v->bitfield_size) {
-		out->nbytes = (v->bit_offset + v->bitfield_size + 7) / 8;
-		if (v->bitfield_size > 64 || out->nbytes > 8)
+		/* In 64 bits: a caller-built value may hold any bit_offset (no wrap to a small
+		 * count, then no shift by 64 or more). */
+		uint64_t nbytes = ((uint64_t)v->bit_offset + v->bitfield_size + 7) / 8;
+
+		if (v->bitfield_size > 64 || nbytes > 8)
 			return bw_fail(err, BW_ENOTSUP, "bitfield of %u bits at bit %u of 0x%llx",
 				       v->bitfield_size, v->bit_offset,
 				       (unsigned long long)v->addr);
+		out->nbytes = (uint32_t)nbytes;
 		out->shift = v->bit_offset;
 		out->bits = v->bitfield_size;
 	} else {

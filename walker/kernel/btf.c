@@ -32,6 +32,59 @@ static int kbtf_open_buffer(struct bw_kernel *k, void *data, size_t len, struct 
 	return 0;
 }
 
+/*
+ * Whether [vaddr, vaddr + len) is backed by len distinct bytes of the dump. The length comes from
+ * the dump: before allocating it, translate the range page by page and count the bytes behind
+ * it once, however many page-table entries, PT_LOADs or files alias them.
+ */
+static int kbtf_backed(struct bw_kernel *k, uint64_t vaddr, uint64_t len, struct bw_error *err)
+{
+	struct bw_mem_range *runs = NULL;
+	size_t n = 0, cap = 0;
+	uint64_t pos, backed;
+	int ret = 0;
+
+	for (pos = 0; pos < len;) {
+		uint64_t va = vaddr + pos, pa;
+		uint64_t chunk = BW_X86_PAGE_SIZE - (va & (BW_X86_PAGE_SIZE - 1));
+
+		if (chunk > len - pos)
+			chunk = len - pos;
+		ret = bw_kernel_vtop(k, va, &pa, err);
+		if (ret)
+			goto out;
+		if (n && runs[n - 1].start + runs[n - 1].size == pa) {
+			runs[n - 1].size += chunk;
+		} else {
+			if (n == cap) {
+				size_t ncap = cap ? cap * 2 : 16;
+				struct bw_mem_range *nr =
+					bw_realloc(k->alloc, runs, ncap * sizeof(*nr));
+
+				if (!nr) {
+					ret = bw_fail(err, BW_ENOMEM,
+						      "out of memory checking the BTF range");
+					goto out;
+				}
+				runs = nr;
+				cap = ncap;
+			}
+			runs[n++] = (struct bw_mem_range){pa, chunk};
+		}
+		pos += chunk;
+	}
+	backed = bw_mem_backing(k->mem, runs, n);
+	if (backed != len)
+		ret = bw_fail(err, BW_EFORMAT,
+			      "BTF range 0x%llx+0x%llx is backed by only 0x%llx distinct bytes of "
+			      "the dump (its pages alias or are missing)",
+			      (unsigned long long)vaddr, (unsigned long long)len,
+			      (unsigned long long)backed);
+out:
+	bw_free(k->alloc, runs);
+	return ret;
+}
+
 static int kbtf_from_symbols(struct bw_kernel *k, uint64_t start, uint64_t stop,
 			     struct bw_error *err)
 {
@@ -48,6 +101,8 @@ static int kbtf_from_symbols(struct bw_kernel *k, uint64_t start, uint64_t stop,
 	ret = bw_kernel_read(k, start, &probe, 1, err);
 	if (!ret)
 		ret = bw_kernel_read(k, stop - 1, &probe, 1, err);
+	if (!ret)
+		ret = kbtf_backed(k, start, stop - start, err);
 	if (ret)
 		return ret;
 	data = bw_alloc(k->alloc, (size_t)(stop - start));
@@ -86,8 +141,12 @@ static int kbtf_try_at(struct bw_kernel *k, uint64_t paddr, uint64_t size)
 	unsigned char probe;
 	void *data;
 
-	/* A header's sizes are anyone's bytes: allocate only for a blob that ends in the dump. */
-	if (size > BW_BTF_MAX_SIZE || bw_mem_read(k->mem, paddr + size - 1, &probe, 1, NULL))
+	struct bw_mem_range blob = {paddr, size};
+
+	/* A header's sizes are anyone's bytes: allocate only for a blob whose bytes are all in the
+	 * dump, once. */
+	if (size > BW_BTF_MAX_SIZE || bw_mem_read(k->mem, paddr + size - 1, &probe, 1, NULL) ||
+	    bw_mem_backing(k->mem, &blob, 1) != size)
 		return -1;
 	data = bw_alloc(k->alloc, (size_t)size);
 	if (!data)

@@ -4,7 +4,6 @@
  * given, else the kernel's own kallsyms tables decoded from the dump; per-CPU variables the BTF
  * places in .data..percpu resolve through __per_cpu_start as a last resort.
  */
-#include <stdio.h>
 #include <string.h>
 #include "internal.h"
 #include "kernel/kernel_impl.h"
@@ -12,52 +11,6 @@
 
 /* Symbols VMCOREINFO always carries, to tell a link-time System.map from runtime addresses. */
 static const char *const ksym_anchors[] = {"_stext", "init_uts_ns", "init_top_pgt", "node_data"};
-
-static int ksym_read_file(const struct bw_kernel *k, const char *path, char **text, size_t *len,
-			  struct bw_error *err)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1u << 20, n = 0;
-	char *buf;
-
-	if (!f)
-		return bw_fail(err, BW_EIO, "cannot open symbols file %s", path);
-	buf = bw_alloc(k->alloc, cap);
-	while (buf) {
-		size_t got = fread(buf + n, 1, cap - n, f);
-
-		n += got;
-		if (n < cap)
-			break;
-		if (cap >= BW_KERNEL_MAX_SYMFILE) {
-			bw_free(k->alloc, buf);
-			fclose(f);
-			return bw_fail(err, BW_ELIMIT, "symbols file %s is larger than %u bytes",
-				       path, BW_KERNEL_MAX_SYMFILE);
-		}
-		cap *= 2;
-		{
-			char *nbuf = bw_realloc(k->alloc, buf, cap);
-
-			if (!nbuf)
-				bw_free(k->alloc, buf);
-			buf = nbuf;
-		}
-	}
-	if (!buf) {
-		fclose(f);
-		return bw_fail(err, BW_ENOMEM, "out of memory reading %s", path);
-	}
-	if (ferror(f)) {
-		bw_free(k->alloc, buf);
-		fclose(f);
-		return bw_fail(err, BW_EIO, "error reading symbols file %s", path);
-	}
-	fclose(f);
-	*text = buf;
-	*len = n;
-	return 0;
-}
 
 /*
  * System.map holds link-time addresses, /proc/kallsyms runtime ones: compare an address both
@@ -210,13 +163,14 @@ int bw_kernel_symbols_load(struct bw_kernel *k, const char *path, struct bw_erro
 	int ret;
 
 	if (path) {
-		char *text = NULL;
+		uint8_t *text = NULL;
 		size_t len = 0;
 
-		ret = ksym_read_file(k, path, &text, &len, err);
+		ret = bw_read_all(k->alloc, path, BW_KERNEL_MAX_SYMFILE, BW_KERNEL_MAX_SYMFILE,
+				  &text, &len, err);
 		if (ret)
 			return ret;
-		ret = bw_symtab_parse(text, len, k->alloc, &k->symtab, err);
+		ret = bw_symtab_parse((const char *)text, len, k->alloc, &k->symtab, err);
 		bw_free(k->alloc, text);
 		if (ret)
 			return ret;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The physical-memory object: a sorted table of present ranges, each backed by a file mapping or
- * by the caller's callback, and reads that binary-search it.
+ * The physical-memory object: a sorted table of present ranges, each backed by a dump file (read
+ * with pread), by bytes the caller keeps mapped, or by the caller's callback, and reads that
+ * binary-search it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -9,10 +10,9 @@
 #include "internal.h"
 #include "mem/mem_impl.h"
 
-int bw_mem_add_seg(struct bw_mem *mem, uint64_t start, uint64_t size, const uint8_t *data,
-		   uint32_t source, struct bw_error *err)
+static int mem_core_add(struct bw_mem *mem, const struct bw_mem_seg *seg, struct bw_error *err)
 {
-	uint64_t end;
+	uint64_t end, start = seg->start, size = seg->size;
 
 	if (bw_add_overflow(start, size, &end) && end != 0)
 		return bw_fail(err, BW_EFORMAT,
@@ -33,8 +33,25 @@ int bw_mem_add_seg(struct bw_mem *mem, uint64_t start, uint64_t size, const uint
 		mem->segs = segs;
 		mem->segs_cap = cap;
 	}
-	mem->segs[mem->nsegs++] = (struct bw_mem_seg){start, size, data, source};
+	mem->segs[mem->nsegs++] = *seg;
 	return 0;
+}
+
+int bw_mem_add_seg(struct bw_mem *mem, uint64_t start, uint64_t size, const uint8_t *data,
+		   uint32_t source, struct bw_error *err)
+{
+	struct bw_mem_seg seg = {.start = start, .size = size, .data = data, .source = source};
+
+	return mem_core_add(mem, &seg, err);
+}
+
+int bw_mem_add_file_seg(struct bw_mem *mem, uint64_t start, uint64_t size, uint32_t file,
+			uint64_t foff, uint32_t source, struct bw_error *err)
+{
+	struct bw_mem_seg seg = {
+		.start = start, .size = size, .foff = foff, .file = file, .source = source};
+
+	return mem_core_add(mem, &seg, err);
 }
 
 int bw_mem_cpu_slot(struct bw_mem *mem, size_t idx, struct bw_cpu_regs **out, struct bw_error *err)
@@ -125,7 +142,6 @@ struct bw_mem *bw_mem_new(const struct bw_allocator *alloc)
 	return mem;
 }
 
-/* "PATH@PHYSADDR": the base when the text after the last '@' is a whole number. */
 /*
  * Dump formats btfwalk does not read, recognized by their signature so they are refused instead
  * of being taken for raw memory: kdump-compressed (makedumpfile -c/-l/-p, QEMU dump-guest-memory
@@ -159,8 +175,10 @@ static int mem_core_open_spec(struct bw_mem *mem, const char *spec, uint32_t sou
 	bool has_base = at && at != spec && bw_parse_u64(at + 1, strlen(at + 1), 0, &base);
 	size_t plen = has_base ? (size_t)(at - spec) : strlen(spec);
 	const char *foreign;
-	const uint8_t *data;
-	size_t len;
+	uint8_t head[16];
+	uint64_t len;
+	uint32_t file;
+	size_t n;
 	char *path;
 	int ret;
 
@@ -169,19 +187,23 @@ static int mem_core_open_spec(struct bw_mem *mem, const char *spec, uint32_t sou
 		return bw_fail(err, BW_ENOMEM, "out of memory for path %s", spec);
 	memcpy(path, spec, plen);
 	path[plen] = '\0';
-	ret = bw_mem_map_file(mem, path, &data, &len, err);
+	ret = bw_mem_file_open(mem, path, &file, &len, err);
 	if (ret)
 		goto out;
-	foreign = has_base ? NULL : mem_core_foreign_format(data, len);
-	if (!has_base && bw_mem_is_elf(data, len))
-		ret = bw_mem_load_elfcore(mem, path, data, len, source, err);
+	n = len < sizeof(head) ? (size_t)len : sizeof(head);
+	ret = bw_mem_file_read(mem, file, 0, head, n, err);
+	if (ret)
+		goto out;
+	foreign = has_base ? NULL : mem_core_foreign_format(head, n);
+	if (!has_base && bw_mem_is_elf(head, n))
+		ret = bw_mem_load_elfcore(mem, file, len, source, err);
 	else if (foreign)
 		ret = bw_fail(err, BW_ENOTSUP,
 			      "%s: a %s file, not supported (use an ELF core or raw memory; "
 			      "PATH@0 forces raw)",
 			      path, foreign);
 	else
-		ret = bw_mem_add_seg(mem, base, len, data, source, err);
+		ret = bw_mem_add_file_seg(mem, base, len, file, 0, source, err);
 out:
 	bw_free(mem->alloc, path);
 	return ret;
@@ -265,8 +287,8 @@ void bw_mem_close(struct bw_mem *mem)
 		return;
 	if (mem->live)
 		mem->live->close(mem->alloc, mem->ctx);
-	bw_mem_unmap_all(mem);
-	bw_free(mem->alloc, mem->maps);
+	bw_mem_close_files(mem);
+	bw_free(mem->alloc, mem->vmcoreinfo);
 	bw_free(mem->alloc, mem->segs);
 	bw_free(mem->alloc, mem->cpus);
 	bw_free(mem->alloc, mem);
@@ -310,6 +332,13 @@ int bw_mem_read(const struct bw_mem *mem, uint64_t paddr, void *buf, size_t len,
 		n = avail < len ? (size_t)avail : len;
 		if (s->data) {
 			memcpy(dst, s->data + off, n);
+		} else if (s->file) {
+			struct bw_error inner;
+
+			if (bw_mem_file_read(mem, s->file, s->foff + off, dst, n, &inner))
+				return bw_fail(err, inner.code,
+					       "physical address 0x%" PRIx64 ": %s", paddr,
+					       inner.msg);
 		} else if (mem->live) {
 			int ret = mem->live->read(mem->ctx, paddr, dst, n, err);
 

@@ -9,6 +9,7 @@
 #define SCAN_MARK_LEN (sizeof(SCAN_MARK) - 1)
 /* vmcoreinfo_note: Elf64_Nhdr {11, descsz, 0} then "VMCOREINFO\0" padded to 12, then the text. */
 #define SCAN_NOTE_TEXT 24
+#define SCAN_SLACK_PAGES 1024
 
 /* Whether a page holds VMCOREINFO text, and where the text starts (*text). */
 static bool scan_page(const struct bw_mem *mem, uint64_t page, uint64_t last, uint64_t *text)
@@ -59,10 +60,19 @@ static bool scan_copy(const struct bw_mem *mem, uint64_t paddr, char *buf, size_
 int bw_mem_find_vmcoreinfo(const struct bw_mem *mem, char *buf, size_t size, size_t *len,
 			   uint64_t *paddr, struct bw_error *err)
 {
+	struct bw_mem_range all = {0, UINT64_MAX};
+	uint64_t budget, pages = 0;
 	size_t i;
 
 	if (!mem || !buf || !len || !paddr || size < 2)
 		return bw_fail(err, BW_EINVAL, "bw_mem_find_vmcoreinfo: bad argument");
+	/*
+	 * Aliasing ranges make the same bytes many pages: the pages looked at are capped at twice
+	 * the pages of distinct bytes present (a dump without aliases looks at each once, plus
+	 * partial pages at the ends of unaligned ranges), so time stays linear in the input however
+	 * its ranges are laid out.
+	 */
+	budget = bw_mem_backing(mem, &all, 1) / BW_MEM_PAGE_SIZE * 2 + SCAN_SLACK_PAGES;
 	for (i = 0; i < mem->nsegs; i++) {
 		const struct bw_mem_seg *s = &mem->segs[i];
 		uint64_t last = s->start + (s->size - 1);
@@ -74,6 +84,12 @@ int bw_mem_find_vmcoreinfo(const struct bw_mem *mem, char *buf, size_t size, siz
 		for (; page <= last; page += BW_MEM_PAGE_SIZE) {
 			uint64_t text;
 
+			if (++pages > budget)
+				return bw_fail(err, BW_ELIMIT,
+					       "no VMCOREINFO text in the first %" PRIu64
+					       " pages scanned (at 0x%" PRIx64
+					       "): the dump's ranges alias the same bytes",
+					       budget, page);
 			/* Physical address 0 is a page like any other. */
 			if (scan_page(mem, page, last, &text) &&
 			    scan_copy(mem, text, buf, size, len)) {
@@ -90,3 +106,4 @@ int bw_mem_find_vmcoreinfo(const struct bw_mem *mem, char *buf, size_t size, siz
 #undef SCAN_MARK
 #undef SCAN_MARK_LEN
 #undef SCAN_NOTE_TEXT
+#undef SCAN_SLACK_PAGES
