@@ -7,10 +7,11 @@
   (cpu, domain) pairs, names, levels, flags, groups_flags, spans and intervals exactly: they do
   not change unless CPUs go on- or offline (checked: before == after).
 - sched_ext (kernels with /sys/kernel/sched_ext): setup loads btfwalk_fifo (schedx/fifo.bpf.c)
-  with the static libbpf loader and starts CPU-bound shells. `btfwalk scx --json` must give the
+  with the static libbpf loader in partial mode and starts CPU-bound SCHED_EXT tasks (scx_spin.c;
+  every other task stays in CFS). `btfwalk scx --json` must give the
   state and scheduler name sysfs shows, counters (enable_seq, nr_rejected, hotplug_seq, every
   root/events line) between the before and after reads, and per-CPU scx runqueue counts that
-  hold the spinning shells. If the loader fails its exact output is kept in the manifest and the
+  hold the spinners. If the loader fails its exact output is kept in the manifest and the
   check is of the "disabled" state instead. Without sched_ext: the walk must say so.
 """
 import json
@@ -90,8 +91,9 @@ def setup(g, man):
             info["load"] = "enabled" if state == "enabled" else "failed"
             info["loader_output"] = g.run("cat /tmp/schedx.log")
             info["state_after_load"] = state
-        g.run("i=0; while [ $i -lt %d ]; do sh -c 'while :; do :; done' & i=$((i+1)); done" % SPINNERS)
-        info["spinners"] = SPINNERS
+        g.run("i=0; while [ $i -lt %d ]; do scx_spin & i=$((i+1)); done" % SPINNERS)
+        time.sleep(0.5)
+        info["spinners"] = len(g.run("pidof scx_spin; true").split())
     man["schedx"] = info
 
 
@@ -211,10 +213,12 @@ def _check_scx(ctx, sx):
             "%s: btfwalk scx root events within sysfs root/events before/after, all %d counters "
             "(non-zero: %s)" % (label, len(sb["events"]), ", ".join(moved)), "\n".join(bad) or
             "sysfs events %s" % sb["events"])
+    ctx.tap(sx["spinners"] == SPINNERS, "%s: %d of %d SCHED_EXT spinners run under the scheduler" % (
+        label, sx["spinners"], SPINNERS), "scx_spin exits when sched_setscheduler(SCHED_EXT) fails")
     total = sum(c["nr_running"] for c in w["cpus"])
     hi = max(sb["procs_running"], sa["procs_running"])
     ctx.tap(sx["spinners"] <= total <= hi,
-            "%s: btfwalk scx per-CPU nr_running sum %d holds the %d spinning shells and is at most "
+            "%s: btfwalk scx per-CPU nr_running sum %d holds the %d SCHED_EXT spinners and is at most "
             "/proc/stat procs_running (%d, %d)" % (label, total, sx["spinners"], sb["procs_running"],
                                                    sa["procs_running"]), json.dumps(w["cpus"]))
 

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * btfwalk_fifo: the smallest sched_ext scheduler the e2e guest loads: every task goes to the
- * global dispatch queue in FIFO order, with the default slice. Built against a vmlinux.h made
- * from the guest kernel's BTF at build time (build.sh).
+ * global dispatch queue in FIFO order, with the default slice. Partial mode: only tasks that
+ * chose SCHED_EXT (the probe's scx_spin) are its own; the rest stay in CFS, where the other
+ * probes' run-queue checks look for them. Built against a vmlinux.h made from the guest
+ * kernel's BTF at build time (build.sh).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -21,5 +23,6 @@ void BPF_PROG(fifo_enqueue, struct task_struct *p, u64 enq_flags)
 SEC(".struct_ops")
 struct sched_ext_ops fifo_ops = {
 	.enqueue = (void *)fifo_enqueue,
+	.flags = SCX_OPS_SWITCH_PARTIAL,
 	.name = "btfwalk_fifo",
 };
