@@ -169,10 +169,10 @@ $(AMALG)/btfwalk.h: $(HEADERS)
 $(AMALG)/btfwalk.c: $(LIB_SRC) $(HEADERS)
 	@mkdir -p $(dir $@)
 	@{ printf '/* btfwalk %s amalgamation: compile this one file with btfwalk.h beside it. */\n' \
-		'$(VERSION)'; printf '#define _POSIX_C_SOURCE 200809L\n#include "btfwalk.h"\n'; \
+		'$(VERSION)'; printf '#define _GNU_SOURCE /* process_vm_readv, SO_PEERCRED */\n#include "btfwalk.h"\n'; \
 	  echo include/btfwalk.h $(LIB_SRC) | $(AMALG_EXPAND) | \
 	  sed -n '/^\/\* ---- btf\/\|^\/\* ---- walker\//,$$p' | \
-	  grep -v '^#define _POSIX_C_SOURCE'; } > $@
+	  grep -Ev '^#define _(POSIX_C|GNU|DEFAULT)_SOURCE'; } > $@
 
 # ---- packages ----
 DEPS_PKGS := build-essential clang llvm libclang-rt-14-dev libfuzzer-14-dev libcmocka-dev \

@@ -97,7 +97,7 @@ static int iter_visit(const struct bw_iter_walk *w, struct iter_brent *b, const 
 int bw_iter_list(const struct bw_kernel *k, uint64_t head, const struct bw_iter_walk *w,
 		 struct bw_error *err)
 {
-	uint64_t next_off, prev_off, node, prev = head, back, idx;
+	uint64_t next_off, prev_off, node, prev = head, back = 0, idx;
 	struct iter_brent b;
 	int ret = bw_iter_member(k, "list_head", "next", &next_off, NULL, err);
 
@@ -140,7 +140,7 @@ int bw_iter_list(const struct bw_kernel *k, uint64_t head, const struct bw_iter_
 int bw_iter_hlist(const struct bw_kernel *k, uint64_t head, const struct bw_iter_walk *w,
 		  struct bw_error *err)
 {
-	uint64_t first_off, next_off, pprev_off, node, link, back, idx;
+	uint64_t first_off, next_off, pprev_off, node, link, back = 0, idx;
 	struct iter_brent b;
 	int ret = bw_iter_member(k, "hlist_head", "first", &first_off, NULL, err);
 
@@ -188,7 +188,7 @@ struct iter_rb {
 /* child of parent (0 for the root): its parent pointer (__rb_parent_color & ~3) must agree. */
 static int iter_rb_child(const struct iter_rb *r, uint64_t parent, uint64_t child, const char *side)
 {
-	uint64_t pc;
+	uint64_t pc = 0;
 	int ret = iter_ptr(r->k, child + r->parent_off, &pc, "rb_node's parent", r->err);
 
 	if (ret)
