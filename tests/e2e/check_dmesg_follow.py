@@ -8,10 +8,15 @@ postmortem.c kmsg). Checks, against that read:
   - every marker record the guest shows appears in the follower's output exactly once, with the
     same seq, text, level and facility, and the follower's records are in strictly rising seq
     order (a record is never printed twice, nor out of order);
-  - after QMP quit the follower exits 3 saying the guest went away.
+  - a second follower polling every GAP_INTERVAL ms while the guest floods /dev/kmsg (postmortem
+    flood: the ring wraps 3 times between two polls) reports the overwritten records as gap
+    lines: at least one, and printed + lost covers its seq range exactly, in rising order;
+  - the first follower exits 130 on SIGTERM; the second exits 3 after QMP quit, saying the guest
+    went away.
 """
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -27,6 +32,7 @@ COMBO = os.environ.get("FOLLOW_COMBO", "trixie-bpo-l5")
 MARKERS = 200
 PACE = 0.01  # s between two marker lines in the guest
 TAG = "follow-marker"
+GAP_INTERVAL = 4000  # ms
 
 
 def tap(ok, desc, detail=None):
@@ -47,7 +53,7 @@ def run(cache, initrd):
     os.makedirs(work, exist_ok=True)
     g = G.Guest(kdir, initrd, work, paging=paging, cpus=2, file_ram=False, watch_qmp=True, traffic_mib=2)
     out_path, err_path = os.path.join(work, "follow.jsonl"), os.path.join(work, "follow.stderr")
-    proc = None
+    proc = proc2 = None
     try:
         g.boot()
         g.wait_ready(300)
@@ -63,19 +69,33 @@ def run(cache, initrd):
         g.run("postmortem kmsg /tmp/f.kmsg >/dev/null")
         kmsg = g.run("grep '%s ' /tmp/f.kmsg" % TAG)
         time.sleep(1.0)  # the follower polls every 100 ms
-        try:
-            g.qmp.cmd("quit")
-        except (G.GuestError, OSError):
-            pass
+        proc.send_signal(signal.SIGTERM)
         try:
             rc = proc.wait(20)
         except subprocess.TimeoutExpired:
             proc.kill()
             rc = proc.wait()
+        # The QMP socket takes one client at a time: the second follower attaches after the first.
+        gap_path = os.path.join(work, "follow-gap.jsonl")
+        with open(gap_path, "w") as out, open(gap_path + ".stderr", "w") as err:
+            proc2 = subprocess.Popen(cmd[:4] + ["--interval", str(GAP_INTERVAL)] + cmd[4:], stdout=out, stderr=err)
+        time.sleep(1.0)
+        flood = g.run("postmortem flood 3", timeout=180)
+        time.sleep(GAP_INTERVAL / 1000 + 1)
+        try:
+            g.qmp.cmd("quit")
+        except (G.GuestError, OSError):
+            pass
+        try:
+            rc2 = proc2.wait(20)
+        except subprocess.TimeoutExpired:
+            proc2.kill()
+            rc2 = proc2.wait()
     except G.GuestError as e:
         tap(False, "%s: guest and follower ran" % COMBO, e)
-        if proc and proc.poll() is None:
-            proc.kill()
+        for p in (proc, proc2):
+            if p and p.poll() is None:
+                p.kill()
         return
     finally:
         g.kill()
@@ -84,6 +104,22 @@ def run(cache, initrd):
     with open(err_path) as f:
         stderr = f.read()
     check(lines, stderr, rc, parse_kmsg(kmsg.replace("\r", "")))
+    with open(gap_path) as f:
+        lines = [json.loads(ln) for ln in f if ln.strip()]
+    with open(gap_path + ".stderr") as f:
+        stderr = f.read()
+    check_gap(lines, stderr, rc2, flood.strip())
+
+
+def check_gap(lines, stderr, rc, flood):
+    seqs = [r["seq"] for r in lines if "gap" not in r]
+    lost = sum(r["gap"] for r in lines if "gap" in r)
+    ngap = sum(1 for r in lines if "gap" in r)
+    ok = seqs and ngap and all(b > a for a, b in zip(seqs, seqs[1:])) and len(seqs) + lost == seqs[-1] - seqs[0] + 1
+    tap(ok, "%s: every %d ms through a flood (%s): %d printed, %d lost in %d gap lines, covering seq %s..%s"
+        % (COMBO, GAP_INTERVAL, flood, len(seqs), lost, ngap, seqs[0] if seqs else "-", seqs[-1] if seqs else "-"))
+    tap(rc == 3 and "went away" in stderr, "%s: the slow follower exits 3 when QEMU quits, saying so" % COMBO,
+        "rc=%s stderr=%s" % (rc, stderr.strip()[-400:]))
 
 
 def check(lines, stderr, rc, guest):
@@ -111,8 +147,7 @@ def check(lines, stderr, rc, guest):
     tap(len(want) == MARKERS and not diffs,
         "%s: all %d of %d markers the guest read in /dev/kmsg followed once, same seq, text, level, facility"
         % (COMBO, len(want) - len(diffs), len(want)), "\n".join(diffs[:20]) or "guest shows %d" % len(want))
-    tap(rc == 3 and "went away" in stderr, "%s: follower exits 3 when QEMU quits, saying so" % COMBO,
-        "rc=%s stderr=%s" % (rc, stderr.strip()[-400:]))
+    tap(rc == 130, "%s: follower exits 130 on SIGTERM" % COMBO, "rc=%s stderr=%s" % (rc, stderr.strip()[-400:]))
 
 
 def main():
