@@ -55,6 +55,7 @@ struct bw_printk_record {
 	const char *subsystem; /* dev_printk_info: "" when absent */
 	const char *device;
 	const char *comm; /* printk_info.comm, NULL when the BTF has none */
+	uint64_t gap;	  /* follow: records lost (overwritten) just before this one */
 };
 
 struct bw_printk_summary {
@@ -63,6 +64,7 @@ struct bw_printk_summary {
 	uint32_t nr_descs;  /* descriptors in the ring */
 	uint64_t text_size; /* bytes of the text data ring */
 	uint64_t nr_records, nr_lost, nr_reserved, nr_expired, nr_reused;
+	uint64_t nr_gap; /* follow: records overwritten before they were read */
 };
 
 /* Return 0 to go on, non-zero to stop the walk (bw_kernel_printk then returns 0). */
@@ -71,6 +73,30 @@ typedef int (*bw_printk_fn)(void *ctx, const struct bw_printk_record *rec);
 /* Call fn for every record, oldest first. summary (may be NULL) is filled as far as walked. */
 int bw_kernel_printk(const struct bw_kernel *k, bw_printk_fn fn, void *ctx,
 		     struct bw_printk_summary *summary, struct bw_error *err);
+
+/*
+ * Following a live ring: where the next poll resumes. Zero it before the first call; the
+ * first call reports every record in the ring, later calls only the records written since.
+ */
+struct bw_printk_cursor {
+	uint64_t seq; /* the next sequence number wanted */
+	uint64_t id;  /* the descriptor id to resume at */
+	bool started;
+};
+
+/*
+ * Call fn for every finalized record after the cursor, oldest first, and move the cursor past
+ * them. The walk stops at the first record still reserved or only committed (a writer may
+ * still fill or extend it; the kernel's own readers wait too): it is reported by a later call
+ * once finalized. Records overwritten before they could be read are never reported; the next
+ * reported record carries their number in gap (summary->nr_gap sums them). A descriptor whose
+ * state_var changes while it is read is read again (3 tries), then skipped as overwritten.
+ * Work per call: at most the ring's descriptor count. Errors as bw_kernel_printk; BW_EGONE
+ * when a live source went away. The cursor stays valid after an error.
+ */
+int bw_kernel_printk_follow(const struct bw_kernel *k, struct bw_printk_cursor *cur,
+			    bw_printk_fn fn, void *ctx, struct bw_printk_summary *summary,
+			    struct bw_error *err);
 
 #ifdef __cplusplus
 }

@@ -5,7 +5,8 @@
  * out (a block's id word then its text, 8-byte aligned; a block that would pass the ring's end
  * stored whole at its start) and expect exactly the records they wrote: wrapping blocks,
  * blocks ending exactly at the end, dataless and lost records, reserved, reusable and reused
- * descriptors, overwritten data, and rings whose geometry is not legal.
+ * descriptors, overwritten data, and rings whose geometry is not legal; and a follower
+ * (bw_kernel_printk_follow) across polls.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,7 +36,20 @@ struct fixture {
 	struct kb_kernel kk;
 	struct bw_mem *mem;
 	struct bw_kernel *k;
+	/* A writer racing the reader: when physical torn_at is read, put torn_sv at torn_desc. */
+	uint64_t torn_at, torn_desc, torn_sv;
 };
+
+static int torn_read(void *ctx, uint64_t paddr, void *buf, size_t len)
+{
+	struct fixture *f = ctx;
+
+	if (f->torn_at && paddr <= f->torn_at && f->torn_at < paddr + len) {
+		kb_put_u64(&f->kk.mem, f->torn_desc, f->torn_sv);
+		f->torn_at = 0;
+	}
+	return kb_mem_read(&f->kk.mem, paddr, buf, len);
+}
 
 struct got {
 	int n;
@@ -56,8 +70,7 @@ static void open_ring(struct fixture *f)
 	memset(f, 0, sizeof(*f));
 	assert_int_equal(kb_kernel_build(&f->kk, &o), 0);
 	range.size = f->kk.mem.size;
-	assert_int_equal(
-		bw_mem_open_callback(&range, 1, kb_mem_read, &f->kk.mem, NULL, &f->mem, &e), 0);
+	assert_int_equal(bw_mem_open_callback(&range, 1, torn_read, f, NULL, &f->mem, &e), 0);
 	if (bw_kernel_open(f->mem, NULL, &f->k, &e))
 		fail_msg("%s", e.msg);
 }
@@ -270,12 +283,105 @@ static void test_printk_hostile(void **state)
 	close_ring(&f);
 }
 
+/* Record id as a finalized (or st) one with a 16-byte block "rXX" at lpos 16 * (id - 0x10). */
+static void put_rec(struct fixture *f, uint64_t id, uint64_t st)
+{
+	char text[8];
+
+	snprintf(text, sizeof(text), "r%02x", (unsigned)id);
+	put_desc(f, id, st, 16 * (id - 0x10), 16 * (id - 0x10) + 16, SEQ(id), 3, 6, 0);
+	put_block(f, 16 * (id - 0x10), id, text);
+}
+
+static void follow(struct fixture *f, struct bw_printk_cursor *cur, struct got *g,
+		   struct bw_printk_summary *s)
+{
+	struct bw_error e;
+
+	memset(g, 0, sizeof(*g));
+	if (bw_kernel_printk_follow(f->k, cur, collect, g, s, &e))
+		fail_msg("%s", e.msg);
+}
+
+/* A follower: all records first, then only new ones; a reserved or only-committed head waits
+ * until it is finalized; records overwritten between two polls are a gap, never printed. */
+static void test_printk_follow(void **state)
+{
+	struct bw_printk_cursor cur = {0};
+	struct bw_printk_summary s;
+	struct fixture f;
+	struct got g;
+	uint64_t id;
+
+	(void)state;
+	open_ring(&f);
+	for (id = 0x10; id < 0x14; id++)
+		put_rec(&f, id, ST_FINALIZED);
+	put_desc(&f, 0x14, ST_RESERVED, NO_LPOS, NO_LPOS, SEQ(0x14), 0, 6, 0);
+	set_ids(&f, 0x10, 0x14);
+	follow(&f, &cur, &g, &s);
+	assert_int_equal(g.n, 4);
+	assert_int_equal(g.r[0].seq, SEQ(0x10));
+	assert_string_equal(g.r[3].text, "r13");
+	assert_int_equal(s.nr_gap, 0);
+	follow(&f, &cur, &g, &s); /* nothing new: the reserved head is not printed */
+	assert_int_equal(g.n, 0);
+	put_rec(&f, 0x14, ST_FINALIZED);
+	put_rec(&f, 0x15, ST_COMMITTED); /* a continuation could still be appended */
+	set_ids(&f, 0x10, 0x15);
+	follow(&f, &cur, &g, &s);
+	assert_int_equal(g.n, 1);
+	assert_string_equal(g.r[0].text, "r14");
+	assert_int_equal(s.nr_gap, 0);
+	/* 0x15 finalized, then 0x15..0x19 overwritten before the next poll. */
+	for (id = 0x1a; id <= 0x1c; id++)
+		put_rec(&f, id, ST_FINALIZED);
+	set_ids(&f, 0x1a, 0x1c);
+	follow(&f, &cur, &g, &s);
+	assert_int_equal(g.n, 3);
+	assert_int_equal(g.r[0].seq, SEQ(0x1a));
+	assert_string_equal(g.r[0].text, "r1a");
+	assert_string_equal(g.r[2].text, "r1c");
+	assert_int_equal(s.nr_gap, 0x1a - 0x15);
+	follow(&f, &cur, &g, &s);
+	assert_int_equal(g.n, 0);
+	close_ring(&f);
+}
+
+/* A descriptor reused by the writer while its text is read: never printed, a gap of one. */
+static void test_printk_follow_torn(void **state)
+{
+	struct bw_printk_cursor cur = {0};
+	struct bw_printk_summary s;
+	struct fixture f;
+	struct got g;
+	uint64_t id;
+
+	(void)state;
+	open_ring(&f);
+	for (id = 0x10; id < 0x13; id++)
+		put_rec(&f, id, ST_FINALIZED);
+	set_ids(&f, 0x10, 0x12);
+	f.torn_at = f.kk.prb_data_pa + 16 + 8; /* the text of 0x11 */
+	f.torn_desc = f.kk.prb_descs_pa + (0x11 % NDESC) * KB_PRB_DESC_SIZE;
+	f.torn_sv = SV(0x11 + NDESC, ST_RESERVED);
+	follow(&f, &cur, &g, &s);
+	assert_int_equal(f.torn_at, 0); /* the race happened */
+	assert_int_equal(g.n, 2);
+	assert_string_equal(g.r[0].text, "r10");
+	assert_string_equal(g.r[1].text, "r12");
+	assert_int_equal(s.nr_gap, 1);
+	close_ring(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_printk_wrap_and_exact_end),
 		cmocka_unit_test(test_printk_states),
 		cmocka_unit_test(test_printk_hostile),
+		cmocka_unit_test(test_printk_follow),
+		cmocka_unit_test(test_printk_follow_torn),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

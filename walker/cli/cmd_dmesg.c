@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* btfwalk dmesg: the kernel log from a dump, as dmesg, dmesg -r, or JSON. */
+/* btfwalk dmesg: the kernel log from a dump, as dmesg, dmesg -r, or JSON; --follow on a live guest. */
+#define _POSIX_C_SOURCE 200809L
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "btfwalk.h"
 #include "cli.h"
 
@@ -10,12 +14,22 @@ enum dmesg_format { DMESG_TEXT, DMESG_RAW, DMESG_JSON };
 struct dmesg_out {
 	enum dmesg_format format;
 	uint64_t nr;
+	bool follow; /* JSON: one object per line, no enclosing object */
 };
+
+static volatile sig_atomic_t dmesg_stop;
+
+static void dmesg_signal(int sig)
+{
+	(void)sig;
+	dmesg_stop = 1;
+}
 
 static int dmesg_usage(void)
 {
 	fprintf(stderr, "usage: btfwalk dmesg [--btf FILE] [--symbols FILE] [--cr3 ADDR] "
-			"[--no-crosscheck] [--raw | --json] {DUMP... | --qemu QMP_SOCKET}\n");
+			"[--no-crosscheck] [--raw | --json] [--follow [--interval MS]] "
+			"{DUMP... | --qemu QMP_SOCKET}\n");
 	return 2;
 }
 
@@ -36,11 +50,11 @@ static void dmesg_text(const struct bw_printk_record *r, bool raw)
 	} while (p < end);
 }
 
-static void dmesg_json(const struct bw_printk_record *r, bool first)
+static void dmesg_json(const struct bw_printk_record *r, const char *sep)
 {
-	printf("%s\n{\"seq\": %llu, \"ts_nsec\": %llu, \"ts_usec\": %llu, \"level\": %u, "
+	printf("%s{\"seq\": %llu, \"ts_nsec\": %llu, \"ts_usec\": %llu, \"level\": %u, "
 	       "\"facility\": %u, \"flags\": %u, \"caller\": \"%c%u\"",
-	       first ? "" : ",", (unsigned long long)r->seq, (unsigned long long)r->ts_nsec,
+	       sep, (unsigned long long)r->seq, (unsigned long long)r->ts_nsec,
 	       (unsigned long long)(r->ts_nsec / 1000), r->level, r->facility, r->flags,
 	       r->caller_id & BW_PRINTK_CALLER_CPU ? 'C' : 'T',
 	       r->caller_id & ~BW_PRINTK_CALLER_CPU);
@@ -71,17 +85,57 @@ static int dmesg_record(void *ctx, const struct bw_printk_record *r)
 {
 	struct dmesg_out *o = ctx;
 
-	if (o->format == DMESG_JSON)
-		dmesg_json(r, !o->nr);
-	else if (!r->lost)
+	if (r->gap && o->format == DMESG_JSON)
+		printf("{\"gap\": %llu, \"before_seq\": %llu}\n", (unsigned long long)r->gap,
+		       (unsigned long long)r->seq);
+	else if (r->gap)
+		printf("btfwalk dmesg: %llu records overwritten before they were read\n",
+		       (unsigned long long)r->gap);
+	if (o->format == DMESG_JSON) {
+		dmesg_json(r, o->follow ? "" : o->nr ? ",\n" : "\n");
+		if (o->follow)
+			printf("\n");
+	} else if (!r->lost)
 		dmesg_text(r, o->format == DMESG_RAW);
 	o->nr++;
 	return ferror(stdout) ? 1 : 0;
 }
 
+/* Poll the ring every interval ms until a signal, an error or the guest going away. */
+static int dmesg_follow(struct cli_dump *d, struct dmesg_out *o, long interval)
+{
+	struct bw_printk_cursor cur;
+	struct bw_printk_summary sum;
+	struct timespec ts = {interval / 1000, interval % 1000 * 1000000};
+	struct sigaction sa;
+	struct bw_error err;
+	int ret;
+
+	memset(&cur, 0, sizeof(cur));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = dmesg_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	while (!dmesg_stop) {
+		ret = bw_kernel_printk_follow(d->k, &cur, dmesg_record, o, &sum, &err);
+		fflush(stdout);
+		if (ret) {
+			fprintf(stderr, "btfwalk dmesg: %s%s\n",
+				err.code == BW_EGONE ? "the guest went away: " : "", err.msg);
+			return err.code == BW_EGONE ? CLI_EXIT_GONE : 1;
+		}
+		if (ferror(stdout))
+			return 1;
+		nanosleep(&ts, NULL);
+	}
+	return 130;
+}
+
 int cli_dmesg(int argc, char **argv)
 {
-	struct dmesg_out o = {DMESG_TEXT, 0};
+	struct dmesg_out o = {DMESG_TEXT, 0, false};
+	long interval = 100;
+	char *end;
 	struct bw_printk_summary sum;
 	struct bw_error err;
 	struct cli_dump d;
@@ -94,12 +148,20 @@ int cli_dmesg(int argc, char **argv)
 			o.format = DMESG_RAW;
 		else if (!strcmp(argv[i], "--json"))
 			o.format = DMESG_JSON;
-		else if (cli_dump_arg(argc, argv, &i, &d))
+		else if (!strcmp(argv[i], "--follow"))
+			o.follow = true;
+		else if (!strcmp(argv[i], "--interval") && i + 1 < argc) {
+			interval = strtol(argv[++i], &end, 10);
+			if (*end || interval < 1 || interval > 3600000)
+				return dmesg_usage();
+		} else if (cli_dump_arg(argc, argv, &i, &d))
 			return dmesg_usage();
 	}
 	ret = cli_dump_open(&d);
 	if (ret)
 		return ret == 2 ? dmesg_usage() : ret;
+	if (o.follow)
+		return cli_dump_close(&d, dmesg_follow(&d, &o, interval));
 	if (o.format == DMESG_JSON)
 		printf("{\"records\": [");
 	ret = bw_kernel_printk(d.k, dmesg_record, &o, &sum, &err);

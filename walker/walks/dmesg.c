@@ -17,6 +17,9 @@
 #define DM_NO_LPOS 0x3ull
 #define DM_MAX_NAME 256 /* bytes of a dev_info or comm array */
 #define DM_TEXT_MAX 65535u
+#define DM_NOT_YET 2 /* dm_one: reserved, a writer is still filling it */
+#define DM_CHANGED 3 /* dm_one: the descriptor changed while it was read */
+#define DM_RETRIES 3
 
 struct dm_layout {
 	/* struct printk_ringbuffer, read once */
@@ -201,7 +204,7 @@ static int dm_one(const struct bw_kernel *k, const struct dm_layout *l, uint64_t
 		  struct dm_bufs *b, struct bw_printk_record *r, struct bw_printk_summary *sum,
 		  struct bw_error *err)
 {
-	uint64_t idx = id & (l->count - 1), sv, state, begin, next, text_len;
+	uint64_t idx = id & (l->count - 1), sv, sv2, state, begin, next, text_len;
 	unsigned w = l->sv_bits / 8;
 	size_t len = 0;
 	int ret;
@@ -221,8 +224,12 @@ static int dm_one(const struct bw_kernel *k, const struct dm_layout *l, uint64_t
 		sum->nr_reused++;
 		return 1;
 	}
-	if (state == DM_STATE_RESERVED || state == DM_STATE_REUSABLE) {
-		state == DM_STATE_RESERVED ? sum->nr_reserved++ : sum->nr_expired++;
+	if (state == DM_STATE_RESERVED) {
+		sum->nr_reserved++;
+		return DM_NOT_YET;
+	}
+	if (state == DM_STATE_REUSABLE) {
+		sum->nr_expired++;
 		return 1;
 	}
 	if ((r->seq & (l->count - 1)) != idx) {
@@ -258,8 +265,57 @@ static int dm_one(const struct bw_kernel *k, const struct dm_layout *l, uint64_t
 	if (r->lost)
 		b->text[w] = '\0'; /* a failed dm_text may have read into the buffer */
 	r->text_len = len;
+	/* Live memory: a descriptor reused while it was read gave a torn record. */
+	if (bw_kernel_read_uint(k, l->descs_addr + idx * l->desc_size + l->state_var.off, w, &sv2,
+				NULL) ||
+	    sv2 != sv) {
+		sum->nr_reused++;
+		return DM_CHANGED;
+	}
 	sum->nr_records++;
 	sum->nr_lost += r->lost;
+	return 0;
+}
+
+static void dm_free(const struct bw_kernel *k, struct dm_bufs *b)
+{
+	if (b) {
+		bw_free(k->alloc, b->desc);
+		bw_free(k->alloc, b->info);
+		bw_free(k->alloc, b->text);
+	}
+	bw_free(k->alloc, b);
+}
+
+/* The layout, the ring's current positions and one record's buffers. */
+static int dm_open(const struct bw_kernel *k, struct dm_layout *l, struct dm_bufs **bp,
+		   struct bw_printk_summary *summary, struct bw_error *err)
+{
+	struct dm_bufs *b;
+	int ret;
+
+	memset(summary, 0, sizeof(*summary));
+	memset(l, 0, sizeof(*l));
+	*bp = NULL;
+	ret = dm_fields(k, l, err);
+	if (!ret)
+		ret = dm_ring(k, l, summary, err);
+	if (ret)
+		return ret;
+	if (l->desc_size > 4096 || l->info_size > 4096)
+		return bw_fail(err, BW_ENOTSUP, "prb_desc has %llu bytes, printk_info %llu",
+			       (unsigned long long)l->desc_size, (unsigned long long)l->info_size);
+	b = bw_zalloc(k->alloc, sizeof(*b));
+	if (b) {
+		b->desc = bw_alloc(k->alloc, (size_t)l->desc_size);
+		b->info = bw_alloc(k->alloc, (size_t)l->info_size);
+		b->text = bw_alloc(k->alloc, 8 + DM_TEXT_MAX + 1);
+	}
+	if (!b || !b->desc || !b->info || !b->text) {
+		dm_free(k, b);
+		return bw_fail(err, BW_ENOMEM, "out of memory for one printk record");
+	}
+	*bp = b;
 	return 0;
 }
 
@@ -278,25 +334,9 @@ int bw_kernel_printk(const struct bw_kernel *k, bw_printk_fn fn, void *ctx,
 	memset(summary, 0, sizeof(*summary));
 	if (!k || !fn)
 		return bw_fail(err, BW_EINVAL, "bw_kernel_printk: k and fn must not be NULL");
-	memset(&l, 0, sizeof(l));
-	ret = dm_fields(k, &l, err);
-	if (!ret)
-		ret = dm_ring(k, &l, summary, err);
+	ret = dm_open(k, &l, &b, summary, err);
 	if (ret)
 		return ret;
-	if (l.desc_size > 4096 || l.info_size > 4096)
-		return bw_fail(err, BW_ENOTSUP, "prb_desc has %llu bytes, printk_info %llu",
-			       (unsigned long long)l.desc_size, (unsigned long long)l.info_size);
-	b = bw_zalloc(k->alloc, sizeof(*b));
-	if (b) {
-		b->desc = bw_alloc(k->alloc, (size_t)l.desc_size);
-		b->info = bw_alloc(k->alloc, (size_t)l.info_size);
-		b->text = bw_alloc(k->alloc, 8 + DM_TEXT_MAX + 1);
-	}
-	if (!b || !b->desc || !b->info || !b->text) {
-		ret = bw_fail(err, BW_ENOMEM, "out of memory for one printk record");
-		goto out;
-	}
 	n = ((l.head - l.tail) & l.id_mask) + 1;
 	for (i = 0, id = l.tail; i < n; i++, id = (id + 1) & l.id_mask) {
 		ret = dm_one(k, &l, id, b, &r, summary, err);
@@ -308,13 +348,63 @@ int bw_kernel_printk(const struct bw_kernel *k, bw_printk_fn fn, void *ctx,
 		}
 		ret = 0;
 	}
-out:
-	if (b) {
-		bw_free(k->alloc, b->desc);
-		bw_free(k->alloc, b->info);
-		bw_free(k->alloc, b->text);
+	dm_free(k, b);
+	return ret;
+}
+
+int bw_kernel_printk_follow(const struct bw_kernel *k, struct bw_printk_cursor *cur,
+			    bw_printk_fn fn, void *ctx, struct bw_printk_summary *summary,
+			    struct bw_error *err)
+{
+	struct bw_printk_summary local_sum;
+	struct bw_printk_record r;
+	struct dm_layout l;
+	struct dm_bufs *b;
+	uint64_t id, n, i, span;
+	int ret = 0, tries;
+
+	if (!summary)
+		summary = &local_sum;
+	memset(summary, 0, sizeof(*summary));
+	if (!k || !fn || !cur)
+		return bw_fail(err, BW_EINVAL,
+			       "bw_kernel_printk_follow: k, cur and fn must not be NULL");
+	ret = dm_open(k, &l, &b, summary, err);
+	if (ret)
+		return ret;
+	span = (l.head - l.tail) & l.id_mask;
+	id = l.tail;
+	/* Resume at the cursor's descriptor while it is still in the ring, else at the tail. */
+	if (cur->started && ((cur->id - l.tail) & l.id_mask) <= span + 1)
+		id = cur->id & l.id_mask;
+	n = ((l.head - id) & l.id_mask) + 1;
+	if (((id - l.tail) & l.id_mask) > span)
+		n = 0; /* nothing new since the last poll */
+	for (i = 0; i < n; i++, id = (id + 1) & l.id_mask) {
+		tries = 0;
+		do
+			ret = dm_one(k, &l, id, b, &r, summary, err);
+		while (ret == DM_CHANGED && ++tries < DM_RETRIES);
+		if (ret < 0)
+			break;
+		if (ret == DM_NOT_YET || (!ret && r.committed)) {
+			ret = 0; /* the kernel's readers wait for it to be finalized too */
+			break;
+		}
+		cur->id = (id + 1) & l.id_mask;
+		if (ret || (cur->started && r.seq < cur->seq)) {
+			ret = 0; /* gone (a gap at the next record), or already printed */
+			continue;
+		}
+		r.gap = cur->started ? r.seq - cur->seq : 0;
+		summary->nr_gap += r.gap;
+		cur->seq = r.seq + 1;
+		cur->started = true;
+		if (fn(ctx, &r))
+			break;
 	}
-	bw_free(k->alloc, b);
+	cur->started = true;
+	dm_free(k, b);
 	return ret;
 }
 
@@ -324,3 +414,6 @@ out:
 #undef DM_NO_LPOS
 #undef DM_MAX_NAME
 #undef DM_TEXT_MAX
+#undef DM_NOT_YET
+#undef DM_CHANGED
+#undef DM_RETRIES
