@@ -55,17 +55,7 @@ def run(cache, initrd):
     out_path, err_path = os.path.join(work, "follow.jsonl"), os.path.join(work, "follow.stderr")
     proc = proc2 = None
     try:
-        for attempt in (1, 2):  # a TCG guest now and then dies in early boot: one more try
-            try:
-                g.boot()
-                g.wait_ready(300)
-                break
-            except G.GuestError as e:
-                g.kill()
-                if attempt == 2:
-                    raise
-                note("%s: guest died before it was ready, booting again: %s" % (
-                    COMBO, str(e).splitlines()[0]))
+        g.boot_ready(300)
         g.run("echo on >/proc/sys/kernel/printk_devkmsg")
         cmd = [BTFWALK, "dmesg", "--follow", "--json", "--qemu", g.watch_qmp_path()]
         with open(out_path, "w") as out, open(err_path, "w") as err:

@@ -100,17 +100,7 @@ def run_guest(tag, paging, mode, cache, initrd):
     out_path, err_path = os.path.join(work, "watch.jsonl"), os.path.join(work, "watch.stderr")
     proc = None
     try:
-        for attempt in (1, 2):  # a TCG guest now and then dies in early boot: one more try
-            try:
-                g.boot()
-                g.wait_ready(300)
-                break
-            except G.GuestError as e:
-                g.kill()
-                if attempt == 2:
-                    raise
-                note("%s: guest died before it was ready, booting again: %s" % (
-                    label, str(e).splitlines()[0]))
+        g.boot_ready(300)
         if mode == "files":
             src = ["%s@0x%x" % (g.node_path(n), g.node_base(n)) for n in range(g.nodes)]
         else:

@@ -375,6 +375,20 @@ class Guest:
         if not rc or rc.group(1) != b"0":
             raise GuestError("numa_traffic failed; console tail:\n%s" % self.tail())
 
+    def boot_ready(self, timeout=300):
+        """boot() then wait_ready(); a guest that dies before it is ready (under TCG one now and
+        then oopses in early boot) is booted once more."""
+        for attempt in (1, 2):
+            try:
+                self.boot()
+                self.wait_ready(timeout)
+                return
+            except GuestError as e:
+                self.kill()
+                if attempt == 2:
+                    raise
+                log("guest died before it was ready, booting again: %s" % str(e).splitlines()[0])
+
     def run(self, shell, timeout=60):
         """Run a shell command line in the guest; returns its stdout+stderr (text)."""
         self.seq += 1
