@@ -98,7 +98,7 @@ static uint64_t mem_core_seg_last(const struct bw_mem_seg *s)
 }
 
 /* Sort, drop empty ranges and same-source aliases, reject other overlaps. */
-int bw_mem_seal(struct bw_mem *mem, struct bw_error *err)
+static int mem_core_seal(struct bw_mem *mem, struct bw_error *err)
 {
 	size_t i, n = 0;
 
@@ -126,6 +126,18 @@ int bw_mem_seal(struct bw_mem *mem, struct bw_error *err)
 		mem->segs[n++] = *s;
 	}
 	mem->nsegs = n;
+	return 0;
+}
+
+int bw_mem_publish(struct bw_mem *mem, int ret, struct bw_mem **out, struct bw_error *err)
+{
+	if (!ret)
+		ret = mem_core_seal(mem, err);
+	if (ret) {
+		bw_mem_close(mem);
+		return ret;
+	}
+	*out = mem;
 	return 0;
 }
 
@@ -227,23 +239,10 @@ int bw_mem_open(const char *const *specs, size_t nspecs, const struct bw_allocat
 	mem = bw_mem_new(alloc);
 	if (!mem)
 		return bw_fail(err, BW_ENOMEM, "out of memory for the dump");
-	for (i = 0; i < nspecs; i++) {
-		if (!specs[i]) {
-			ret = bw_fail(err, BW_EINVAL, "bw_mem_open: spec %zu is NULL", i);
-			goto fail;
-		}
-		ret = mem_core_open_spec(mem, specs[i], (uint32_t)i, err);
-		if (ret)
-			goto fail;
-	}
-	ret = bw_mem_seal(mem, err);
-	if (ret)
-		goto fail;
-	*out = mem;
-	return 0;
-fail:
-	bw_mem_close(mem);
-	return ret;
+	for (i = 0, ret = 0; !ret && i < nspecs; i++)
+		ret = specs[i] ? mem_core_open_spec(mem, specs[i], (uint32_t)i, err)
+			       : bw_fail(err, BW_EINVAL, "bw_mem_open: spec %zu is NULL", i);
+	return bw_mem_publish(mem, ret, out, err);
 }
 
 int bw_mem_open_callback(const struct bw_mem_range *ranges, size_t nranges, bw_mem_read_fn read,
@@ -265,20 +264,10 @@ int bw_mem_open_callback(const struct bw_mem_range *ranges, size_t nranges, bw_m
 		return bw_fail(err, BW_ENOMEM, "out of memory for the dump");
 	mem->read = read;
 	mem->ctx = ctx;
-	for (i = 0; i < nranges; i++) {
-		/* Each caller range is its own source: overlaps between them are errors. */
+	/* Each caller range is its own source: overlaps between them are errors. */
+	for (i = 0, ret = 0; !ret && i < nranges; i++)
 		ret = bw_mem_add_seg(mem, ranges[i].start, ranges[i].size, NULL, (uint32_t)i, err);
-		if (ret)
-			goto fail;
-	}
-	ret = bw_mem_seal(mem, err);
-	if (ret)
-		goto fail;
-	*out = mem;
-	return 0;
-fail:
-	bw_mem_close(mem);
-	return ret;
+	return bw_mem_publish(mem, ret, out, err);
 }
 
 void bw_mem_close(struct bw_mem *mem)

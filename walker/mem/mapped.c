@@ -20,24 +20,13 @@ int bw_mem_open_mapped(const struct bw_mem_mapping *maps, size_t nmaps,
 	mem = bw_mem_new(alloc);
 	if (!mem)
 		return bw_fail(err, BW_ENOMEM, "out of memory for the guest memory");
-	for (i = 0; i < nmaps; i++) {
-		if (!maps[i].addr && maps[i].size) {
-			ret = bw_fail(err, BW_EINVAL, "mapping %zu (0x%" PRIx64 ") has no address",
-				      i, maps[i].start);
-			goto fail;
-		}
-		/* Each mapping is its own source: overlaps between them are errors. */
-		ret = bw_mem_add_seg(mem, maps[i].start, maps[i].size, maps[i].addr, (uint32_t)i,
-				     err);
-		if (ret)
-			goto fail;
-	}
-	ret = bw_mem_seal(mem, err);
-	if (ret)
-		goto fail;
-	*out = mem;
-	return 0;
-fail:
-	bw_mem_close(mem);
-	return ret;
+	/* Each mapping is its own source: overlaps between them are errors. */
+	for (i = 0, ret = 0; !ret && i < nmaps; i++)
+		ret = !maps[i].addr && maps[i].size
+			      ? bw_fail(err, BW_EINVAL,
+					"mapping %zu (0x%" PRIx64 ") has no address", i,
+					maps[i].start)
+			      : bw_mem_add_seg(mem, maps[i].start, maps[i].size, maps[i].addr,
+					       (uint32_t)i, err);
+	return bw_mem_publish(mem, ret, out, err);
 }

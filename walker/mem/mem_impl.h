@@ -42,7 +42,7 @@ struct bw_mem {
 	struct bw_allocator alloc_copy;
 	const struct bw_allocator *alloc; /* &alloc_copy, or NULL for libc */
 
-	struct bw_mem_seg *segs; /* sorted by start once bw_mem_seal ran */
+	struct bw_mem_seg *segs; /* sorted by start once bw_mem_publish ran */
 	size_t nsegs, segs_cap;
 
 	struct bw_mem_file *files;
@@ -76,9 +76,10 @@ static inline uint64_t bw_le64(const uint8_t *p)
 	return (uint64_t)bw_le32(p) | (uint64_t)bw_le32(p + 4) << 32;
 }
 
-/* core.c: a new empty memory; sort and check its ranges once they are all added. */
+/* core.c: a new empty memory. Once its ranges are added with result ret, bw_mem_publish sorts
+ * and checks them and hands mem to *out, or closes it on any failure; returns the result. */
 struct bw_mem *bw_mem_new(const struct bw_allocator *alloc);
-int bw_mem_seal(struct bw_mem *mem, struct bw_error *err);
+int bw_mem_publish(struct bw_mem *mem, int ret, struct bw_mem **out, struct bw_error *err);
 int bw_mem_add_seg(struct bw_mem *mem, uint64_t start, uint64_t size, const uint8_t *data,
 		   uint32_t source, struct bw_error *err);
 /* A range backed by file (index + 1) from byte foff on; the caller checked it is in the file. */

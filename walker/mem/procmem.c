@@ -217,12 +217,5 @@ int bw_mem_open_qemu(const char *qmp_path, const struct bw_allocator *alloc, str
 	for (i = 0; !ret && i < pm->nblocks; i++)
 		ret = bw_mem_add_seg(mem, pm->blocks[i].start, pm->blocks[i].size, NULL,
 				     (uint32_t)i, err);
-	if (!ret)
-		ret = bw_mem_seal(mem, err);
-	if (ret) {
-		bw_mem_close(mem);
-		return ret;
-	}
-	*out = mem;
-	return 0;
+	return bw_mem_publish(mem, ret, out, err);
 }
