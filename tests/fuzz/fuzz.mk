@@ -21,7 +21,8 @@ FUZZ_BINS := $(FUZZ_ALL_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 FUZZ_HELPER_SRC := $(filter-out tests/fuzz/fuzz_%.c,$(wildcard tests/fuzz/*.c))
 FUZZ_HELPER_OBJ := $(FUZZ_HELPER_SRC:%.c=$(FUZZ_BUILD)/%.o) $(FUZZ_BUILD)/gen/embedded.o
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
-FUZZ_SEED_SRC := $(wildcard fixtures/seeds/*.c fixtures/seeds/*.py fixtures/seeds/*/*)
+FUZZ_SEED_SRC := $(wildcard fixtures/seeds/*.c fixtures/seeds/*.h fixtures/seeds/*.py \
+	fixtures/seeds/*/*)
 FUZZ_FIXTURE_BLOBS := $(wildcard fixtures/btf/*)
 
 .PHONY: fuzz-build fuzz-all fuzz-seeds fuzz-check-build
@@ -41,10 +42,17 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ) $(FUZZ_HELPER_OBJ) \
 	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_HELPER_OBJ) $(FUZZ_LIB_OBJ)
 
 # The fixed BTFs the targets embed: gcc -g + pahole, as a kernel build makes them.
-$(FUZZ_BUILD)/gen/%.btf: fixtures/seeds/%.c
+$(FUZZ_BUILD)/gen/%.btf: fixtures/seeds/%.c $(wildcard fixtures/seeds/*.h)
 	@mkdir -p $(dir $@)
 	gcc -g -c $< -o $(FUZZ_BUILD)/gen/$*.o
 	pahole --btf_encode_detached=$@ $(FUZZ_BUILD)/gen/$*.o
+
+# The same kernel with the 6.1 and 7.3 layouts where the walks probe for renames
+# (fixtures/seeds/sched_types.h): the walker reads these from the image (mode bit 0).
+$(FUZZ_BUILD)/gen/kernel_types-%.btf: fixtures/seeds/kernel_types.c $(wildcard fixtures/seeds/*.h)
+	@mkdir -p $(dir $@)
+	gcc -g -c -DFUZZ_$(shell echo $* | tr a-z A-Z) $< -o $(FUZZ_BUILD)/gen/kernel_types-$*.o
+	pahole --btf_encode_detached=$@ $(FUZZ_BUILD)/gen/kernel_types-$*.o
 
 $(FUZZ_BUILD)/gen/embedded.c: $(FUZZ_BUILD)/gen/split_base.btf $(FUZZ_BUILD)/gen/kernel_types.btf \
 		tests/fuzz/embed.sh
@@ -66,8 +74,11 @@ $(FUZZ_BUILD)/seeds/.done: tests/fuzz/make-seeds.sh $(FUZZ_SEED_SRC) $(FUZZ_FIXT
 	tests/fuzz/make-seeds.sh $(FUZZ_BUILD)
 	@touch $@
 
-$(FUZZ_BUILD)/seeds/walker/kimage.bin: $(FUZZ_BUILD)/make_kimage $(FUZZ_BUILD)/seeds/.done
+$(FUZZ_BUILD)/seeds/walker/kimage.bin: $(FUZZ_BUILD)/make_kimage $(FUZZ_BUILD)/seeds/.done \
+		$(FUZZ_BUILD)/gen/kernel_types-k61.btf $(FUZZ_BUILD)/gen/kernel_types-k73.btf
 	$(FUZZ_BUILD)/make_kimage $@
+	for v in k61 k73; do $(FUZZ_BUILD)/make_kimage $(@D)/variant-$$v.bin 1 0 \
+		$(FUZZ_BUILD)/gen/kernel_types-$$v.btf || exit 1; done
 	for mode in 1 2 3; do $(FUZZ_BUILD)/make_kimage $(@D)/kimage-mode$$mode.bin $$mode || exit 1; done
 	# 16 ranges, no hole (the walk succeeds); and the BTF's last bytes in a hole.
 	$(FUZZ_BUILD)/make_kimage $(@D)/kimage-ranges.bin 5 0

@@ -130,22 +130,151 @@ static int check_queued(void *ctx, const struct bw_runq_cpu *rq, enum bw_sched_c
 	return check_task(ctx, t);
 }
 
+/* A follower that stops after a few records, as a reader polling a live ring would. */
+static int follow_record(void *ctx, const struct bw_printk_record *r)
+{
+	unsigned *left = ctx;
+
+	check_record(NULL, r);
+	return --*left == 0;
+}
+
+/* dmesg --follow: three polls with one cursor (the first stops early), then a cursor from
+ * another ring (past the head, or behind the tail). */
+static void query_follow(const struct bw_kernel *k)
+{
+	struct bw_printk_cursor cur = {0}, stale = {UINT64_MAX / 2, UINT64_MAX >> 3, true};
+	struct bw_printk_summary sum;
+	struct bw_error err;
+	unsigned left;
+	int rc, i;
+
+	for (i = 0; i < 3; i++) {
+		left = i ? 1000 : 3;
+		rc = bw_kernel_printk_follow(k, &cur, follow_record, &left, &sum, &err);
+		if (rc) {
+			fuzz_check_error(rc, &err);
+			break;
+		}
+		FUZZ_ASSERT(cur.started && sum.nr_records <= sum.nr_descs);
+	}
+	left = 1000;
+	rc = bw_kernel_printk_follow(k, &stale, follow_record, &left, NULL, &err);
+	if (rc)
+		fuzz_check_error(rc, &err);
+}
+
 /* dmesg, ps, runq: answer or fail cleanly on whatever the image holds. */
 static void query_postmortem(const struct bw_kernel *k)
 {
 	struct bw_runq_fns fns = {check_rq, check_queued, NULL};
+	struct bw_printk_summary sum;
 	struct bw_error err;
 	int rc;
 
-	rc = bw_kernel_printk(k, check_record, NULL, NULL, &err);
+	rc = bw_kernel_printk(k, check_record, NULL, &sum, &err);
 	if (rc)
 		fuzz_check_error(rc, &err);
+	else
+		FUZZ_ASSERT(sum.nr_records <= sum.nr_descs && sum.nr_lost <= sum.nr_records);
+	query_follow(k);
 	rc = bw_kernel_tasks(k, check_task, NULL, &err);
 	if (rc)
 		fuzz_check_error(rc, &err);
 	rc = bw_kernel_runqueues(k, &fns, &err);
 	if (rc)
 		fuzz_check_error(rc, &err);
+}
+
+static void query_stat(const struct bw_kernel *k)
+{
+	struct bw_stat *st = NULL;
+	struct bw_error err;
+	int rc = bw_kernel_stat(k, &st, &err);
+
+	if (rc) {
+		fuzz_check_error(rc, &err);
+		return;
+	}
+	FUZZ_ASSERT(st->nr_cpus >= 1 && st->idle_source && st->user_hz);
+	for (uint32_t c = 0; c < st->nr_cpus; c++)
+		FUZZ_ASSERT(c == 0 || st->cpus[c].cpu > st->cpus[c - 1].cpu);
+	for (int i = 0; i < BW_STAT_NR_COLS; i++)
+		FUZZ_ASSERT(st->col_name[i]);
+	bw_kernel_stat_free(k, st);
+}
+
+static void query_softirqs(const struct bw_kernel *k)
+{
+	struct bw_softirqs *s = NULL;
+	struct bw_error err;
+	int rc = bw_kernel_softirqs(k, &s, &err);
+
+	if (rc) {
+		fuzz_check_error(rc, &err);
+		return;
+	}
+	FUZZ_ASSERT(s->nr_softirqs >= 1 && s->nr_softirqs <= BW_SOFTIRQ_MAX && s->nr_cpus >= 1);
+	for (uint32_t i = 0; i < s->nr_softirqs; i++)
+		FUZZ_ASSERT(memchr(s->name[i], 0, BW_SOFTIRQ_NAME));
+	bw_kernel_softirqs_free(k, s);
+}
+
+static void query_schedstat(const struct bw_kernel *k)
+{
+	struct bw_schedstat *s = NULL;
+	struct bw_error err;
+	int rc = bw_kernel_schedstat(k, &s, &err);
+
+	if (rc) {
+		fuzz_check_error(rc, &err);
+		return;
+	}
+	for (uint32_t c = 0; c < s->nr_cpus; c++) {
+		FUZZ_ASSERT(s->cpus[c].nr_domains <= BW_SCHEDSTAT_MAX_DOMAINS);
+		for (uint32_t d = 0; d < s->cpus[c].nr_domains; d++) {
+			const struct bw_schedstat_domain *sd = &s->cpus[c].domain[d];
+
+			FUZZ_ASSERT(sd->nr_values <= BW_SCHEDSTAT_MAX_VALUES);
+			FUZZ_ASSERT(memchr(sd->name, 0, sizeof(sd->name)) &&
+				    memchr(sd->span, 0, sizeof(sd->span)));
+		}
+	}
+	FUZZ_ASSERT(s->nr_domain_values <= BW_SCHEDSTAT_MAX_VALUES);
+	bw_kernel_schedstat_free(k, s);
+}
+
+static void query_pressure(const struct bw_kernel *k)
+{
+	struct bw_pressure *p = NULL;
+	struct bw_error err;
+	int rc = bw_kernel_pressure(k, &p, &err);
+
+	if (rc) {
+		fuzz_check_error(rc, &err);
+		return;
+	}
+	for (int i = 0; i < BW_PSI_NR; i++)
+		FUZZ_ASSERT(p->res[i].name && (!p->res[i].absent || !p->res[i].some.present));
+	bw_kernel_pressure_free(k, p);
+}
+
+/* /proc/stat, softirqs, schedstat and pressure. */
+static void query_sched(const struct bw_kernel *k)
+{
+	query_stat(k);
+	query_softirqs(k);
+	query_schedstat(k);
+	query_pressure(k);
+}
+
+void fuzz_query_walks(const struct bw_kernel *k)
+{
+	query_numa(k);
+	query_sched(k);
+	query_domains(k);
+	query_scx(k);
+	query_postmortem(k);
 }
 
 void fuzz_query_kernel(const struct bw_kernel *k)
@@ -183,10 +312,7 @@ void fuzz_query_kernel(const struct bw_kernel *k)
 	rc = bw_kernel_vtop(k, 0xffffc90000001000ull, &pa, &err);
 	if (rc)
 		fuzz_check_error(rc, &err);
-	query_numa(k);
-	query_domains(k);
-	query_scx(k);
-	query_postmortem(k);
+	fuzz_query_walks(k);
 }
 
 void fuzz_open_and_query(const struct bw_mem *mem, const struct bw_kernel_opts *opts)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Ask an opened kernel view what a caller would: info, symbols, per-CPU offsets, reads, path
- * expressions with their values printed, the NUMA counters, and dmesg/ps/runq. */
+ * expressions with their values printed, and every built-in walk: numa, stat, softirqs,
+ * schedstat, pressure, domains, scx, dmesg (whole and followed), ps and runq. */
 #ifndef FUZZ_KERNEL_QUERIES_H
 #define FUZZ_KERNEL_QUERIES_H
 
@@ -10,6 +11,8 @@
 int fuzz_eval(const struct bw_kernel *k, const char *expr);
 
 void fuzz_query_kernel(const struct bw_kernel *k);
+/* Only the built-in walks (the end of fuzz_query_kernel). */
+void fuzz_query_walks(const struct bw_kernel *k);
 
 /* Open the kernel in mem; query it when it opens, else check the error says why. */
 void fuzz_open_and_query(const struct bw_mem *mem, const struct bw_kernel_opts *opts);

@@ -3,59 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "kallsyms_encode.h"
-#include "kimage.h"
-
-#define IMG(pa) (0xffffffff80000000ull + (pa))
-#define DM(pa) (0xffff888000000000ull + (pa))
-
-#define PA_VMCOREINFO 0x0000u
-#define PA_PML4 0x1000u
-#define PA_VARS 0x2000u
-#define PA_PDPT_IMAGE 0x3000u
-#define PA_PD_IMAGE 0x4000u
-#define PA_PDPT_DIRECT 0x5000u
-#define PA_PGDAT 0x6000u /* one page per node */
-#define PA_PERCPU 0x8000u
-#define PERCPU_STRIDE 0x800u
-#define PERCPU_ZONESTATS 0x200u /* dynamic per-CPU allocation, after the static section */
-#define PA_KALLSYMS (PA_PERCPU + KIMAGE_CPUS * PERCPU_STRIDE)
-#define PA_BTF (PA_KALLSYMS + 0x1000u)
-
-/* Variables in the PA_VARS page. */
-#define VAR_NODE_DATA 0x000u
-#define VAR_NODE_STATES 0x100u
-#define VAR_NODE_ONLINE 0x180u
-#define VAR_PER_CPU_OFFSET 0x200u
-#define VAR_NR_CPU_IDS 0x300u
-#define VAR_CPU_ONLINE 0x308u
-#define VAR_CPU_POSSIBLE 0x310u
-#define VAR_PAGE_OFFSET_BASE 0x318u
-#define VAR_ZONE_NAMES 0x320u
-#define VAR_INIT_UTS_NS 0x400u
-#define VAR_INIT_TASK 0x800u
+#include "kimage_impl.h"
 
 #define PTE_P 0x1ull
 #define PTE_RW 0x2ull
 #define PTE_PS 0x80ull
 
-struct kb {
-	const struct bw_btf *btf;
-	uint8_t *img;
-	size_t size;
-	char vmci[4096];
-	size_t vlen;
-	struct bw_error *err;
-	bool failed;
-};
-
-#if defined(__GNUC__)
-#define KB_PRINTF __attribute__((format(printf, 2, 3)))
-#else
-#define KB_PRINTF
-#endif
-
-KB_PRINTF static void kb_fail(struct kb *b, const char *fmt, ...)
+KB_PRINTF void kb_fail(struct kb *b, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -68,7 +22,7 @@ KB_PRINTF static void kb_fail(struct kb *b, const char *fmt, ...)
 	b->err->code = BW_EINVAL;
 }
 
-static void kb_put(struct kb *b, uint64_t pa, uint64_t v, size_t n)
+void kb_put(struct kb *b, uint64_t pa, uint64_t v, size_t n)
 {
 	if (pa > b->size || n > b->size - pa) {
 		kb_fail(b, "kimage: write of %zu bytes at 0x%llx is outside the image", n,
@@ -79,7 +33,13 @@ static void kb_put(struct kb *b, uint64_t pa, uint64_t v, size_t n)
 		b->img[pa + i] = (uint8_t)(v >> (8 * i));
 }
 
-KB_PRINTF static void kb_vmci(struct kb *b, const char *fmt, ...)
+void kb_puts(struct kb *b, uint64_t pa, const char *s)
+{
+	for (size_t i = 0; i <= strlen(s); i++)
+		kb_put(b, pa + i, (uint8_t)s[i], 1);
+}
+
+KB_PRINTF void kb_vmci(struct kb *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -93,16 +53,19 @@ KB_PRINTF static void kb_vmci(struct kb *b, const char *fmt, ...)
 		b->vlen += (size_t)n;
 }
 
-static uint32_t kb_type(struct kb *b, const char *name, int kind)
+uint32_t kb_type(struct kb *b, const char *name, int kind)
 {
 	uint32_t id = 0;
 
+	/* Structs may be typedefs of anonymous ones (irq_cpustat_t). */
+	if (kind == BW_KIND_STRUCT && !bw_btf_find(b->btf, name, BW_KIND_TYPEDEF, &id, NULL))
+		return id;
 	if (bw_btf_find(b->btf, name, kind, &id, b->err))
 		b->failed = true;
 	return id;
 }
 
-static uint64_t kb_sizeof(struct kb *b, const char *name, int kind)
+uint64_t kb_sizeof(struct kb *b, const char *name, int kind)
 {
 	uint64_t size = 0;
 
@@ -111,22 +74,111 @@ static uint64_t kb_sizeof(struct kb *b, const char *name, int kind)
 	return size;
 }
 
-static uint64_t kb_offsetof(struct kb *b, const char *type, const char *path)
+uint64_t kb_bitoffsetof(struct kb *b, const char *type, const char *path)
 {
 	struct bw_member_loc loc = {0};
 
 	if (bw_btf_path(b->btf, kb_type(b, type, BW_KIND_STRUCT), path, &loc, b->err))
 		b->failed = true;
+	return loc.bit_offset;
+}
+
+uint64_t kb_offsetof(struct kb *b, const char *type, const char *path)
+{
+	struct bw_member_loc loc = {0};
+
+	if (bw_btf_path(b->btf, kb_type(b, type, BW_KIND_STRUCT), path, &loc, b->err))
+		b->failed = true;
+	else if (loc.bitfield_size)
+		kb_fail(b, "kimage: %s.%s is a bitfield", type, path);
 	return loc.byte_offset;
 }
 
-static uint64_t kb_percpu_var(struct kb *b, const char *name)
+bool kb_has(struct kb *b, const char *type, const char *path)
+{
+	struct bw_member_loc loc;
+	uint32_t id;
+
+	return (!bw_btf_find(b->btf, type, BW_KIND_STRUCT, &id, NULL) ||
+		!bw_btf_find(b->btf, type, BW_KIND_TYPEDEF, &id, NULL)) &&
+	       !bw_btf_path(b->btf, id, path, &loc, NULL);
+}
+
+int64_t kb_enum(struct kb *b, const char *name)
+{
+	struct bw_enumerator e;
+
+	return bw_btf_enum_value(b->btf, 0, name, &e, NULL) ? -1 : e.value;
+}
+
+uint64_t kb_percpu_var(struct kb *b, const char *name)
 {
 	struct bw_secinfo si = {0};
 
 	if (bw_btf_datasec_var(b->btf, ".data..percpu", name, &si, b->err))
 		b->failed = true;
 	return si.offset;
+}
+
+uint64_t kb_percpu(struct kb *b, const char *name, unsigned cpu)
+{
+	return PA_PERCPU + cpu * PERCPU_STRIDE + kb_percpu_var(b, name);
+}
+
+static uint64_t kb_alloc(struct kb *b, uint64_t *end, uint64_t limit, uint64_t size)
+{
+	uint64_t pa = *end;
+
+	if (size > limit - pa) {
+		kb_fail(b, "kimage: objects do not fit below 0x%llx", (unsigned long long)limit);
+		return PA_OBJS;
+	}
+	*end = (pa + size + 7) & ~7ull;
+	return pa;
+}
+
+uint64_t kb_static(struct kb *b, uint64_t size)
+{
+	return kb_alloc(b, &b->static_end, PA_OBJS + KB_STATIC_SIZE, size);
+}
+
+uint64_t kb_obj(struct kb *b, uint64_t size)
+{
+	return kb_alloc(b, &b->obj_end, PA_OBJS + KB_MAX_OBJS, size);
+}
+
+uint64_t kb_va(const struct kb *b, uint64_t pa)
+{
+	(void)b;
+	if ((pa >= PA_VARS && pa < PA_VARS + 0x1000) ||
+	    (pa >= PA_OBJS && pa < PA_OBJS + KB_STATIC_SIZE))
+		return IMG(pa);
+	return DM(pa);
+}
+
+void kb_sym(struct kb *b, const char *name, char type, uint64_t addr)
+{
+	if (b->nr_syms == KB_MAX_SYMS) {
+		kb_fail(b, "kimage: more than %u symbols", KB_MAX_SYMS);
+		return;
+	}
+	b->syms[b->nr_syms++] = (struct ksym){name, type, addr};
+}
+
+void kb_list(struct kb *b, uint64_t head, const uint64_t *nodes, size_t n)
+{
+	uint64_t next = kb_offsetof(b, "list_head", "next");
+	uint64_t prev = kb_offsetof(b, "list_head", "prev");
+
+	/* The ring head, nodes[0], ..., nodes[n - 1]. */
+	for (size_t i = 0; i <= n; i++) {
+		uint64_t at = i ? nodes[i - 1] : head;
+		uint64_t to = i < n ? nodes[i] : head;
+		uint64_t from = i == 0 ? (n ? nodes[n - 1] : head) : (i > 1 ? nodes[i - 2] : head);
+
+		kb_put(b, at + next, kb_va(b, to), 8);
+		kb_put(b, at + prev, kb_va(b, from), 8);
+	}
 }
 
 static void kb_symbol(struct kb *b, const char *name, uint64_t addr)
@@ -247,57 +299,73 @@ static void kb_uts(struct kb *b)
 		(unsigned long long)kb_offsetof(b, "uts_namespace", "name"));
 }
 
-/* The symbols a real VMCOREINFO does not carry come from the kernel's kallsyms tables. */
-static void kb_kallsyms(struct kb *b, size_t btf_len)
+static int kb_sym_cmp(const void *x, const void *y)
 {
-	const struct ksym syms[] = {
-		{"__per_cpu_start", 'A', 0},
-		{"runqueues", 'A', kb_percpu_var(b, "runqueues")},
-		{"numa_node", 'A', kb_percpu_var(b, "numa_node")},
-		{"_stext", 'T', IMG(0)},
-		{"init_top_pgt", 'D', IMG(PA_PML4)},
-		{"node_data", 'B', IMG(PA_VARS + VAR_NODE_DATA)},
-		{"node_states", 'D', IMG(PA_VARS + VAR_NODE_STATES)},
-		{"node_online_map", 'D', IMG(PA_VARS + VAR_NODE_ONLINE)},
-		{"__per_cpu_offset", 'D', IMG(PA_VARS + VAR_PER_CPU_OFFSET)},
-		{"nr_cpu_ids", 'D', IMG(PA_VARS + VAR_NR_CPU_IDS)},
-		{"__cpu_online_mask", 'D', IMG(PA_VARS + VAR_CPU_ONLINE)},
-		{"__cpu_possible_mask", 'D', IMG(PA_VARS + VAR_CPU_POSSIBLE)},
-		{"page_offset_base", 'D', IMG(PA_VARS + VAR_PAGE_OFFSET_BASE)},
-		{"init_uts_ns", 'D', IMG(PA_VARS + VAR_INIT_UTS_NS)},
-		{"init_task", 'D', IMG(PA_VARS + VAR_INIT_TASK)},
-		{"__start_BTF", 'R', IMG(PA_BTF)},
-		{"__stop_BTF", 'R', IMG(PA_BTF + btf_len)},
-	};
+	const struct ksym *a = x, *b = y;
+
+	return a->addr < b->addr ? -1 : a->addr > b->addr;
+}
+
+/* The symbols a real VMCOREINFO does not carry come from the kernel's kallsyms tables, placed
+ * after the objects; the BTF follows them. */
+static void kb_kallsyms(struct kb *b, size_t btf_len, uint64_t *pa_btf)
+{
+	static const char *const percpu[] = {
+		"runqueues",	  "numa_node", "kernel_cpustat",      "kstat",
+		"tick_cpu_sched", "irq_stat",  "mce_exception_count", "mce_poll_count"};
+	uint64_t pa_kallsyms = (b->obj_end + 0xfff) & ~0xfffull;
 	struct ksym_layout at;
 
+	*pa_btf = pa_kallsyms + 0x1000;
+	kb_sym(b, "__per_cpu_start", 'A', 0);
+	for (size_t i = 0; i < sizeof(percpu) / sizeof(percpu[0]); i++)
+		kb_sym(b, percpu[i], 'A', kb_percpu_var(b, percpu[i]));
+	kb_sym(b, "_stext", 'T', IMG(0));
+	kb_sym(b, "init_top_pgt", 'D', IMG(PA_PML4));
+	kb_sym(b, "node_data", 'B', IMG(PA_VARS + VAR_NODE_DATA));
+	kb_sym(b, "node_states", 'D', IMG(PA_VARS + VAR_NODE_STATES));
+	kb_sym(b, "node_online_map", 'D', IMG(PA_VARS + VAR_NODE_ONLINE));
+	kb_sym(b, "__per_cpu_offset", 'D', IMG(PA_VARS + VAR_PER_CPU_OFFSET));
+	kb_sym(b, "nr_cpu_ids", 'D', IMG(PA_VARS + VAR_NR_CPU_IDS));
+	kb_sym(b, "__cpu_online_mask", 'D', IMG(PA_VARS + VAR_CPU_ONLINE));
+	kb_sym(b, "__cpu_possible_mask", 'D', IMG(PA_VARS + VAR_CPU_POSSIBLE));
+	kb_sym(b, "page_offset_base", 'D', IMG(PA_VARS + VAR_PAGE_OFFSET_BASE));
+	kb_sym(b, "init_uts_ns", 'D', IMG(PA_VARS + VAR_INIT_UTS_NS));
+	kb_sym(b, "__start_BTF", 'R', IMG(*pa_btf));
+	kb_sym(b, "__stop_BTF", 'R', IMG(*pa_btf + btf_len));
 	if (b->failed)
 		return;
-	if (!kallsyms_encode(syms, sizeof(syms) / sizeof(syms[0]), b->img + PA_KALLSYMS,
-			     PA_BTF - PA_KALLSYMS, &at)) {
+	qsort(b->syms, b->nr_syms, sizeof(b->syms[0]), kb_sym_cmp);
+	if (*pa_btf + btf_len > b->size ||
+	    !kallsyms_encode(b->syms, b->nr_syms, b->img + pa_kallsyms, 0x1000, &at)) {
 		kb_fail(b, "kimage: kallsyms tables do not fit in a page");
 		return;
 	}
-	kb_symbol(b, "kallsyms_num_syms", IMG(PA_KALLSYMS + at.num_syms));
-	kb_symbol(b, "kallsyms_names", IMG(PA_KALLSYMS + at.names));
-	kb_symbol(b, "kallsyms_markers", IMG(PA_KALLSYMS + at.markers));
-	kb_symbol(b, "kallsyms_token_table", IMG(PA_KALLSYMS + at.token_table));
-	kb_symbol(b, "kallsyms_token_index", IMG(PA_KALLSYMS + at.token_index));
-	kb_symbol(b, "kallsyms_addresses", IMG(PA_KALLSYMS + at.addresses));
-	kb_symbol(b, "kallsyms_seqs_of_names", IMG(PA_KALLSYMS + at.seqs_of_names));
+	kb_symbol(b, "kallsyms_num_syms", IMG(pa_kallsyms + at.num_syms));
+	kb_symbol(b, "kallsyms_names", IMG(pa_kallsyms + at.names));
+	kb_symbol(b, "kallsyms_markers", IMG(pa_kallsyms + at.markers));
+	kb_symbol(b, "kallsyms_token_table", IMG(pa_kallsyms + at.token_table));
+	kb_symbol(b, "kallsyms_token_index", IMG(pa_kallsyms + at.token_index));
+	kb_symbol(b, "kallsyms_addresses", IMG(pa_kallsyms + at.addresses));
+	kb_symbol(b, "kallsyms_seqs_of_names", IMG(pa_kallsyms + at.seqs_of_names));
 }
 
 int kimage_build(const struct bw_btf *btf, const void *btf_blob, size_t btf_len, uint8_t **image,
 		 size_t *size, struct bw_error *err)
 {
-	struct kb b = {.btf = btf, .err = err};
+	struct kb b = {
+		.btf = btf, .err = err, .static_end = PA_OBJS, .obj_end = PA_OBJS + KB_STATIC_SIZE};
+	uint64_t pa_btf = 0;
 
-	b.size = PA_BTF + btf_len;
+	b.size = PA_OBJS + KB_MAX_OBJS + 0x1000 + btf_len;
 	b.img = calloc(1, b.size);
 	if (!b.img) {
 		kb_fail(&b, "kimage: out of memory");
 		return -1;
 	}
+	if (kb_percpu_var(&b, "mce_poll_count") + 4 > PERCPU_ZONESTATS)
+		kb_fail(&b, "kimage: the static per-CPU variables reach the dynamic area at 0x%x",
+			PERCPU_ZONESTATS);
 	/* What a real x86-64 VMCOREINFO has (kernel/vmcore_info.c, arch/x86/kernel/...). */
 	kb_vmci(&b, "OSRELEASE=%s\nPAGESIZE=4096\n", KIMAGE_RELEASE);
 	kb_symbol(&b, "init_uts_ns", IMG(PA_VARS + VAR_INIT_UTS_NS));
@@ -312,7 +380,10 @@ int kimage_build(const struct bw_btf *btf, const void *btf_blob, size_t btf_len,
 	kb_nodes(&b);
 	kb_cpus(&b);
 	kb_uts(&b);
-	kb_kallsyms(&b, btf_len);
+	kb_sched(&b);
+	kb_tasks(&b);
+	kb_printk(&b);
+	kb_kallsyms(&b, btf_len, &pa_btf);
 	kb_vmci(&b, "CRASHTIME=1764140000\n");
 	if (!b.failed && b.vlen + 1 >= KIMAGE_MODE_OFFSET - 2)
 		kb_fail(&b, "kimage: VMCOREINFO text (%zu bytes) reaches the mode bytes", b.vlen);
@@ -321,8 +392,8 @@ int kimage_build(const struct bw_btf *btf, const void *btf_blob, size_t btf_len,
 		return -1;
 	}
 	memcpy(b.img + PA_VMCOREINFO, b.vmci, b.vlen);
-	memcpy(b.img + PA_BTF, btf_blob, btf_len);
+	memcpy(b.img + pa_btf, btf_blob, btf_len);
 	*image = b.img;
-	*size = b.size;
+	*size = pa_btf + btf_len;
 	return 0;
 }

@@ -3,9 +3,13 @@
  * A small synthetic x86-64 kernel memory image laid out from a BTF: VMCOREINFO text at physical
  * 0, 4-level page tables (kernel image by a 2 MiB page, direct map by a 1 GiB page), two NUMA
  * nodes with four zones each (DMA32 and Normal populated), four CPUs with per-CPU areas,
- * init_uts_ns, the kernel's kallsyms tables (VMCOREINFO has only what a real one has; the other
- * symbols come from kallsyms), and the BTF itself between __start_BTF and __stop_BTF. The walker
- * target starts from it (as a seed), the ELF core target from cores wrapping it
+ * init_uts_ns, the scheduler's state (per-CPU times, idle, interrupts, softirqs, schedstat,
+ * two scheduler domains per CPU, psi_system, sched_ext; kimage_sched.c), tasks on
+ * init_task.tasks with threads, run queues of every class and a printk ring (kimage_tasks.c),
+ * the kernel's kallsyms tables (VMCOREINFO has only what a real one has; the other symbols come
+ * from kallsyms), and the BTF itself between __start_BTF and __stop_BTF. Any of the layouts of
+ * fixtures/seeds/sched_types.h (6.12, FUZZ_K61, FUZZ_K73) can be laid out. The walker target
+ * starts from it (as a seed), the ELF core target from cores wrapping it
  * (fixtures/seeds/make_elfcore.py), and the expression target evaluates against it.
  * Physical = image virtual - 0xffffffff80000000 (phys_base 0, no KASLR); direct map at
  * 0xffff888000000000.
