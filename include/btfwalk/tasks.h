@@ -25,7 +25,10 @@
  *
  * Both walk hostile memory with the bounded, cycle-checked list and tree walks of
  * walker/kernel/iter.h: at most BW_TASKS_MAX tasks (and as many queued per CPU), BW_ELIMIT past
- * that; a broken or cyclic list is BW_EFORMAT naming the node. Memory: one task_struct buffer.
+ * that; a broken or cyclic list is BW_EFORMAT naming the node. A CPU's queues descend into at
+ * most BW_RUNQ_MAX_GROUPS group entities (a kernel queues a group only above a runnable task;
+ * hostile memory can make every entity of a level point to the same next level, which without
+ * this cap is exponential in the depth), BW_ELIMIT past that. Memory: one task_struct buffer.
  * BW_ENOTSUP when the BTF lacks what a walk needs, BW_ENOENT without per-CPU symbols.
  */
 #ifndef BTFWALK_TASKS_H
@@ -41,6 +44,7 @@ extern "C" {
 #define BW_TASKS_MAX (1u << 20)
 #define BW_TASK_COMM_MAX 64 /* bytes of comm kept (TASK_COMM_LEN is 16) */
 #define BW_RUNQ_MAX_GROUP_DEPTH 16
+#define BW_RUNQ_MAX_GROUPS 4096 /* group entities descended into per CPU (fair and rt) */
 
 struct bw_task {
 	uint64_t addr; /* of the task_struct */

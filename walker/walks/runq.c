@@ -34,8 +34,9 @@ struct rq_walk {
 	const struct bw_runq_fns *fns;
 	struct bw_runq_cpu cpu;
 	enum bw_sched_class cls;
-	unsigned depth; /* group nesting */
-	uint64_t count; /* queued entries of this CPU */
+	unsigned depth;	 /* group nesting */
+	uint64_t count;	 /* queued entries of this CPU */
+	uint64_t groups; /* group entities of this CPU descended into */
 	bool stopped;
 	struct bw_error *err;
 };
@@ -124,6 +125,14 @@ static int rq_emit(struct rq_walk *w, uint64_t task)
 
 static int rq_cfs(struct rq_walk *w, uint64_t cfs_rq);
 
+static int rq_group(struct rq_walk *w)
+{
+	if (++w->groups > BW_RUNQ_MAX_GROUPS)
+		return bw_fail(w->err, BW_ELIMIT, "CPU %u: more than %u queued task groups",
+			       w->cpu.cpu, BW_RUNQ_MAX_GROUPS);
+	return 0;
+}
+
 /* A sched_entity of a cfs_rq: a task's, or a group's whose own cfs_rq is my_q. */
 static int rq_fair_entity(void *ctx, uint64_t index, uint64_t se)
 {
@@ -139,7 +148,7 @@ static int rq_fair_entity(void *ctx, uint64_t index, uint64_t se)
 						(unsigned long long)se);
 	}
 	if (my_q)
-		return rq_cfs(w, my_q);
+		return (ret = rq_group(w)) ? ret : rq_cfs(w, my_q);
 	return rq_emit(w, se - w->l.task_se);
 }
 
@@ -172,7 +181,7 @@ static int rq_rt_entity(void *ctx, uint64_t index, uint64_t rt_se)
 						(unsigned long long)rt_se);
 	}
 	if (my_q)
-		return rq_rt_rq(w, my_q);
+		return (ret = rq_group(w)) ? ret : rq_rt_rq(w, my_q);
 	return rq_emit(w, rt_se - w->l.task_rt);
 }
 
@@ -234,7 +243,7 @@ static int rq_classes(struct rq_walk *w, uint64_t rq)
 	struct bw_iter_walk it;
 	int ret = 0;
 
-	w->count = 0;
+	w->count = w->groups = 0;
 	if (l->cfs.present) {
 		w->cls = BW_SCHED_FAIR;
 		ret = rq_cfs(w, rq + l->cfs.off);
