@@ -4,9 +4,9 @@
  * physical memory image from physical 0 (the walker target's kernel images are its seeds) served
  * by a callback that, once the kernel is open, flips one byte of its own copy after every read,
  * at a place the input's tail picks: a guest writing while btfwalk samples. The kernel is opened
- * with the fixed BTF, then a watch (expressions that chase pointers and that do not, the NUMA
- * walk, every runqueue) is compiled and sampled several times, then every built-in walk runs
- * (dmesg followed too). The same bytes also go through the QMP reply, info mtree and gpa2hva
+ * with the fixed BTF, every built-in walk runs (dmesg followed too) on its own copy of the
+ * input, then a watch (expressions that chase pointers and that do not, the NUMA walk, every
+ * runqueue) is compiled and sampled several times. The same bytes also go through the QMP reply, info mtree and gpa2hva
  * parsers. Nothing may crash, hang or leak, and every failure must say why.
  */
 #include <string.h>
@@ -153,10 +153,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rc)
 			fuzz_check_error(rc, &err);
 		lm.changing = !rc;
-		if (!rc) {
-			live_watch(k, lm.seed & 2);
-			fuzz_query_walks(k);
+		/* Each walk starts from the input's bytes: changes pile up within one walk only. */
+		for (size_t i = 0; !rc && i < fuzz_nr_walks; i++) {
+			memcpy(lm.bytes, data, size);
+			fuzz_walks[i](k);
 		}
+		if (!rc)
+			live_watch(k, lm.seed & 2);
 		bw_kernel_close(k);
 		bw_mem_close(mem);
 	} else {

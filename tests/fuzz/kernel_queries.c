@@ -165,23 +165,33 @@ static void query_follow(const struct bw_kernel *k)
 }
 
 /* dmesg, ps, runq: answer or fail cleanly on whatever the image holds. */
-static void query_postmortem(const struct bw_kernel *k)
+static void query_printk(const struct bw_kernel *k)
 {
-	struct bw_runq_fns fns = {check_rq, check_queued, NULL};
 	struct bw_printk_summary sum;
 	struct bw_error err;
-	int rc;
+	int rc = bw_kernel_printk(k, check_record, NULL, &sum, &err);
 
-	rc = bw_kernel_printk(k, check_record, NULL, &sum, &err);
 	if (rc)
 		fuzz_check_error(rc, &err);
 	else
 		FUZZ_ASSERT(sum.nr_records <= sum.nr_descs && sum.nr_lost <= sum.nr_records);
-	query_follow(k);
-	rc = bw_kernel_tasks(k, check_task, NULL, &err);
+}
+
+static void query_tasks(const struct bw_kernel *k)
+{
+	struct bw_error err;
+	int rc = bw_kernel_tasks(k, check_task, NULL, &err);
+
 	if (rc)
 		fuzz_check_error(rc, &err);
-	rc = bw_kernel_runqueues(k, &fns, &err);
+}
+
+static void query_runq(const struct bw_kernel *k)
+{
+	struct bw_runq_fns fns = {check_rq, check_queued, NULL};
+	struct bw_error err;
+	int rc = bw_kernel_runqueues(k, &fns, &err);
+
 	if (rc)
 		fuzz_check_error(rc, &err);
 }
@@ -259,23 +269,11 @@ static void query_pressure(const struct bw_kernel *k)
 	bw_kernel_pressure_free(k, p);
 }
 
-/* /proc/stat, softirqs, schedstat and pressure. */
-static void query_sched(const struct bw_kernel *k)
-{
-	query_stat(k);
-	query_softirqs(k);
-	query_schedstat(k);
-	query_pressure(k);
-}
-
-void fuzz_query_walks(const struct bw_kernel *k)
-{
-	query_numa(k);
-	query_sched(k);
-	query_domains(k);
-	query_scx(k);
-	query_postmortem(k);
-}
+const fuzz_walk_fn fuzz_walks[] = {
+	query_numa, query_stat,	  query_softirqs, query_schedstat, query_pressure, query_domains,
+	query_scx,  query_printk, query_follow,	  query_tasks,	   query_runq,
+};
+const size_t fuzz_nr_walks = sizeof(fuzz_walks) / sizeof(fuzz_walks[0]);
 
 void fuzz_query_kernel(const struct bw_kernel *k)
 {
@@ -312,7 +310,8 @@ void fuzz_query_kernel(const struct bw_kernel *k)
 	rc = bw_kernel_vtop(k, 0xffffc90000001000ull, &pa, &err);
 	if (rc)
 		fuzz_check_error(rc, &err);
-	fuzz_query_walks(k);
+	for (size_t i = 0; i < fuzz_nr_walks; i++)
+		fuzz_walks[i](k);
 }
 
 void fuzz_open_and_query(const struct bw_mem *mem, const struct bw_kernel_opts *opts)

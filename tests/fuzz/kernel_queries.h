@@ -11,8 +11,10 @@
 int fuzz_eval(const struct bw_kernel *k, const char *expr);
 
 void fuzz_query_kernel(const struct bw_kernel *k);
-/* Only the built-in walks (the end of fuzz_query_kernel). */
-void fuzz_query_walks(const struct bw_kernel *k);
+/* The built-in walks, each a query that checks what it gets (fuzz_query_kernel ends with all). */
+typedef void (*fuzz_walk_fn)(const struct bw_kernel *k);
+extern const fuzz_walk_fn fuzz_walks[];
+extern const size_t fuzz_nr_walks;
 
 /* Open the kernel in mem; query it when it opens, else check the error says why. */
 void fuzz_open_and_query(const struct bw_mem *mem, const struct bw_kernel_opts *opts);
