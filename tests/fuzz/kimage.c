@@ -149,7 +149,7 @@ uint64_t kb_obj(struct kb *b, uint64_t size)
 
 uint64_t kb_va(const struct kb *b, uint64_t pa)
 {
-	(void)b;
+	(void)b; /* the layout is fixed: the same for every image */
 	if ((pa >= PA_VARS && pa < PA_VARS + 0x1000) ||
 	    (pa >= PA_OBJS && pa < PA_OBJS + KB_STATIC_SIZE))
 		return IMG(pa);

@@ -65,7 +65,8 @@ void kb_puts(struct kb *b, uint64_t pa, const char *s);
 KB_PRINTF void kb_vmci(struct kb *b, const char *fmt, ...);
 uint32_t kb_type(struct kb *b, const char *name, int kind);
 uint64_t kb_sizeof(struct kb *b, const char *name, int kind);
-/* Offset of path in struct type; with bit, a bitfield's bit offset (else it must not be one). */
+/* Byte offset of path (not a bitfield) in struct or typedef'd struct type; kb_bitoffsetof: its
+ * bit offset, bitfields too. */
 uint64_t kb_offsetof(struct kb *b, const char *type, const char *path);
 uint64_t kb_bitoffsetof(struct kb *b, const char *type, const char *path);
 /* Whether struct type has path (the layout variant of fixtures/seeds/sched_types.h). */
