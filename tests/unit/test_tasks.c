@@ -275,12 +275,37 @@ static void test_tasks_broken(void **state)
 	teardown(&f);
 }
 
+/* Two leaders with one signal_struct (traced now claims app's): app's three threads are listed
+ * once, not once per leader, and traced, on no thread ring now, is not listed. */
+static void test_tasks_shared_signal(void **state)
+{
+	struct seen s = {0};
+	struct fixture f;
+	struct bw_error e;
+	int i, apps = 0;
+
+	(void)state;
+	build(&f);
+	kb_put_u64(&f.kk.mem, pa_of(&f, f.va[9]) + KB_TASK_SIGNAL,
+		   KB_PAGE_OFFSET + SIGNAL_PA + 6 * 64);
+	if (bw_kernel_tasks(f.k, collect, &s, &e))
+		fail_msg("%s", e.msg);
+	assert_int_equal(s.n, 14);
+	for (i = 0; i < s.n; i++) {
+		apps += strstr(s.line[i], " app") != NULL;
+		assert_null(strstr(s.line[i], "traced"));
+	}
+	assert_int_equal(apps, 3);
+	teardown(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tasks_all),
 		cmocka_unit_test(test_runqueues),
 		cmocka_unit_test(test_tasks_broken),
+		cmocka_unit_test(test_tasks_shared_signal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -159,7 +159,49 @@ struct ps_walk {
 	struct bw_error *err;
 	uint64_t count;
 	bool stopped;
+	/* signal_structs whose threads were listed: an open-addressing set, 0 is empty */
+	uint64_t *signals;
+	size_t nsignals, cap;
 };
+
+static size_t ps_slot(uint64_t signal, size_t cap)
+{
+	return (size_t)((signal * 0x9e3779b97f4a7c15ull) >> 32) & (cap - 1);
+}
+
+/*
+ * Adds signal to the set: 1 when it was there already, 0 when added, BW_ENOMEM. The set stays
+ * at most half full; it grows with the processes listed, which the list walk bounds.
+ */
+static int ps_signal_seen(struct ps_walk *w, uint64_t signal)
+{
+	size_t i;
+
+	if (2 * (w->nsignals + 1) > w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 64, j;
+		uint64_t *slots = bw_alloc_array(w->k->alloc, cap, sizeof(*slots));
+
+		if (!slots)
+			return bw_fail(w->err, BW_ENOMEM, "out of memory for %zu signal_structs", cap);
+		memset(slots, 0, cap * sizeof(*slots));
+		for (j = 0; j < w->cap; j++) {
+			if (!w->signals[j])
+				continue;
+			for (i = ps_slot(w->signals[j], cap); slots[i]; i = (i + 1) & (cap - 1))
+				;
+			slots[i] = w->signals[j];
+		}
+		bw_free(w->k->alloc, w->signals);
+		w->signals = slots;
+		w->cap = cap;
+	}
+	for (i = ps_slot(signal, w->cap); w->signals[i]; i = (i + 1) & (w->cap - 1))
+		if (w->signals[i] == signal)
+			return 1;
+	w->signals[i] = signal;
+	w->nsignals++;
+	return 0;
+}
 
 static int ps_emit(struct ps_walk *w, uint64_t addr, bool idle)
 {
@@ -203,6 +245,14 @@ static int ps_process(void *ctx, uint64_t index, uint64_t leader)
 	ret = bw_kernel_read_uint(w->k, leader + w->l.signal.off, 8, &signal, w->err);
 	if (ret)
 		return bw_kernel_prefix(w->err, "task 0x%llx: signal", (unsigned long long)leader);
+	/*
+	 * A thread group has one leader on init_task.tasks. Two leaders with one signal_struct (a
+	 * torn live read, or a hostile dump) would list its threads again, once per leader: P
+	 * leaders times T threads from a few pages. The threads are listed once.
+	 */
+	ret = signal ? ps_signal_seen(w, signal) : 0;
+	if (ret)
+		return ret < 0 ? ret : 0;
 	it.entry_off = w->l.thread_node_off;
 	ret = bw_iter_list(w->k, signal + w->l.thread_head_off, &it, w->err);
 	return ret ? ret : (w->stopped ? 1 : 0);
@@ -253,6 +303,7 @@ int bw_kernel_tasks(const struct bw_kernel *k, bw_task_fn fn, void *ctx, struct 
 		ret = bw_iter_list(k, init_task + w.l.tasks_off, &it, err);
 	}
 	bw_task_layout_free(k, &w.l);
+	bw_free(k->alloc, w.signals);
 	return ret < 0 ? ret : 0;
 }
 
