@@ -8,6 +8,9 @@
  *   softirq. A receiver drains them (NET_RX: loopback delivers through the backlog).
  * - a TCP stream over loopback with SO_MAX_PACING_RATE: the socket then paces itself with
  *   its pacing hrtimer, a soft hrtimer, which runs in the HRTIMER softirq.
+ * - an unpaced TCP stream, 64 KiB every 2 ms, with net.ipv4.tcp_limit_output_bytes = 1: TCP
+ *   small queues then hold back its next segment whenever one still waits in the qdisc (behind
+ *   the UDP bursts), and the freeing of that one schedules the TSQ tasklet (TASKLET softirq).
  * Prints "net_load: running" once started.
  */
 #define _GNU_SOURCE
@@ -125,31 +128,36 @@ static void *drain(void *arg)
 	return NULL;
 }
 
+static struct sockaddr_in tcp_addr;
+
+/* A TCP stream to tcp_addr: paced (arg non-NULL) by SO_MAX_PACING_RATE, else 64 KiB every 2 ms. */
 static void *tcp_send(void *arg)
 {
-	struct sockaddr_in *to = arg;
 	unsigned rate = 2 << 20; /* bytes per second */
-	static char chunk[16384];
+	static char chunk[65536];
 	int s = socket(AF_INET, SOCK_STREAM, 0);
 
-	if (s < 0 || setsockopt(s, SOL_SOCKET, SO_MAX_PACING_RATE, &rate, sizeof(rate)) ||
-	    connect(s, (struct sockaddr *)to, sizeof(*to))) {
+	if (s < 0 || (arg && setsockopt(s, SOL_SOCKET, SO_MAX_PACING_RATE, &rate, sizeof(rate))) ||
+	    connect(s, (struct sockaddr *)&tcp_addr, sizeof(tcp_addr))) {
 		perror("net_load: tcp");
 		exit(1);
 	}
-	while (running())
-		if (send(s, chunk, sizeof(chunk), 0) < 0)
+	while (running()) {
+		if (send(s, chunk, arg ? 16384 : sizeof(chunk), 0) < 0)
 			break;
+		if (!arg)
+			usleep(2000);
+	}
 	return NULL;
 }
 
 int main(int argc, char **argv)
 {
 	struct timeval tv = {.tv_sec = 1};
-	struct sockaddr_in tcp_addr;
 	pthread_t t;
 	int udp, lis, conn, err;
 	struct timespec ts;
+	FILE *f;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: net_load SECONDS\n");
@@ -157,6 +165,11 @@ int main(int argc, char **argv)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	deadline = ts.tv_sec + atoi(argv[1]);
+	f = fopen("/proc/sys/net/ipv4/tcp_limit_output_bytes", "w");
+	if (!f || fputs("1\n", f) < 0 || fclose(f)) {
+		perror("net_load: net.ipv4.tcp_limit_output_bytes = 1");
+		return 1;
+	}
 	if (lo_up()) {
 		perror("net_load: lo up");
 		return 1;
@@ -174,10 +187,12 @@ int main(int argc, char **argv)
 	}
 	setsockopt(udp, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	pthread_create(&t, NULL, drain, (void *)(long)udp);
-	pthread_create(&t, NULL, tcp_send, &tcp_addr);
-	conn = accept(lis, NULL, NULL);
-	setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	pthread_create(&t, NULL, drain, (void *)(long)conn);
+	for (int paced = 0; paced < 2; paced++) {
+		pthread_create(&t, NULL, tcp_send, paced ? &tcp_addr : NULL);
+		conn = accept(lis, NULL, NULL);
+		setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		pthread_create(&t, NULL, drain, (void *)(long)conn);
+	}
 	pthread_create(&t, NULL, udp_send, NULL);
 	pthread_create(&t, NULL, udp_send, NULL);
 	printf("net_load: running\n");
