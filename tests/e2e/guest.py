@@ -586,7 +586,7 @@ def capture(args):
               disk_mb=args.disk_mb)
     tm = {}
     man = {"kernel_tag": args.tag, "release": release, "paging": args.paging, "accel": accel,
-           "accel_reason": why, "cpus": args.cpus, "nodes": 2, "node_mb": args.node_mb,
+           "accel_reason": why, "cpus": args.cpus, "nodes": 2, "node_mb": args.node_mb, "disk_mb": args.disk_mb,
            "kernel_dir": kdir, "kernel_package": open(os.path.join(kdir, "package")).read().strip(),
            "forms": {}, "timings": tm}
     try:

@@ -4,9 +4,10 @@ the guest's own /proc files read just before the stop and just after the resume.
 Boot: psi=1 (PSI on even where CONFIG_PSI_DEFAULT_DISABLED), schedstats=enable. setup: the
 kernel.sched_schedstats sysctl on, loopback up, and, left running through the capture,
 /bin/sched_load (sched_load.c: pinned spin/sleep threads on every CPU, two unpinned spinners, UDP
-ping-pong over loopback, a fork every 50 ms); before, just ahead of its reads: /bin/io_load (io_load.c: O_DIRECT reads of the
-virtio-blk disk /dev/vda from CPU IO_CPU, which the other probes leave partly idle) and
-/bin/net_load (net_load.c: UDP bursts through a pfifo_fast qdisc on lo, a paced TCP stream).
+ping-pong over loopback, a fork every 50 ms). before, just ahead of its reads: /bin/io_load
+(io_load.c: O_DIRECT reads of the virtio-blk disk /dev/vda from CPU IO_CPU, which the other
+probes leave partly idle) and /bin/net_load (net_load.c: UDP bursts through a pfifo_fast qdisc
+on lo, a paced TCP stream, an unpaced one held back by TCP small queues).
 check, on the raw form:
 - counters (every cpuN/aggregate column of /proc/stat, intr, ctxt, processes, every softirq
   cell, every schedstat cpu and domain value, timestamp, PSI totals) lie in [before, after];
@@ -56,6 +57,11 @@ def _save(g, stage, when):
 
 
 def before(g, stage, man):
+    # Probe schedx's SCHED_EXT spinners (7.x) run whenever a CPU has no fair task, which would
+    # leave IO_CPU no idle time, and so no iowait: they go elsewhere.
+    ncpu = int(g.run("nproc").strip())
+    for pid in g.run("pidof scx_spin; true").split():
+        g.run("taskset -p %x %s >/dev/null" % (((1 << ncpu) - 1) & ~(1 << IO_CPU), pid))
     # Started here, after every probe's setup: under TCG, the kernel patching its static keys
     # (sched_ext's, when probe schedx loads its scheduler) while 4 vCPUs are this busy was seen
     # to crash the guest (a vCPU running a half-patched jump).

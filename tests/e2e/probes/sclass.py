@@ -3,7 +3,7 @@
 tasks.
 
 before (this probe sorts last, so its hook runs just before the stop): the scx_spin tasks of
-probe schedx are moved off the last CPU (a sched_ext task preempted there would wait in that
+probe schedx are moved off the last CPU (as probe sched moved them off its I/O CPU) (a sched_ext task preempted there would wait in that
 CPU's local queue until the hogs end, and the sched_ext watchdog ejects the scheduler after
 30 s), then sclass.c runs a deadline task and a FIFO task on the last CPU (the deadline task is
 current or queued in the deadline queue, the FIFO task waits in the rt queue); the guest's
@@ -39,8 +39,9 @@ def before(g, stage, man):
     ncpu = int(g.run("nproc").strip())
     cpu = ncpu - 1
     s = {"cpu": cpu, "scx_spin": [int(p) for p in g.run("pidof scx_spin; true").split()]}
-    mask = ((1 << ncpu) - 1) & ~(1 << cpu)
     for p in s["scx_spin"]:
+        m = re.search(r"affinity mask: ([0-9a-f]+)", g.run("taskset -p %d" % p))
+        mask = (int(m.group(1), 16) if m else (1 << ncpu) - 1) & ~(1 << cpu)
         g.run("taskset -p %x %d >/dev/null" % (mask, p))
     g.run("sclass %d %d >/tmp/sclass.log 2>&1 & true" % (cpu, SECONDS))
     log = ""
