@@ -257,9 +257,9 @@ def main():
         accel, why = accel_cache[paging]
         ns = type("A", (), {})()
         ns.tag, ns.paging, ns.out, ns.forms, ns.cpus, ns.node_mb = tag, paging, out, "raw,elf,nodes", \
-            G.DEFAULT_CPUS.get(combo, 2), 256
+            G.DEFAULT_CPUS, 256
         ns.accel, ns.accel_given, ns.initrd = accel, True, initrd
-        ns.post_pages = 512
+        ns.post_pages, ns.disk_mb = 512, 16
         ns.boot_timeout, ns.traffic_timeout, ns.traffic_mib, ns.no_kallsyms = 90, 180, 8, \
             os.environ.get("E2E_KALLSYMS") == "0"
         man = err = None

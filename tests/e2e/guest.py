@@ -33,9 +33,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 CACHE = os.environ.get("BTFWALK_CACHE") or os.path.join(
     os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "btfwalk")
-# vCPUs per capture: most guests have 1 CPU per node; these have 2, so that per-CPU sums within a
-# node and CPUs 2-3 are exercised too.
-DEFAULT_CPUS = {"trixie-bpo-l5": 4, "trixie-l4": 4}
+# vCPUs per capture: 2 per node, so that per-CPU sums within a node are exercised, and so that
+# with the probes' busy loops on CPU 0 and the last CPU (postmortem, sclass) CPUs 1-2 still go
+# idle now and then: /proc/stat iowait and full io pressure move only on a CPU with idle time.
+DEFAULT_CPUS = 4
 COUNTERS = ["numa_hit", "numa_miss", "numa_foreign", "interleave_hit", "local_node", "other_node"]
 
 
@@ -196,7 +197,7 @@ class Guest:
     """One QEMU guest: 2 NUMA nodes, each node's RAM a shared memory-backend-file."""
 
     def __init__(self, kernel_dir, initrd, workdir, paging="l5", cpus=2, node_mb=256, nodes=2,
-                 accel="tcg", boot_timeout=90, traffic_mib=8, file_ram=True, watch_qmp=False):
+                 accel="tcg", boot_timeout=90, traffic_mib=8, file_ram=True, watch_qmp=False, disk_mb=0):
         self.kernel_dir = kernel_dir
         self.initrd = initrd
         self.workdir = workdir
@@ -212,6 +213,10 @@ class Guest:
         self.file_ram = file_ram
         # A second QMP socket (watch_qmp_path) for a client beside the harness's own.
         self.watch_qmp = watch_qmp
+        # A virtio-blk disk of this size (the guest's /dev/vda, backed by a sparse file in
+        # workdir), with one hardware queue: blk-mq then completes its requests through the
+        # BLOCK softirq, and QEMU completes them asynchronously, so a reader waits in io_schedule.
+        self.disk_mb = disk_mb
         self.proc = None
         self.qmp = None
         self.out = bytearray()
@@ -231,16 +236,29 @@ class Guest:
         p = os.path.join(self.kernel_dir, "modules", "qemu_fw_cfg.ko")
         return p if os.path.exists(p) else None
 
+    def modules(self):
+        """This kernel's guest modules in load order (fixtures/fetch-kernels.sh: modules/order)."""
+        try:
+            with open(os.path.join(self.kernel_dir, "modules", "order")) as f:
+                return [ln.strip() for ln in f if ln.strip()]
+        except FileNotFoundError:
+            return ["qemu_fw_cfg.ko"] if self.fw_cfg_module() else []
+
     def initrd_path(self):
-        """The shared initramfs, plus (concatenated) a cpio with this kernel's qemu_fw_cfg.ko."""
-        mod = self.fw_cfg_module()
-        if not mod:
+        """The shared initramfs, plus (concatenated) a cpio with this kernel's modules in
+        /lib/modules/ and their load order in /lib/modules/order (the guest's init loads them)."""
+        mods = self.modules()
+        if not mods:
             return self.initrd
         path = os.path.join(self.workdir, "initrd.img")
         if not os.path.exists(path):
             stage = os.path.join(self.workdir, "modcpio")
             os.makedirs(os.path.join(stage, "lib", "modules"), exist_ok=True)
-            shutil.copyfile(mod, os.path.join(stage, "lib", "modules", "qemu_fw_cfg.ko"))
+            for m in mods:
+                shutil.copyfile(os.path.join(self.kernel_dir, "modules", m),
+                                os.path.join(stage, "lib", "modules", m))
+            with open(os.path.join(stage, "lib", "modules", "order"), "w") as f:
+                f.write("".join(m + "\n" for m in mods))
             cpio = subprocess.run("find . | LC_ALL=C sort | cpio -o -H newc --quiet --owner=0:0 | gzip -1",
                                   shell=True, cwd=stage, stdout=subprocess.PIPE, check=True).stdout
             shutil.rmtree(stage)
@@ -280,6 +298,12 @@ class Guest:
                 append += " " + extra
         if self.fw_cfg_module():
             cmd += ["-device", "vmcoreinfo"]
+        if self.disk_mb:
+            disk = os.path.join(self.workdir, "disk.img")
+            with open(disk, "wb") as f:
+                f.truncate(self.disk_mb << 20)
+            cmd += ["-drive", "file=%s,if=none,id=d0,format=raw" % disk,
+                    "-device", "virtio-blk-pci,drive=d0,num-queues=1"]
         cmd += ["-display", "none", "-nodefaults", "-no-reboot", "-serial", "stdio",
                 "-qmp", "unix:%s,server=on,wait=off" % os.path.join(self.workdir, "qmp.sock"),
                 *(["-qmp", "unix:%s,server=on,wait=off" % self.watch_qmp_path()] if self.watch_qmp else []),
@@ -558,10 +582,11 @@ def capture(args):
         choose_accel(os.path.join(kdir, "vmlinuz"), args.paging, args.accel)
     log("%s %s: accel %s (%s)" % (args.tag, args.paging, accel, why))
     g = Guest(kdir, initrd, run_dir, paging=args.paging, cpus=args.cpus, node_mb=args.node_mb,
-              accel=accel, boot_timeout=args.boot_timeout, traffic_mib=args.traffic_mib)
+              accel=accel, boot_timeout=args.boot_timeout, traffic_mib=args.traffic_mib,
+              disk_mb=args.disk_mb)
     tm = {}
     man = {"kernel_tag": args.tag, "release": release, "paging": args.paging, "accel": accel,
-           "accel_reason": why, "cpus": args.cpus, "nodes": 2, "node_mb": args.node_mb,
+           "accel_reason": why, "cpus": args.cpus, "nodes": 2, "node_mb": args.node_mb, "disk_mb": args.disk_mb,
            "kernel_dir": kdir, "kernel_package": open(os.path.join(kdir, "package")).read().strip(),
            "forms": {}, "timings": tm}
     try:
@@ -719,8 +744,8 @@ def main():
     c.add_argument("--paging", choices=["l4", "l5"], default="l5")
     c.add_argument("--out", required=True)
     c.add_argument("--forms", default="raw,elf,nodes")
-    c.add_argument("--cpus", type=int, help="vCPUs, split evenly over the 2 nodes (default: "
-                   "4 for %s, else 2)" % " and ".join(sorted(DEFAULT_CPUS)))
+    c.add_argument("--cpus", type=int, default=DEFAULT_CPUS,
+                   help="vCPUs, split evenly over the 2 nodes (default: %d)" % DEFAULT_CPUS)
     c.add_argument("--node-mb", type=int, default=256)
     c.add_argument("--accel", default="auto", choices=["auto", "kvm", "tcg"])
     c.add_argument("--initrd")
@@ -728,6 +753,8 @@ def main():
     c.add_argument("--traffic-timeout", type=int, default=180)
     c.add_argument("--traffic-mib", type=int, default=8)
     c.add_argument("--no-kallsyms", action="store_true")
+    c.add_argument("--disk-mb", type=int, default=16, help="size of the guest's virtio-blk disk /dev/vda "
+                   "(0: none)")
     c.add_argument("--post-pages", type=int, default=512,
                    help="per-CPU-only events made after the numastat BEFORE read (0: none)")
     p = sub.add_parser("probe-accel")
@@ -739,8 +766,6 @@ def main():
         print(accel, why)
         return 0
     args.accel_given = args.accel != "auto"
-    if args.cmd == "capture" and not args.cpus:
-        args.cpus = DEFAULT_CPUS.get("%s-%s" % (args.tag, args.paging), 2)
     try:
         man = capture(args)
     except GuestError as e:

@@ -4,10 +4,9 @@
  * "sched_load SECONDS": for SECONDS (then exit 0), on every online CPU a thread pinned to it
  * spins 3 ms then sleeps 7 ms (user and system time, idle periods, wakeups, context switches,
  * CPU pressure when two runnable tasks meet), two extra unpinned spinners (load balancing and
- * runqueue waits), a UDP ping-pong over loopback (NET_TX/NET_RX softirqs), and a fork of a
+ * runqueue waits), a UDP ping-pong over loopback (NET_RX softirq), and a fork of a
  * short-lived child every 50 ms (processes). Prints "sched_load: running N cpus" once started.
- * No block device exists in the guest (brd and zram are modules the initramfs lacks), so there
- * is no I/O wait load.
+ * I/O wait and the NET_TX and HRTIMER softirqs are the work of io_load.c and net_load.c.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>

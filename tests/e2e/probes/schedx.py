@@ -38,8 +38,11 @@ def _read_kv(g, cmd):
 
 
 def _domains(g):
-    files = _read_kv(g, "for f in /sys/kernel/debug/sched/domains/cpu*/domain*/*; do "
-                        "echo \"$f $(cat $f 2>/dev/null | tr '\\n' ' ')\"; done")
+    # One grep for every file ("PATH:LINE"): a cat per file costs minutes on a busy 4-vCPU guest.
+    files = {}
+    for ln in g.run("grep -r '' /sys/kernel/debug/sched/domains 2>/dev/null; true").splitlines():
+        path, _, v = ln.partition(":")
+        files[path] = (files.get(path, "") + " " + v).strip()
     doms = {}
     for path, v in files.items():
         m = re.match(r"/sys/kernel/debug/sched/domains/cpu(\d+)/domain(\d+)/(\w+)$", path)
