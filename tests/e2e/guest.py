@@ -196,7 +196,8 @@ class Guest:
     """One QEMU guest: 2 NUMA nodes, each node's RAM a shared memory-backend-file."""
 
     def __init__(self, kernel_dir, initrd, workdir, paging="l5", cpus=2, node_mb=256, nodes=2,
-                 accel="tcg", boot_timeout=90, traffic_mib=8, file_ram=True, watch_qmp=False):
+                 accel="tcg", boot_timeout=90, traffic_mib=8, file_ram=True, watch_qmp=False,
+                 extra_args=()):
         self.kernel_dir = kernel_dir
         self.initrd = initrd
         self.workdir = workdir
@@ -212,6 +213,8 @@ class Guest:
         self.file_ram = file_ram
         # A second QMP socket (watch_qmp_path) for a client beside the harness's own.
         self.watch_qmp = watch_qmp
+        # More QEMU arguments, e.g. ("-S",) to start paused, or more -qmp sockets.
+        self.extra_args = list(extra_args)
         self.proc = None
         self.qmp = None
         self.out = bytearray()
@@ -284,7 +287,7 @@ class Guest:
                 "-qmp", "unix:%s,server=on,wait=off" % os.path.join(self.workdir, "qmp.sock"),
                 *(["-qmp", "unix:%s,server=on,wait=off" % self.watch_qmp_path()] if self.watch_qmp else []),
                 "-kernel", os.path.join(self.kernel_dir, "vmlinuz"), "-initrd", self.initrd_path(),
-                "-append", append]
+                "-append", append] + self.extra_args
         return cmd
 
     def _reader(self):
