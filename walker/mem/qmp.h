@@ -25,6 +25,11 @@ int bw_qmp_open(struct bw_qmp *q, const char *path, const struct bw_allocator *a
 void bw_qmp_close(struct bw_qmp *q);
 /* Run an HMP command; *text (NUL-terminated, *len bytes) is allocated with q->alloc. */
 int bw_qmp_hmp(struct bw_qmp *q, const char *cmd, char **text, size_t *len, struct bw_error *err);
+/* The same in two halves, so that several commands go out before the first answer is awaited
+ * (QEMU answers in order): send cmd; then receive the answer to the oldest command sent. */
+int bw_qmp_hmp_send(struct bw_qmp *q, const char *cmd, struct bw_error *err);
+int bw_qmp_hmp_recv(struct bw_qmp *q, const char *cmd, char **text, size_t *len,
+		    struct bw_error *err);
 
 /* One reply line (len bytes, no newline): its kind, and its string (decoded, NUL-terminated,
  * at most cap - 1 bytes: BW_ELIMIT past that). BW_EFORMAT when the line is not a JSON object. */
