@@ -224,9 +224,21 @@ static int kallsyms_skip(struct kallsyms_reader *r, uint64_t *pos, uint32_t firs
 	uint32_t i;
 
 	for (i = 0; i < count; i++) {
+		uint64_t off = *pos - r->start;
 		size_t len;
-		int ret = kallsyms_name_len(r, pos, first + i, &len, err);
+		int ret;
 
+		/* Both length bytes in the window and a name there: no call. */
+		if (r->len && *pos >= r->start && off < r->len - 1) {
+			uint8_t b = r->buf[off];
+
+			len = b & 0x80 ? (b & 0x7fu) | (size_t)r->buf[off + 1] << 7 : b;
+			if (len) {
+				*pos += len + (b & 0x80 ? 2 : 1);
+				continue;
+			}
+		}
+		ret = kallsyms_name_len(r, pos, first + i, &len, err);
 		if (ret)
 			return ret;
 		*pos += len;
