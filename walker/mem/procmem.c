@@ -17,6 +17,7 @@
 #include "mem/qmp.h"
 
 #define PROCMEM_GPA2HVA_BATCH 32
+#define PROCMEM_MTREE "info mtree -f"
 
 struct procmem_block {
 	uint64_t start, size, hva;
@@ -201,7 +202,8 @@ static int procmem_layout(struct procmem *pm, struct bw_error *err)
 	size_t len, n;
 	int ret;
 
-	ret = bw_qmp_hmp(&pm->qmp, "info mtree -f", &text, &len, err);
+	/* Sent with the QMP negotiation (bw_qmp_open). */
+	ret = bw_qmp_hmp_recv(&pm->qmp, PROCMEM_MTREE, &text, &len, err);
 	if (ret)
 		return ret;
 	ret = bw_qmp_parse_mtree(text, len, ranges, BW_QMP_MAX_RANGES, &n, err);
@@ -233,7 +235,7 @@ int bw_mem_open_qemu(const char *qmp_path, const struct bw_allocator *alloc, str
 		bw_mem_close(mem);
 		return bw_fail(err, BW_ENOMEM, "out of memory for the QEMU source");
 	}
-	ret = bw_qmp_open(&pm->qmp, qmp_path, alloc, &pm->pid, err);
+	ret = bw_qmp_open(&pm->qmp, qmp_path, alloc, PROCMEM_MTREE, &pm->pid, err);
 	if (!ret)
 		ret = procmem_layout(pm, err);
 	mem->live = &procmem_ops;
@@ -244,3 +246,4 @@ int bw_mem_open_qemu(const char *qmp_path, const struct bw_allocator *alloc, str
 	return bw_mem_publish(mem, ret, out, err);
 }
 #undef PROCMEM_GPA2HVA_BATCH
+#undef PROCMEM_MTREE

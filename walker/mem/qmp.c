@@ -539,8 +539,8 @@ int bw_qmp_hmp(struct bw_qmp *q, const char *cmd, char **text, size_t *len, stru
 	return ret ? ret : bw_qmp_hmp_recv(q, cmd, text, len, err);
 }
 
-int bw_qmp_open(struct bw_qmp *q, const char *path, const struct bw_allocator *alloc, int *pid,
-		struct bw_error *err)
+int bw_qmp_open(struct bw_qmp *q, const char *path, const struct bw_allocator *alloc,
+		const char *hmp, int *pid, struct bw_error *err)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	struct ucred cred;
@@ -572,8 +572,11 @@ int bw_qmp_open(struct bw_qmp *q, const char *path, const struct bw_allocator *a
 		return bw_fail(err, BW_EIO, "%s: SO_PEERCRED: no peer pid", path);
 	*pid = cred.pid;
 	/* QEMU greets a client as it connects and reads commands after: ask for the capabilities
-	 * at once, then take the greeting ({"QMP": {...}}) and the answer, in one round trip. */
+	 * (and send hmp) at once, then take the greeting ({"QMP": {...}}) and the answer, in one
+	 * round trip. */
 	ret = qmp_send(q, "{\"execute\":\"qmp_capabilities\"}\n", err);
+	if (!ret && hmp)
+		ret = bw_qmp_hmp_send(q, hmp, err);
 	if (!ret)
 		ret = qmp_reply(q, true, &kind, &t, &tlen, err);
 	if (ret)

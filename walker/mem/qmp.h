@@ -19,9 +19,10 @@ enum bw_qmp_kind {
 	BW_QMP_OTHER,  /* an event, the greeting, anything else: skipped */
 };
 
-/* Connect, read the greeting, negotiate capabilities; *pid gets the peer's pid. */
-int bw_qmp_open(struct bw_qmp *q, const char *path, const struct bw_allocator *alloc, int *pid,
-		struct bw_error *err);
+/* Connect, read the greeting, negotiate capabilities; *pid gets the peer's pid. hmp (or NULL):
+ * an HMP command sent along with the negotiation, whose answer bw_qmp_hmp_recv then reads. */
+int bw_qmp_open(struct bw_qmp *q, const char *path, const struct bw_allocator *alloc,
+		const char *hmp, int *pid, struct bw_error *err);
 void bw_qmp_close(struct bw_qmp *q);
 /* Run an HMP command; *text (NUL-terminated, *len bytes) is allocated with q->alloc. */
 int bw_qmp_hmp(struct bw_qmp *q, const char *cmd, char **text, size_t *len, struct bw_error *err);
