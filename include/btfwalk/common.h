@@ -35,10 +35,7 @@ enum bw_errcode {
 	BW_EMISMATCH = 8, /* the BTF or symbols do not belong to the dumped kernel */
 	BW_ENOTSUP = 9,	  /* valid input that btfwalk does not handle (e.g. a kernel without NUMA) */
 	BW_EGONE = 10,	  /* a live source went away (QEMU exited, its connection closed) */
-	/* Memory whose kernel has not yet set up what bw_kernel_open needs (a guest early in its
-	 * boot; a dump taken then, or of no Linux kernel, gives it too): the message starts
-	 * "kernel not ready yet: " and names what is missing and where. On a live guest, opening
-	 * again later may succeed. */
+	/* "kernel not ready yet: ...": a guest still booting (see bw_kernel_open) */
 	BW_ENOTREADY = 11,
 };
 
