@@ -7,10 +7,10 @@
 const char *bw_strerror(int code)
 {
 	static const char *const names[] = {
-		[BW_OK] = "OK",		[BW_EINVAL] = "EINVAL",	    [BW_EFORMAT] = "EFORMAT",
-		[BW_ENOENT] = "ENOENT", [BW_ENOMEM] = "ENOMEM",	    [BW_EIO] = "EIO",
-		[BW_EFAULT] = "EFAULT", [BW_ELIMIT] = "ELIMIT",	    [BW_EMISMATCH] = "EMISMATCH",
-		[BW_ENOTSUP] = "ENOTSUP", [BW_EGONE] = "EGONE",
+		[BW_OK] = "OK",		  [BW_EINVAL] = "EINVAL", [BW_EFORMAT] = "EFORMAT",
+		[BW_ENOENT] = "ENOENT",	  [BW_ENOMEM] = "ENOMEM", [BW_EIO] = "EIO",
+		[BW_EFAULT] = "EFAULT",	  [BW_ELIMIT] = "ELIMIT", [BW_EMISMATCH] = "EMISMATCH",
+		[BW_ENOTSUP] = "ENOTSUP", [BW_EGONE] = "EGONE",	  [BW_ENOTREADY] = "ENOTREADY",
 	};
 
 	if (code < 0)

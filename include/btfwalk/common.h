@@ -35,6 +35,8 @@ enum bw_errcode {
 	BW_EMISMATCH = 8, /* the BTF or symbols do not belong to the dumped kernel */
 	BW_ENOTSUP = 9,	  /* valid input that btfwalk does not handle (e.g. a kernel without NUMA) */
 	BW_EGONE = 10,	  /* a live source went away (QEMU exited, its connection closed) */
+	/* "kernel not ready yet: ...": a guest still booting (see bw_kernel_open) */
+	BW_ENOTREADY = 11,
 };
 
 #define BW_ERRMSG_MAX 256

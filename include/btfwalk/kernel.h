@@ -7,7 +7,10 @@
  * How bw_kernel_open finds things (a dump alone is enough):
  * - VMCOREINFO: the ELF core's VMCOREINFO note; else the kernel's own copy in memory, found at
  *   the start of a page (vmcoreinfo_data) or 24 bytes in (vmcoreinfo_note), the first copy with
- *   SYMBOL(init_top_pgt). OSRELEASE, KERNELOFFSET, NUMBER(phys_base) are required.
+ *   SYMBOL(init_top_pgt). OSRELEASE, KERNELOFFSET, NUMBER(phys_base) are required. Memory
+ *   with no VMCOREINFO text at all, or whose text lacks SYMBOL(init_top_pgt) (the kernel
+ *   appends it last), is a guest still booting: BW_ENOTREADY, "kernel not ready yet: ...", and
+ *   a later open may succeed.
  * - Translation: kernel-image addresses (START_KERNEL_map .. + NUMBER(KERNEL_IMAGE_SIZE))
  *   through phys_base, as the kernel's __pa_symbol(); direct-map addresses through the
  *   page_offset_base variable (KASLR-randomized) up to the end of physical memory; everything

@@ -197,7 +197,8 @@ class Guest:
     """One QEMU guest: 2 NUMA nodes, each node's RAM a shared memory-backend-file."""
 
     def __init__(self, kernel_dir, initrd, workdir, paging="l5", cpus=2, node_mb=256, nodes=2,
-                 accel="tcg", boot_timeout=90, traffic_mib=8, file_ram=True, watch_qmp=False, disk_mb=0):
+                 accel="tcg", boot_timeout=90, traffic_mib=8, file_ram=True, watch_qmp=False,
+                 disk_mb=0, extra_args=()):
         self.kernel_dir = kernel_dir
         self.initrd = initrd
         self.workdir = workdir
@@ -217,6 +218,8 @@ class Guest:
         # workdir), with one hardware queue: blk-mq then completes its requests through the
         # BLOCK softirq, and QEMU completes them asynchronously, so a reader waits in io_schedule.
         self.disk_mb = disk_mb
+        # More QEMU arguments, e.g. ("-S",) to start paused, or more -qmp sockets.
+        self.extra_args = list(extra_args)
         self.proc = None
         self.qmp = None
         self.out = bytearray()
@@ -308,7 +311,7 @@ class Guest:
                 "-qmp", "unix:%s,server=on,wait=off" % os.path.join(self.workdir, "qmp.sock"),
                 *(["-qmp", "unix:%s,server=on,wait=off" % self.watch_qmp_path()] if self.watch_qmp else []),
                 "-kernel", os.path.join(self.kernel_dir, "vmlinuz"), "-initrd", self.initrd_path(),
-                "-append", append]
+                "-append", append] + self.extra_args
         return cmd
 
     def _reader(self):

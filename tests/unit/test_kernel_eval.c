@@ -384,8 +384,8 @@ static void test_kernel_btf_scan_partial_chunk(void **state)
 	assert_true(btf_end - f.kk.btf_pa < (1u << 20) && btf_end < f.kk.pgtables_pa);
 	ranges[0] = (struct bw_mem_range){0, btf_end};
 	ranges[1] = (struct bw_mem_range){f.kk.pgtables_pa, f.kk.mem.size - f.kk.pgtables_pa};
-	assert_int_equal(bw_mem_open_callback(ranges, 2, kb_mem_read, &f.kk.mem, NULL, &f.mem,
-					      &err), 0);
+	assert_int_equal(
+		bw_mem_open_callback(ranges, 2, kb_mem_read, &f.kk.mem, NULL, &f.mem, &err), 0);
 	if (bw_kernel_open(f.mem, NULL, &f.k, &err))
 		fail_msg("open: %s", err.msg);
 	bw_kernel_get_info(f.k, &info);
@@ -393,6 +393,51 @@ static void test_kernel_btf_scan_partial_chunk(void **state)
 	assert_int_equal(eval_u64(&f, "node_data[2]->node_zones[3].vm_numa_event[1].counter"),
 			 f.kk.zone_event[2][3][1]);
 	close_kernel(&f);
+}
+
+/*
+ * A guest attached before its kernel wrote VMCOREINFO, or while it was writing it (the arch's
+ * entries, SYMBOL(init_top_pgt) among them, come last): BW_ENOTREADY saying so, not a parse
+ * error. The text is the builder's, found in its memory by the test (not by the scan).
+ */
+static void test_kernel_not_ready(void **state)
+{
+	struct kb_kernel_opts o = {.levels = 4};
+	struct bw_mem_range range = {0, 0};
+	struct bw_error err = {0};
+	struct fixture f;
+	unsigned char *text = NULL, *cut;
+	uint64_t pa;
+	int step;
+
+	(void)state;
+	for (step = 0; step < 2; step++) {
+		memset(&f, 0, sizeof(f));
+		assert_int_equal(kb_kernel_build(&f.kk, &o), 0);
+		/* The page that starts with OSRELEASE= and has the arch's entries (the builder
+		 * also leaves a decoy that has none). */
+		for (pa = 0; pa + 4096 <= f.kk.mem.size && !text; pa += 4096)
+			if (!memcmp(f.kk.mem.ram + pa, "OSRELEASE=", 10) &&
+			    strstr((char *)f.kk.mem.ram + pa, "SYMBOL(init_top_pgt)"))
+				text = f.kk.mem.ram + pa;
+		assert_non_null(text);
+		cut = (unsigned char *)strstr((char *)text, "SYMBOL(init_top_pgt)");
+		assert_non_null(cut);
+		/* 0: nothing written yet; 1: written up to the arch's entries. */
+		memset(step ? cut : text, 0, strlen((char *)(step ? cut : text)));
+		text = NULL;
+		range.size = f.kk.mem.size;
+		assert_int_equal(
+			bw_mem_open_callback(&range, 1, kb_mem_read, &f.kk.mem, NULL, &f.mem, &err),
+			0);
+		assert_int_equal(bw_kernel_open(f.mem, NULL, &f.k, &err), -BW_ENOTREADY);
+		assert_int_equal(err.code, BW_ENOTREADY);
+		assert_non_null(strstr(err.msg, "kernel not ready yet: "));
+		assert_non_null(strstr(err.msg, step ? "SYMBOL(init_top_pgt)" : "no VMCOREINFO"));
+		assert_non_null(strstr(err.msg, "0x"));
+		assert_null(f.k);
+		close_kernel(&f);
+	}
 }
 
 static void test_kernel_kallsyms_unreadable(void **state)
@@ -500,6 +545,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_crosscheck),
 		cmocka_unit_test(test_kernel_symbol_sources),
 		cmocka_unit_test(test_kernel_btf_scan_partial_chunk),
+		cmocka_unit_test(test_kernel_not_ready),
 		cmocka_unit_test(test_kernel_kallsyms_unreadable),
 		cmocka_unit_test(test_kernel_symbols_mismatch),
 		cmocka_unit_test(test_kernel_value_huge_bit_offset),

@@ -25,6 +25,12 @@ int cli_tasks(int argc, char **argv);
 
 /* The exit status of a verb whose guest went away (QEMU exited). */
 #define CLI_EXIT_GONE 3
+/* The exit status when the guest's kernel is not ready yet (booting: BW_ENOTREADY). */
+#define CLI_EXIT_NOTREADY 4
+/* --wait-ready SECONDS: the open is tried again every CLI_WAIT_READY_STEP_MS, for at most
+ * CLI_MAX_WAIT_READY_S seconds. */
+#define CLI_WAIT_READY_STEP_MS 100
+#define CLI_MAX_WAIT_READY_S 86400
 
 /* The source of a verb that reads a kernel: dump files or a running QEMU, and kernel options. */
 #define CLI_MAX_DUMPS 256
@@ -34,10 +40,11 @@ struct cli_dump {
 	const char *qemu; /* --qemu QMP_SOCKET instead of dump files */
 	const char *dumps[CLI_MAX_DUMPS];
 	size_t ndumps;
+	uint64_t wait_ready_ms; /* --wait-ready: retry a not-ready kernel for this long */
 	struct bw_mem *mem;
 	struct bw_kernel *k;
 };
-/* argv[*i] is a source option (--btf, --symbols, --qemu, --cr3, --no-crosscheck; its value
+/* argv[*i] is a source option (--btf, --symbols, --qemu, --cr3, --no-crosscheck, --wait-ready; its value
  * consumed too): 1; not one: 0; a bad value: -1 after a message. */
 int cli_dump_option(int argc, char **argv, int *i, struct cli_dump *d);
 /* One more dump file: 0, or -1 after a message. */
@@ -47,7 +54,8 @@ int cli_dump_arg(int argc, char **argv, int *i, struct cli_dump *d);
 /* PATH, or PATH@PHYSADDR where PATH is a file: a dump, not an expression. */
 bool cli_is_dump(const char *arg);
 /* Open the memory and the kernel: 0, or the exit status after a message (2: no source or
- * both kinds, CLI_EXIT_GONE: the guest went away). */
+ * both kinds, CLI_EXIT_GONE: the guest went away, CLI_EXIT_NOTREADY: its kernel is not ready
+ * yet, after --wait-ready's time). */
 int cli_dump_open(struct cli_dump *d);
 /* Close them and flush stdout: ret, or 1 when the output could not be written. */
 int cli_dump_close(struct cli_dump *d, int ret);

@@ -5,6 +5,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -30,6 +31,16 @@ int cli_dump_option(int argc, char **argv, int *i, struct cli_dump *d)
 			fprintf(stderr, "btfwalk %s: bad --cr3 '%s'\n", d->verb, argv[*i]);
 			return -1;
 		}
+	} else if (!strcmp(arg, "--wait-ready") && has_value) {
+		char *end;
+		double secs = strtod(argv[++*i], &end);
+
+		if (*end || !(secs >= 0 && secs <= CLI_MAX_WAIT_READY_S)) {
+			fprintf(stderr, "btfwalk %s: bad --wait-ready '%s' (seconds, 0 to %d)\n",
+				d->verb, argv[*i], CLI_MAX_WAIT_READY_S);
+			return -1;
+		}
+		d->wait_ready_ms = (uint64_t)(secs * 1000);
 	} else if (!strcmp(arg, "--no-crosscheck")) {
 		d->opts.no_crosscheck = true;
 	} else {
@@ -61,6 +72,28 @@ int cli_dump_arg(int argc, char **argv, int *i, struct cli_dump *d)
 	return ret > 0 ? 0 : -1;
 }
 
+static uint64_t cli_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Open the kernel; while it is not ready yet, again every CLI_WAIT_READY_STEP_MS until
+ * d->wait_ready_ms have passed. */
+static int cli_kernel_open(struct cli_dump *d, struct bw_error *err)
+{
+	const struct timespec step = {0, CLI_WAIT_READY_STEP_MS * 1000000L};
+	uint64_t t0 = cli_now_ms();
+	int ret;
+
+	while ((ret = bw_kernel_open(d->mem, &d->opts, &d->k, err)) == -BW_ENOTREADY &&
+	       cli_now_ms() - t0 < d->wait_ready_ms)
+		nanosleep(&step, NULL);
+	return ret;
+}
+
 int cli_dump_open(struct cli_dump *d)
 {
 	struct bw_error err;
@@ -77,13 +110,15 @@ int cli_dump_open(struct cli_dump *d)
 	else
 		ret = bw_mem_open(d->dumps, d->ndumps, NULL, &d->mem, &err);
 	if (!ret) {
-		ret = bw_kernel_open(d->mem, &d->opts, &d->k, &err);
+		ret = cli_kernel_open(d, &err);
 		if (ret)
 			bw_mem_close(d->mem);
 	}
 	if (ret) {
 		fprintf(stderr, "btfwalk %s: %s\n", d->verb, err.msg);
-		return err.code == BW_EGONE ? CLI_EXIT_GONE : 1;
+		return err.code == BW_EGONE	  ? CLI_EXIT_GONE
+		       : err.code == BW_ENOTREADY ? CLI_EXIT_NOTREADY
+						  : 1;
 	}
 	return 0;
 }

@@ -31,9 +31,12 @@ static void usage(FILE *out)
 	      "DUMP is PATH (raw or ELF core, from content) or PATH@PHYSADDR (one raw file of "
 	      "several);\n"
 	      "Every verb but btf takes --qemu QMP_SOCKET instead of DUMP..., to read a running "
-	      "QEMU.\n"
-	      "watch exits 0 after --count/--duration, 3 when the guest goes away, 130 on "
-	      "SIGINT/SIGTERM.\n",
+	      "QEMU,\n"
+	      "and --wait-ready SECONDS: while the kernel is not ready yet (booting), open again "
+	      "every 100 ms.\n"
+	      "Exit 4: the kernel is not ready yet. watch exits 0 after --count/--duration, 3 when "
+	      "the guest\n"
+	      "goes away, 130 on SIGINT/SIGTERM.\n",
 	      out);
 }
 

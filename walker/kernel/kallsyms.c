@@ -15,6 +15,7 @@
 
 #define KALLSYMS_CHUNK 4096u
 #define KALLSYMS_NTOKENS 256
+#define KALLSYMS_SPAN (1u << 16) /* bytes of kallsyms_offsets read at once when scanning it */
 
 /* A page-sized read-ahead window over one table, so the callback is not called per byte. */
 struct kallsyms_reader {
@@ -223,9 +224,21 @@ static int kallsyms_skip(struct kallsyms_reader *r, uint64_t *pos, uint32_t firs
 	uint32_t i;
 
 	for (i = 0; i < count; i++) {
+		uint64_t off = *pos - r->start;
 		size_t len;
-		int ret = kallsyms_name_len(r, pos, first + i, &len, err);
+		int ret;
 
+		/* Both length bytes in the window and a name there: no call. */
+		if (r->len && *pos >= r->start && off < r->len - 1) {
+			uint8_t b = r->buf[off];
+
+			len = b & 0x80 ? (b & 0x7fu) | (size_t)r->buf[off + 1] << 7 : b;
+			if (len) {
+				*pos += len + (b & 0x80 ? 2 : 1);
+				continue;
+			}
+		}
+		ret = kallsyms_name_len(r, pos, first + i, &len, err);
 		if (ret)
 			return ret;
 		*pos += len;
@@ -277,31 +290,37 @@ static int kallsyms_address(const struct bw_kallsyms *ks, struct kallsyms_reader
 	return 0;
 }
 
-/* Does any offset have its sign bit set? That marks the absolute per-CPU form. */
+/*
+ * Does any offset have its sign bit set? That marks the absolute per-CPU form. The whole table
+ * is looked at (when no offset is negative): KALLSYMS_SPAN bytes a call (on a QEMU source a
+ * system call each), through the page windows only where a span does not read whole.
+ */
 static int kallsyms_any_negative(struct bw_kallsyms *ks, struct kallsyms_reader *r,
-				 struct bw_error *err)
+				 const struct bw_allocator *alloc, struct bw_error *err)
 {
-	uint8_t raw[KALLSYMS_CHUNK];
+	uint8_t *raw = bw_alloc(alloc, KALLSYMS_SPAN);
 	uint32_t i = 0;
+	int ret = 0;
 
+	if (!raw)
+		return bw_fail(err, BW_ENOMEM, "out of memory reading kallsyms_offsets");
 	ks->absolute_percpu = false;
-	while (i < ks->count) {
-		uint32_t n =
-			ks->count - i < KALLSYMS_CHUNK / 4 ? ks->count - i : KALLSYMS_CHUNK / 4;
-		int ret = kallsyms_read(r, ks->t.offsets + (uint64_t)i * 4, raw, (size_t)n * 4,
-					"kallsyms_offsets", err);
+	while (!ret && !ks->absolute_percpu && i < ks->count) {
+		uint32_t n = ks->count - i < KALLSYMS_SPAN / 4 ? ks->count - i : KALLSYMS_SPAN / 4;
+		uint64_t at = ks->t.offsets + (uint64_t)i * 4;
 		uint32_t j;
 
-		if (ret)
-			return ret;
-		for (j = 0; j < n; j++)
+		if (ks->vread(ks->ctx, at, raw, (size_t)n * 4))
+			ret = kallsyms_read(r, at, raw, (size_t)n * 4, "kallsyms_offsets", err);
+		for (j = 0; !ret && j < n; j++)
 			if (raw[4 * j + 3] & 0x80) {
 				ks->absolute_percpu = true;
-				return 0;
+				break;
 			}
 		i += n;
 	}
-	return 0;
+	bw_free(alloc, raw);
+	return ret;
 }
 
 static int kallsyms_check_tables(const struct bw_kallsyms_tables *t, struct bw_error *err)
@@ -428,7 +447,7 @@ static int kallsyms_open(const struct bw_kallsyms_tables *t, bw_vread_fn vread, 
 	if (t->offsets && t->relative_base) {
 		ret = kallsyms_read(&r, t->relative_base, raw, 8, "kallsyms_relative_base", err);
 		if (!ret)
-			ret = kallsyms_any_negative(ks, &r, err);
+			ret = kallsyms_any_negative(ks, &r, alloc, err);
 		if (ret)
 			goto fail;
 		ks->relative_base = bw_le64(raw);
@@ -651,3 +670,4 @@ int bw_kallsyms_open(const struct bw_kallsyms_tables *tables, bw_vread_fn vread,
 }
 #undef KALLSYMS_CHUNK
 #undef KALLSYMS_NTOKENS
+#undef KALLSYMS_SPAN

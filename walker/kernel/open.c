@@ -12,6 +12,24 @@
 #define KOPEN_CR3_ADDR_MASK 0x000ffffffffff000ull
 #define KOPEN_CR4_LA57 (1ull << 12)
 
+/* One past the last present physical byte: 0 when there is none, or no memory to tell. */
+static uint64_t kopen_mem_end(const struct bw_kernel *k)
+{
+	struct bw_mem_range last = {0, 0};
+	size_t n = bw_mem_ranges(k->mem, &last, 1);
+
+	if (n > 1) {
+		struct bw_mem_range *all = bw_alloc_array(k->alloc, n, sizeof(*all));
+
+		if (!all)
+			return 0;
+		bw_mem_ranges(k->mem, all, n);
+		last = all[n - 1];
+		bw_free(k->alloc, all);
+	}
+	return n ? last.start + last.size : 0;
+}
+
 /*
  * Raw dumps have no VMCOREINFO note: find the kernel's own copy of the text in memory. It must
  * carry the page-table root, or the walk cannot start.
@@ -26,14 +44,23 @@ static int kopen_scan_vmcoreinfo(struct bw_kernel *k, struct bw_error *err)
 		return bw_fail(err, BW_ENOMEM, "no memory for the VMCOREINFO text");
 	ret = bw_mem_find_vmcoreinfo(k->mem, k->vmcoreinfo_text, KOPEN_VMCOREINFO_BYTES + 1, &len,
 				     &k->vmcoreinfo_paddr, err);
+	if (ret == -BW_ENOENT)
+		return bw_fail(
+			err, BW_ENOTREADY,
+			"kernel not ready yet: no VMCOREINFO text in memory (a page starting "
+			"with OSRELEASE=, phys 0x0-0x%llx): the kernel writes it during boot "
+			"(or this is not a Linux kernel's memory)",
+			(unsigned long long)kopen_mem_end(k));
 	if (ret)
 		return ret;
 	ret = bw_vmcoreinfo_parse(k->vmcoreinfo_text, len, k->alloc, &k->vi, err);
 	if (ret)
 		return ret;
+	/* The kernel appends its entries one by one: the arch's (init_top_pgt) come last. */
 	if (!bw_vmcoreinfo_get(k->vi, "SYMBOL(init_top_pgt)"))
-		return bw_fail(err, BW_ENOTSUP,
-			       "VMCOREINFO text at phys 0x%llx has no SYMBOL(init_top_pgt)",
+		return bw_fail(err, BW_ENOTREADY,
+			       "kernel not ready yet: the VMCOREINFO text at phys 0x%llx has no "
+			       "SYMBOL(init_top_pgt) yet",
 			       (unsigned long long)k->vmcoreinfo_paddr);
 	return 0;
 }
@@ -107,9 +134,7 @@ static int kopen_layout(struct bw_kernel *k, const struct bw_kernel_opts *opts,
 /* The direct map's base is randomized with KASLR: read the kernel's own variable. */
 static void kopen_page_offset_base(struct bw_kernel *k)
 {
-	struct bw_mem_range last = {0, 0};
 	uint64_t addr, v;
-	size_t n;
 
 	if (!bw_kernel_symbol_quiet(k, "page_offset_base", &addr))
 		return;
@@ -121,19 +146,9 @@ static void kopen_page_offset_base(struct bw_kernel *k)
 	k->page_offset_base = v;
 	/* The direct map covers physical memory up to its end, not the whole region: vmalloc
 	 * and vmemmap follow it after KASLR's padding. */
-	n = bw_mem_ranges(k->mem, &last, 1);
-	if (n > 1) {
-		struct bw_mem_range *all = bw_alloc_array(k->alloc, n, sizeof(*all));
-
-		if (!all) {
-			k->page_offset_base = 0;
-			return;
-		}
-		bw_mem_ranges(k->mem, all, n);
-		last = all[n - 1];
-		bw_free(k->alloc, all);
-	}
-	k->direct_map_size = n ? last.start + last.size : 0;
+	k->direct_map_size = kopen_mem_end(k);
+	if (!k->direct_map_size)
+		k->page_offset_base = 0;
 }
 
 int bw_kernel_open(const struct bw_mem *mem, const struct bw_kernel_opts *opts,

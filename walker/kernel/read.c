@@ -32,16 +32,12 @@ int bw_kernel_vtop(const struct bw_kernel *k, uint64_t vaddr, uint64_t *paddr, s
 	return bw_pgtable_translate(&k->pgtable, vaddr, paddr, &page_size, err);
 }
 
-int bw_kernel_read(const struct bw_kernel *k, uint64_t vaddr, void *buf, size_t len,
-		   struct bw_error *err)
+/* Page by page: the error names the page that fails. */
+static int kread_pages(const struct bw_kernel *k, uint64_t vaddr, unsigned char *dst, size_t len,
+		       struct bw_error *err)
 {
-	unsigned char *dst = buf;
 	struct bw_error inner;
-	uint64_t end;
 
-	if (bw_add_overflow(vaddr, len, &end) && end != 0)
-		return bw_fail(err, BW_EFAULT, "reading %zu bytes at 0x%llx: wraps past the top",
-			       len, (unsigned long long)vaddr);
 	while (len) {
 		size_t chunk = (size_t)(BW_X86_PAGE_SIZE - (vaddr & (BW_X86_PAGE_SIZE - 1)));
 		uint64_t paddr;
@@ -58,6 +54,44 @@ int bw_kernel_read(const struct bw_kernel *k, uint64_t vaddr, void *buf, size_t 
 		dst += chunk;
 		vaddr += chunk;
 		len -= chunk;
+	}
+	return 0;
+}
+
+/*
+ * Pages that follow one another physically too are read at once (the BTF blob, kallsyms
+ * tables: one system call on a QEMU source, not one a page); a run that fails is read again
+ * page by page to name the page.
+ */
+int bw_kernel_read(const struct bw_kernel *k, uint64_t vaddr, void *buf, size_t len,
+		   struct bw_error *err)
+{
+	unsigned char *dst = buf;
+	uint64_t end;
+
+	if (bw_add_overflow(vaddr, len, &end) && end != 0)
+		return bw_fail(err, BW_EFAULT, "reading %zu bytes at 0x%llx: wraps past the top",
+			       len, (unsigned long long)vaddr);
+	while (len) {
+		size_t run = (size_t)(BW_X86_PAGE_SIZE - (vaddr & (BW_X86_PAGE_SIZE - 1)));
+		uint64_t paddr, next;
+
+		if (run > len)
+			run = len;
+		if (bw_kernel_vtop(k, vaddr, &paddr, NULL))
+			return kread_pages(k, vaddr, dst, run, err);
+		while (run < len && !bw_kernel_vtop(k, vaddr + run, &next, NULL) &&
+		       next == paddr + run)
+			run += len - run < BW_X86_PAGE_SIZE ? len - run : BW_X86_PAGE_SIZE;
+		if (bw_mem_read(k->mem, paddr, dst, run, NULL)) {
+			int ret = kread_pages(k, vaddr, dst, run, err);
+
+			if (ret)
+				return ret;
+		}
+		dst += run;
+		vaddr += run;
+		len -= run;
 	}
 	return 0;
 }

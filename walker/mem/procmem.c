@@ -16,6 +16,9 @@
 #include "mem/mem_impl.h"
 #include "mem/qmp.h"
 
+#define PROCMEM_GPA2HVA_BATCH 32
+#define PROCMEM_MTREE "info mtree -f"
+
 struct procmem_block {
 	uint64_t start, size, hva;
 };
@@ -159,31 +162,54 @@ static int procmem_block_cmp(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/* The host address of every range: the gpa2hva commands go out PROCMEM_GPA2HVA_BATCH at a
+ * time, their answers are read after (one round trip per batch, not per range). */
+static int procmem_hvas(struct procmem *pm, const struct bw_mem_range *ranges, size_t n,
+			struct bw_error *err)
+{
+	char *text, cmd[PROCMEM_GPA2HVA_BATCH][64];
+	size_t len, i, j, k;
+	int ret = 0;
+
+	for (i = 0; !ret && i < n; i += k) {
+		k = n - i < PROCMEM_GPA2HVA_BATCH ? n - i : PROCMEM_GPA2HVA_BATCH;
+		for (j = 0; !ret && j < k; j++) {
+			snprintf(cmd[j], sizeof(cmd[j]), "gpa2hva 0x%" PRIx64, ranges[i + j].start);
+			ret = bw_qmp_hmp_send(&pm->qmp, cmd[j], err);
+		}
+		for (j = 0; !ret && j < k; j++) {
+			struct procmem_block *b = &pm->blocks[i + j];
+
+			ret = bw_qmp_hmp_recv(&pm->qmp, cmd[j], &text, &len, err);
+			if (ret)
+				break;
+			*b = (struct procmem_block){ranges[i + j].start, ranges[i + j].size, 0};
+			ret = bw_qmp_parse_gpa2hva(text, len, &b->hva, err);
+			bw_free(pm->qmp.alloc, text);
+			if (!ret && b->hva + b->size < b->hva)
+				ret = bw_fail(err, BW_EFORMAT, "gpa2hva 0x%" PRIx64 ": range wraps",
+					      b->start);
+		}
+	}
+	return ret;
+}
+
 /* The RAM ranges and their host addresses. */
 static int procmem_layout(struct procmem *pm, struct bw_error *err)
 {
 	struct bw_mem_range ranges[BW_QMP_MAX_RANGES];
-	char *text, cmd[64];
-	size_t len, n, i;
+	char *text;
+	size_t len, n;
 	int ret;
 
-	ret = bw_qmp_hmp(&pm->qmp, "info mtree -f", &text, &len, err);
+	/* Sent with the QMP negotiation (bw_qmp_open). */
+	ret = bw_qmp_hmp_recv(&pm->qmp, PROCMEM_MTREE, &text, &len, err);
 	if (ret)
 		return ret;
 	ret = bw_qmp_parse_mtree(text, len, ranges, BW_QMP_MAX_RANGES, &n, err);
 	bw_free(pm->qmp.alloc, text);
-	for (i = 0; !ret && i < n; i++) {
-		snprintf(cmd, sizeof(cmd), "gpa2hva 0x%" PRIx64, ranges[i].start);
-		ret = bw_qmp_hmp(&pm->qmp, cmd, &text, &len, err);
-		if (ret)
-			break;
-		pm->blocks[i] = (struct procmem_block){ranges[i].start, ranges[i].size, 0};
-		ret = bw_qmp_parse_gpa2hva(text, len, &pm->blocks[i].hva, err);
-		bw_free(pm->qmp.alloc, text);
-		if (!ret && pm->blocks[i].hva + ranges[i].size < pm->blocks[i].hva)
-			ret = bw_fail(err, BW_EFORMAT, "gpa2hva 0x%" PRIx64 ": range wraps",
-				      ranges[i].start);
-	}
+	if (!ret)
+		ret = procmem_hvas(pm, ranges, n, err);
 	if (ret)
 		return ret;
 	pm->nblocks = n;
@@ -209,7 +235,7 @@ int bw_mem_open_qemu(const char *qmp_path, const struct bw_allocator *alloc, str
 		bw_mem_close(mem);
 		return bw_fail(err, BW_ENOMEM, "out of memory for the QEMU source");
 	}
-	ret = bw_qmp_open(&pm->qmp, qmp_path, alloc, &pm->pid, err);
+	ret = bw_qmp_open(&pm->qmp, qmp_path, alloc, PROCMEM_MTREE, &pm->pid, err);
 	if (!ret)
 		ret = procmem_layout(pm, err);
 	mem->live = &procmem_ops;
@@ -219,3 +245,5 @@ int bw_mem_open_qemu(const char *qmp_path, const struct bw_allocator *alloc, str
 				     (uint32_t)i, err);
 	return bw_mem_publish(mem, ret, out, err);
 }
+#undef PROCMEM_GPA2HVA_BATCH
+#undef PROCMEM_MTREE

@@ -485,17 +485,15 @@ static int qmp_send(struct bw_qmp *q, const char *msg, struct bw_error *err)
 	return 0;
 }
 
-/* Send a command, wait for its return; the returned string in *text (NULL: not wanted). */
-static int qmp_execute(struct bw_qmp *q, const char *msg, const char *what, char **text,
-		       size_t *len, struct bw_error *err)
+/* Wait for the return of a command sent; the returned string in *text (NULL: not wanted). */
+static int qmp_result(struct bw_qmp *q, const char *what, char **text, size_t *len,
+		      struct bw_error *err)
 {
 	enum bw_qmp_kind kind;
 	size_t tlen;
 	char *t;
-	int ret = qmp_send(q, msg, err);
+	int ret = qmp_reply(q, false, &kind, &t, &tlen, err);
 
-	if (!ret)
-		ret = qmp_reply(q, false, &kind, &t, &tlen, err);
 	if (ret)
 		return ret;
 	if (kind == BW_QMP_ERROR) {
@@ -512,7 +510,7 @@ static int qmp_execute(struct bw_qmp *q, const char *msg, const char *what, char
 	return 0;
 }
 
-int bw_qmp_hmp(struct bw_qmp *q, const char *cmd, char **text, size_t *len, struct bw_error *err)
+int bw_qmp_hmp_send(struct bw_qmp *q, const char *cmd, struct bw_error *err)
 {
 	static const char head[] =
 		"{\"execute\":\"human-monitor-command\",\"arguments\":{\"command-line\":\"";
@@ -525,11 +523,24 @@ int bw_qmp_hmp(struct bw_qmp *q, const char *cmd, char **text, size_t *len, stru
 	memcpy(msg, head, sizeof(head) - 1);
 	memcpy(msg + sizeof(head) - 1, cmd, n);
 	memcpy(msg + sizeof(head) - 1 + n, "\"}}\n", 5);
-	return qmp_execute(q, msg, cmd, text, len, err);
+	return qmp_send(q, msg, err);
 }
 
-int bw_qmp_open(struct bw_qmp *q, const char *path, const struct bw_allocator *alloc, int *pid,
-		struct bw_error *err)
+int bw_qmp_hmp_recv(struct bw_qmp *q, const char *cmd, char **text, size_t *len,
+		    struct bw_error *err)
+{
+	return qmp_result(q, cmd, text, len, err);
+}
+
+int bw_qmp_hmp(struct bw_qmp *q, const char *cmd, char **text, size_t *len, struct bw_error *err)
+{
+	int ret = bw_qmp_hmp_send(q, cmd, err);
+
+	return ret ? ret : bw_qmp_hmp_recv(q, cmd, text, len, err);
+}
+
+int bw_qmp_open(struct bw_qmp *q, const char *path, const struct bw_allocator *alloc,
+		const char *hmp, int *pid, struct bw_error *err)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	struct ucred cred;
@@ -560,13 +571,18 @@ int bw_qmp_open(struct bw_qmp *q, const char *path, const struct bw_allocator *a
 	if (getsockopt(q->fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) || cred.pid <= 0)
 		return bw_fail(err, BW_EIO, "%s: SO_PEERCRED: no peer pid", path);
 	*pid = cred.pid;
-	/* The greeting: {"QMP": {...}} */
-	ret = qmp_reply(q, true, &kind, &t, &tlen, err);
+	/* QEMU greets a client as it connects and reads commands after: ask for the capabilities
+	 * (and send hmp) at once, then take the greeting ({"QMP": {...}}) and the answer, in one
+	 * round trip. */
+	ret = qmp_send(q, "{\"execute\":\"qmp_capabilities\"}\n", err);
+	if (!ret && hmp)
+		ret = bw_qmp_hmp_send(q, hmp, err);
+	if (!ret)
+		ret = qmp_reply(q, true, &kind, &t, &tlen, err);
 	if (ret)
 		return ret;
 	bw_free(alloc, t);
-	return qmp_execute(q, "{\"execute\":\"qmp_capabilities\"}\n", "qmp_capabilities", NULL,
-			   NULL, err);
+	return qmp_result(q, "qmp_capabilities", NULL, NULL, err);
 }
 
 void bw_qmp_close(struct bw_qmp *q)

@@ -19,12 +19,18 @@ enum bw_qmp_kind {
 	BW_QMP_OTHER,  /* an event, the greeting, anything else: skipped */
 };
 
-/* Connect, read the greeting, negotiate capabilities; *pid gets the peer's pid. */
-int bw_qmp_open(struct bw_qmp *q, const char *path, const struct bw_allocator *alloc, int *pid,
-		struct bw_error *err);
+/* Connect, read the greeting, negotiate capabilities; *pid gets the peer's pid. hmp (or NULL):
+ * an HMP command sent along with the negotiation, whose answer bw_qmp_hmp_recv then reads. */
+int bw_qmp_open(struct bw_qmp *q, const char *path, const struct bw_allocator *alloc,
+		const char *hmp, int *pid, struct bw_error *err);
 void bw_qmp_close(struct bw_qmp *q);
 /* Run an HMP command; *text (NUL-terminated, *len bytes) is allocated with q->alloc. */
 int bw_qmp_hmp(struct bw_qmp *q, const char *cmd, char **text, size_t *len, struct bw_error *err);
+/* The same in two halves, so that several commands go out before the first answer is awaited
+ * (QEMU answers in order): send cmd; then receive the answer to the oldest command sent. */
+int bw_qmp_hmp_send(struct bw_qmp *q, const char *cmd, struct bw_error *err);
+int bw_qmp_hmp_recv(struct bw_qmp *q, const char *cmd, char **text, size_t *len,
+		    struct bw_error *err);
 
 /* One reply line (len bytes, no newline): its kind, and its string (decoded, NUL-terminated,
  * at most cap - 1 bytes: BW_ELIMIT past that). BW_EFORMAT when the line is not a JSON object. */
