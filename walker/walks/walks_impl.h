@@ -3,6 +3,7 @@
 #ifndef BTFWALK_WALKS_IMPL_H
 #define BTFWALK_WALKS_IMPL_H
 
+#include "btfwalk/sched.h"
 #include "kernel/kernel_impl.h"
 
 /* One read of the NUMA walk: nr_items counters of item_size bytes at vaddr, added to a node. */
@@ -39,5 +40,56 @@ void bw_numa_piece_add(const struct bw_numa_plan *plan, const struct bw_numa_pie
  * "node_data[1]->node_zones[2].per_cpu_zonestats@cpu3.vm_numa_event". */
 int bw_numa_piece_error(const struct bw_numa_plan *plan, const struct bw_numa_piece *p,
 			struct bw_error *err);
+
+/*
+ * Where the read phase of the scheduler walks (stat, softirqs, schedstat, pressure) gets its
+ * integers: read NULL is k's memory (a dump, or one live read each); walker/watch/ records the
+ * reads of a first run and replays them from its batch on every sample. So a walk's reads must
+ * depend on its plan alone (layout, CPUs), never on what it read: the same addresses and sizes in
+ * the same order on every run; only what it computes from them may depend on the values.
+ */
+struct bw_walk_src {
+	const struct bw_kernel *k;
+	int (*read)(void *ctx, uint64_t addr, uint32_t size, uint64_t *v, struct bw_error *err);
+	void *ctx;
+};
+int bw_walk_src_read(const struct bw_walk_src *src, uint64_t addr, uint32_t size, uint64_t *v,
+		 struct bw_error *err);
+
+/*
+ * The scheduler walks resolved once (layout from the BTF, the CPUs read from the masks with their
+ * per-CPU offsets) with a result struct sized for them; _read fills it (every field reset first)
+ * through src, as often as wanted. A plan that finds its walk missing from this kernel (no
+ * CONFIG_SCHEDSTATS, no kernel_cpustat) fails with the error the dump verb gives.
+ */
+struct bw_stat_plan;
+int bw_stat_plan_build(const struct bw_kernel *k, struct bw_stat_plan **out, struct bw_stat **st,
+		       struct bw_error *err);
+int bw_stat_plan_read(const struct bw_stat_plan *p, const struct bw_walk_src *src,
+		      struct bw_stat *st, struct bw_error *err);
+void bw_stat_plan_free(const struct bw_kernel *k, struct bw_stat_plan *p);
+
+struct bw_softirqs_plan;
+int bw_softirqs_plan_build(const struct bw_kernel *k, struct bw_softirqs_plan **out,
+			   struct bw_softirqs **s, struct bw_error *err);
+int bw_softirqs_plan_read(const struct bw_softirqs_plan *p, const struct bw_walk_src *src,
+			  struct bw_softirqs *s, struct bw_error *err);
+void bw_softirqs_plan_free(const struct bw_kernel *k, struct bw_softirqs_plan *p);
+
+/* domains false: the runqueue counters alone (no pointer is followed: what a compiled query
+ * reads); true: the sched_domain lines too (the dump verb). */
+struct bw_schedstat_plan;
+int bw_schedstat_plan_build(const struct bw_kernel *k, bool domains, struct bw_schedstat_plan **out,
+			    struct bw_schedstat **s, struct bw_error *err);
+int bw_schedstat_plan_read(const struct bw_schedstat_plan *p, const struct bw_walk_src *src,
+			   struct bw_schedstat *s, struct bw_error *err);
+void bw_schedstat_plan_free(const struct bw_kernel *k, struct bw_schedstat_plan *p);
+
+struct bw_pressure_plan;
+int bw_pressure_plan_build(const struct bw_kernel *k, struct bw_pressure_plan **out,
+			   struct bw_pressure **pr, struct bw_error *err);
+int bw_pressure_plan_read(const struct bw_pressure_plan *p, const struct bw_walk_src *src,
+			  struct bw_pressure *pr, struct bw_error *err);
+void bw_pressure_plan_free(const struct bw_kernel *k, struct bw_pressure_plan *p);
 
 #endif
