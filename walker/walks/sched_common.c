@@ -109,15 +109,15 @@ bool sched_enum(const struct bw_kernel *k, const char *name, int64_t *value)
 }
 
 int bw_walk_src_read(const struct bw_walk_src *src, uint64_t addr, uint32_t size, uint64_t *v,
-		 struct bw_error *err)
+		     struct bw_error *err)
 {
 	if (src->read)
 		return src->read(src->ctx, addr, size, v, err);
 	return bw_kernel_read_uint(src->k, addr, size, v, err);
 }
 
-static int sched_read_at(const struct bw_walk_src *src, uint64_t addr,
-			 const struct sched_field *f, uint64_t *v, struct bw_error *err)
+static int sched_read_at(const struct bw_walk_src *src, uint64_t addr, const struct sched_field *f,
+			 uint64_t *v, struct bw_error *err)
 {
 	int ret;
 
@@ -155,8 +155,8 @@ int sched_static_key_field(const struct bw_kernel *k, const char *sym, uint64_t 
 	return bw_kernel_symbol(k, sym, addr, err);
 }
 
-int sched_static_key_read(const struct bw_walk_src *src, uint64_t addr,
-			  const struct sched_field *f, bool *on, struct bw_error *err)
+int sched_static_key_read(const struct bw_walk_src *src, uint64_t addr, const struct sched_field *f,
+			  bool *on, struct bw_error *err)
 {
 	uint64_t v;
 	int ret = sched_read(src, addr, f, &v, err);
@@ -172,7 +172,8 @@ int sched_static_key(const struct bw_kernel *k, const char *sym, bool *on, struc
 	uint64_t addr;
 	int ret = sched_static_key_field(k, sym, &addr, &f, err);
 
-	return ret ? ret : sched_static_key_read(&(struct bw_walk_src){k, NULL, NULL}, addr, &f, on, err);
+	return ret ? ret
+		   : sched_static_key_read(&(struct bw_walk_src){k, NULL, NULL}, addr, &f, on, err);
 }
 
 bool sched_enum_id(const struct bw_kernel *k, const char *name, uint32_t *id)

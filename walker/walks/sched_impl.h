@@ -52,7 +52,7 @@ int sched_static_key(const struct bw_kernel *k, const char *sym, bool *on, struc
 /* The same in two steps: where the key is (resolved once), then its state through src. */
 int sched_static_key_field(const struct bw_kernel *k, const char *sym, uint64_t *addr,
 			   struct sched_field *f, struct bw_error *err);
-int sched_static_key_read(const struct bw_walk_src *src, uint64_t addr,
-			  const struct sched_field *f, bool *on, struct bw_error *err);
+int sched_static_key_read(const struct bw_walk_src *src, uint64_t addr, const struct sched_field *f,
+			  bool *on, struct bw_error *err);
 
 #endif

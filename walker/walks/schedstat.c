@@ -146,8 +146,8 @@ static int schedstat_layout_init(const struct bw_kernel *k, bool domains,
 				       schedstat_rq_names[i]);
 	}
 	schedstat_version(k, s);
-	l->has_key = !sched_static_key_field(k, "sched_schedstats", &l->key, &l->key_enabled,
-					     &ignored);
+	l->has_key =
+		!sched_static_key_field(k, "sched_schedstats", &l->key, &l->key_enabled, &ignored);
 	if (domains)
 		ret = schedstat_domain_layout(k, l, s, err);
 	if (!ret)

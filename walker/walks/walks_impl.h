@@ -54,7 +54,7 @@ struct bw_walk_src {
 	void *ctx;
 };
 int bw_walk_src_read(const struct bw_walk_src *src, uint64_t addr, uint32_t size, uint64_t *v,
-		 struct bw_error *err);
+		     struct bw_error *err);
 
 /*
  * The scheduler walks resolved once (layout from the BTF, the CPUs read from the masks with their

@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The scheduler walks (stat, softirqs, schedstat, pressure) in a compiled query: each walk's plan
+ * is run once through a recording source, which turns every integer it reads into a piece of the
+ * batch (adjacent pieces share one read); each sample then runs the same walk code through a
+ * replaying source that hands it those integers from the batch in the same order. The values
+ * point into the walk's own result struct.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "internal.h"
+#include "watch/watch_impl.h"
+
+#define WATCH_MAX_COALESCE 4096u /* bytes one batch read of adjacent pieces may grow to */
+
+static const char *const watch_walk_name[WATCH_NWALKS] = {"stat", "softirqs", "schedstat",
+							  "pressure"};
+
+struct watch_player {
+	struct bw_watch *w;
+	const struct watch_walk *wk;
+	uint32_t pos;
+	bool batch_ok;
+	uint32_t last_read; /* !batch_ok: the read last taken alone, and how it went */
+	int last_ret;
+	struct bw_error last_err;
+};
+
+static int watch_int_size(uint64_t addr, uint32_t size, struct bw_error *err)
+{
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		return bw_fail(err, BW_ENOTSUP, "reading a %u-byte integer at 0x%llx", size,
+			       (unsigned long long)addr);
+	return 0;
+}
+
+/* The recording source: each read becomes a tape entry; the walk sees zeros. */
+static int watch_record(void *ctx, uint64_t addr, uint32_t size, uint64_t *v, struct bw_error *err)
+{
+	struct bw_watch *w = ctx;
+	struct watch_walk *wk = &w->walks[w->nwalks];
+	struct watch_read *last = w->nreads > wk->read0 ? &w->reads[w->nreads - 1] : NULL;
+	struct watch_tape *t;
+	uint32_t read, off;
+	int ret = watch_int_size(addr, size, err);
+
+	if (ret)
+		return ret;
+	*v = 0;
+	if (w->ntape == w->tape_cap) {
+		size_t cap = w->tape_cap ? w->tape_cap * 2 : 256;
+
+		if (cap > BW_WATCH_MAX_READS)
+			return bw_fail(err, BW_ELIMIT, "more than %u reads per sample",
+				       BW_WATCH_MAX_READS);
+		t = bw_realloc(w->alloc, w->tape, cap * sizeof(*t));
+		if (!t)
+			return bw_fail(err, BW_ENOMEM, "out of memory for %zu reads", cap);
+		w->tape = t;
+		w->tape_cap = cap;
+	}
+	if (last && last->vaddr + last->len == addr && last->len + size <= WATCH_MAX_COALESCE) {
+		read = (uint32_t)(w->nreads - 1);
+		off = last->len;
+		last->len += size;
+		w->buf_len = last->off + ((last->len + 7u) & ~7u);
+	} else {
+		ret = watch_add_read(w, addr, size, &read, err);
+		if (ret)
+			return ret;
+		off = 0;
+	}
+	w->tape[w->ntape++] = (struct watch_tape){addr, size, read, off};
+	return 0;
+}
+
+/* The replaying source: the next tape entry's integer from the batch. */
+static int watch_replay(void *ctx, uint64_t addr, uint32_t size, uint64_t *v, struct bw_error *err)
+{
+	struct watch_player *p = ctx;
+	struct bw_watch *w = p->w;
+	const struct watch_tape *t;
+	const uint8_t *b;
+	uint64_t x = 0;
+	uint32_t i;
+
+	if (p->pos >= p->wk->tape_end || w->tape[p->pos].addr != addr ||
+	    w->tape[p->pos].size != size)
+		return bw_fail(err, BW_EFORMAT,
+			       "%s: read of %u bytes at 0x%llx is not the one compiled (entry %u)",
+			       watch_walk_name[p->wk->kind], size, (unsigned long long)addr,
+			       p->pos);
+	t = &w->tape[p->pos++];
+	if (!p->batch_ok && t->read != p->last_read) {
+		p->last_read = t->read;
+		p->last_ret = watch_read_one(w, &w->reads[t->read], &p->last_err);
+	}
+	if (!p->batch_ok && p->last_ret) {
+		*err = p->last_err;
+		return p->last_ret;
+	}
+	b = w->buf + w->reads[t->read].off + t->off;
+	for (i = size; i > 0; i--) /* x86-64 is little-endian */
+		x = x << 8 | b[i - 1];
+	*v = x;
+	return 0;
+}
+
+static int watch_plan_build(struct bw_watch *w, struct watch_walk *wk, struct bw_error *err)
+{
+	const struct bw_kernel *k = w->k;
+
+	switch (wk->kind) {
+	case WATCH_STAT:
+		return bw_stat_plan_build(k, (struct bw_stat_plan **)&wk->plan,
+					  (struct bw_stat **)&wk->out, err);
+	case WATCH_SOFTIRQS:
+		return bw_softirqs_plan_build(k, (struct bw_softirqs_plan **)&wk->plan,
+					      (struct bw_softirqs **)&wk->out, err);
+	case WATCH_SCHEDSTAT:
+		return bw_schedstat_plan_build(k, false, (struct bw_schedstat_plan **)&wk->plan,
+					       (struct bw_schedstat **)&wk->out, err);
+	default:
+		return bw_pressure_plan_build(k, (struct bw_pressure_plan **)&wk->plan,
+					      (struct bw_pressure **)&wk->out, err);
+	}
+}
+
+static int watch_plan_read(struct watch_walk *wk, const struct bw_walk_src *src,
+			   struct bw_error *err)
+{
+	switch (wk->kind) {
+	case WATCH_STAT:
+		return bw_stat_plan_read(wk->plan, src, wk->out, err);
+	case WATCH_SOFTIRQS:
+		return bw_softirqs_plan_read(wk->plan, src, wk->out, err);
+	case WATCH_SCHEDSTAT:
+		return bw_schedstat_plan_read(wk->plan, src, wk->out, err);
+	default:
+		return bw_pressure_plan_read(wk->plan, src, wk->out, err);
+	}
+}
+
+static void watch_plan_free(const struct bw_kernel *k, struct watch_walk *wk)
+{
+	switch (wk->kind) {
+	case WATCH_STAT:
+		bw_stat_plan_free(k, wk->plan);
+		bw_kernel_stat_free(k, wk->out);
+		break;
+	case WATCH_SOFTIRQS:
+		bw_softirqs_plan_free(k, wk->plan);
+		bw_kernel_softirqs_free(k, wk->out);
+		break;
+	case WATCH_SCHEDSTAT:
+		bw_schedstat_plan_free(k, wk->plan);
+		bw_kernel_schedstat_free(k, wk->out);
+		break;
+	default:
+		bw_pressure_plan_free(k, wk->plan);
+		bw_kernel_pressure_free(k, wk->out);
+		break;
+	}
+	wk->plan = wk->out = NULL;
+}
+
+/* A value that is never ok: what this kernel lacks, or a walk it cannot do. */
+static int watch_absent(struct bw_watch *w, const char *name, const char *why, struct bw_error *err)
+{
+	struct watch_slot *s;
+	int ret = watch_add_value(w, name, false, &s, err);
+
+	if (!ret) {
+		s->kind = WATCH_ABSENT;
+		snprintf(s->err, sizeof(s->err), "%s", why);
+	}
+	return ret;
+}
+
+static int watch_walk_value(struct bw_watch *w, const char *name, bool counter, const uint64_t *src,
+			    enum watch_conv conv, struct bw_error *err)
+{
+	struct watch_slot *s;
+	int ret = watch_add_value(w, name, counter, &s, err);
+
+	if (!ret) {
+		s->kind = WATCH_WALK;
+		s->walk = w->nwalks - 1; /* the walk being compiled */
+		s->src = src;
+		s->conv = conv;
+	}
+	return ret;
+}
+
+static int watch_sched_value(struct bw_watch *w, const char *name, bool counter,
+			     const struct bw_sched_value *v, struct bw_error *err)
+{
+	return v->absent ? watch_absent(w, name, v->absent, err)
+			 : watch_walk_value(w, name, counter, &v->value, WATCH_AS_IS, err);
+}
+
+static int watch_stat_values(struct bw_watch *w, const struct bw_stat *st, struct bw_error *err)
+{
+	uint32_t j, i;
+	char name[96];
+	int ret = 0;
+
+	for (j = 0; j <= st->nr_cpus && !ret; j++) {
+		const struct bw_stat_cpu *c = j < st->nr_cpus ? &st->cpus[j] : NULL;
+
+		if (c && !c->online)
+			continue;
+		for (i = 0; i < BW_STAT_NR_COLS && !ret; i++) {
+			if (c)
+				snprintf(name, sizeof(name), "stat.cpu%u.%s", c->cpu,
+					 st->col_name[i]);
+			else
+				snprintf(name, sizeof(name), "stat.cpu.%s", st->col_name[i]);
+			ret = st->col_absent[i]
+				      ? watch_absent(w, name, st->col_absent[i], err)
+				      : watch_walk_value(w, name, true,
+							 c ? &c->ticks[i] : &st->total_ticks[i],
+							 WATCH_AS_IS, err);
+		}
+	}
+	if (!ret)
+		ret = watch_sched_value(w, "stat.intr", true, &st->intr, err);
+	if (!ret)
+		ret = watch_sched_value(w, "stat.ctxt", true, &st->ctxt, err);
+	if (!ret)
+		ret = watch_sched_value(w, "stat.processes", true, &st->processes, err);
+	if (!ret)
+		ret = watch_sched_value(w, "stat.procs_running", false, &st->procs_running, err);
+	if (!ret)
+		ret = watch_sched_value(w, "stat.procs_blocked", false, &st->procs_blocked, err);
+	return ret;
+}
+
+static int watch_softirq_values(struct bw_watch *w, const struct bw_softirqs *s,
+				struct bw_error *err)
+{
+	uint32_t j, i;
+	char name[96];
+	int ret = 0;
+
+	for (j = 0; j < s->nr_cpus && !ret; j++)
+		for (i = 0; i < s->nr_softirqs && !ret; i++) {
+			snprintf(name, sizeof(name), "softirqs.cpu%u.%s", s->cpu[j], s->name[i]);
+			ret = watch_walk_value(w, name, true, &s->count[(size_t)i * s->nr_cpus + j],
+					       WATCH_AS_IS, err);
+		}
+	return ret;
+}
+
+static int watch_schedstat_values(struct bw_watch *w, const struct bw_schedstat *s,
+				  struct bw_error *err)
+{
+	uint32_t j, i;
+	char name[96];
+	int ret = watch_sched_value(w, "schedstat.enabled", false, &s->enabled, err);
+
+	for (j = 0; j < s->nr_cpus && !ret; j++)
+		for (i = 0; i < BW_SCHEDSTAT_CPU_VALUES && !ret; i++) {
+			const char *n = s->cpu_value_name[i], *dot;
+
+			if (!strcmp(n, "legacy")) /* the constant 0 of the rq line */
+				continue;
+			dot = strchr(n, '.');
+			snprintf(name, sizeof(name), "schedstat.cpu%u.%s", s->cpus[j].cpu,
+				 dot ? dot + 1 : n);
+			ret = watch_walk_value(w, name, true, &s->cpus[j].value[i], WATCH_AS_IS,
+					       err);
+		}
+	return ret;
+}
+
+static int watch_psi_line(struct bw_watch *w, const char *res, const char *line,
+			  const struct bw_psi_line *l, struct bw_error *err)
+{
+	static const char *const win[3] = {"avg10", "avg60", "avg300"};
+	char name[96];
+	int i, ret;
+
+	if (!l->present)
+		return 0;
+	snprintf(name, sizeof(name), "pressure.%s.%s.total", res, line);
+	ret = watch_walk_value(w, name, true, &l->total_us, WATCH_AS_IS, err);
+	for (i = 0; i < 3 && !ret; i++) {
+		snprintf(name, sizeof(name), "pressure.%s.%s.%s", res, line, win[i]);
+		ret = watch_walk_value(w, name, false, &l->avg[i], WATCH_PSI_AVG, err);
+	}
+	return ret;
+}
+
+static int watch_pressure_values(struct bw_watch *w, const struct bw_pressure *p,
+				 struct bw_error *err)
+{
+	char name[64];
+	int i, ret = 0;
+
+	for (i = 0; i < BW_PSI_NR && !ret; i++) {
+		const struct bw_psi_resource *r = &p->res[i];
+
+		if (r->absent) {
+			snprintf(name, sizeof(name), "pressure.%s", r->name);
+			ret = watch_absent(w, name, r->absent, err);
+			continue;
+		}
+		ret = watch_psi_line(w, r->name, "some", &r->some, err);
+		if (!ret)
+			ret = watch_psi_line(w, r->name, "full", &r->full, err);
+	}
+	return ret;
+}
+
+/* Compile one walk: plan, recorded run, values. A walk this kernel cannot do is one value
+ * named after it that says why. */
+static int watch_add_walk(struct bw_watch *w, enum watch_walk_kind kind, struct bw_error *err)
+{
+	struct watch_walk *wk = &w->walks[w->nwalks];
+	struct bw_walk_src rec = {w->k, watch_record, w};
+	int ret;
+
+	memset(wk, 0, sizeof(*wk));
+	wk->kind = kind;
+	ret = watch_plan_build(w, wk, err);
+	if (ret)
+		return ret == -BW_ENOMEM ? ret
+					 : watch_absent(w, watch_walk_name[kind], err->msg, err);
+	wk->tape0 = (uint32_t)w->ntape;
+	wk->read0 = (uint32_t)w->nreads;
+	ret = watch_plan_read(wk, &rec, err);
+	wk->tape_end = (uint32_t)w->ntape;
+	wk->read_end = (uint32_t)w->nreads;
+	w->nwalks++; /* from here on, uncompile frees it */
+	if (ret == -BW_ENOMEM || ret == -BW_ELIMIT)
+		return ret;
+	if (ret) { /* a field this walk cannot read as an integer: never replayed */
+		wk->dead = true;
+		return watch_absent(w, watch_walk_name[kind], err->msg, err);
+	}
+	switch (kind) {
+	case WATCH_STAT:
+		return watch_stat_values(w, wk->out, err);
+	case WATCH_SOFTIRQS:
+		return watch_softirq_values(w, wk->out, err);
+	case WATCH_SCHEDSTAT:
+		return watch_schedstat_values(w, wk->out, err);
+	default:
+		return watch_pressure_values(w, wk->out, err);
+	}
+}
+
+int watch_add_walks(struct bw_watch *w, struct bw_error *err)
+{
+	const bool want[WATCH_NWALKS] = {w->opts.stat, w->opts.softirqs, w->opts.schedstat,
+					 w->opts.pressure};
+	int kind, ret = 0;
+
+	for (kind = 0; kind < WATCH_NWALKS && !ret; kind++)
+		if (want[kind])
+			ret = watch_add_walk(w, (enum watch_walk_kind)kind, err);
+	return ret;
+}
+
+struct watch_walk *watch_walk_of_read(struct bw_watch *w, uint32_t i)
+{
+	uint32_t n;
+
+	for (n = 0; n < w->nwalks; n++)
+		if (i >= w->walks[n].read0 && i < w->walks[n].read_end)
+			return &w->walks[n];
+	return NULL;
+}
+
+int watch_walks_sample(struct bw_watch *w, bool batch_ok, struct bw_error *err)
+{
+	struct watch_player p = {.w = w, .batch_ok = batch_ok};
+	struct bw_walk_src play = {w->k, watch_replay, &p};
+	uint32_t n;
+	int ret;
+
+	for (n = 0; n < w->nwalks; n++) {
+		struct watch_walk *wk = &w->walks[n];
+
+		wk->ok = false;
+		if (wk->dead)
+			continue;
+		p.wk = wk;
+		p.pos = wk->tape0;
+		p.last_read = UINT32_MAX;
+		ret = watch_plan_read(wk, &play, err);
+		if (ret == -BW_EGONE)
+			return ret;
+		wk->ok = !ret;
+		if (ret)
+			memcpy(wk->err, err->msg, sizeof(wk->err));
+	}
+	return 0;
+}
+
+void watch_walks_free(struct bw_watch *w)
+{
+	uint32_t n;
+
+	for (n = 0; n < w->nwalks; n++)
+		watch_plan_free(w->k, &w->walks[n]);
+	bw_free(w->alloc, w->tape);
+	w->tape = NULL;
+	w->ntape = w->tape_cap = 0;
+	w->nwalks = 0;
+}
+
+#undef WATCH_MAX_COALESCE
