@@ -5,7 +5,9 @@
  * at chosen offsets, described by a BTF built here (6.1 layout: tick_sched with an idle_active
  * bitfield, tk_core.timekeeper; or 7.x's idle accounting in kernel_cpustat) and found through a
  * System.map. Corners: a hole in the possible mask, a possible but offline CPU, an enumerator
- * and a symbol the kernel lacks, no CONFIG_SCHEDSTATS, no PSI. Expected numbers are worked out by hand from the values written.
+ * and a symbol the kernel lacks, no CONFIG_SCHEDSTATS, no PSI; the same walks compiled in a watch,
+ * sampled while the memory changes. Expected numbers are worked out by hand from the values
+ * written.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
@@ -386,6 +388,161 @@ static void test_no_schedstats_no_psi(void **state)
 	free(f);
 }
 
+/* The value named name of the watch's last sample; fails the test when there is none. */
+static const struct bw_watch_value *watch_get(const struct bw_watch *w, const char *name)
+{
+	const struct bw_watch_value *v;
+	size_t n = bw_watch_values(w, &v), i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i].name, name))
+			return &v[i];
+	fail_msg("no value %s", name);
+	return NULL;
+}
+
+static bool watch_has(const struct bw_watch *w, const char *prefix)
+{
+	const struct bw_watch_value *v;
+	size_t n = bw_watch_values(w, &v), i;
+
+	for (i = 0; i < n; i++)
+		if (!strncmp(v[i].name, prefix, strlen(prefix)))
+			return true;
+	return false;
+}
+
+static uint64_t watch_ok(const struct bw_watch *w, const char *name)
+{
+	const struct bw_watch_value *v = watch_get(w, name);
+
+	if (!v->ok)
+		fail_msg("%s: %s", name, v->error);
+	return v->value;
+}
+
+static void watch_absent(const struct bw_watch *w, const char *name, const char *why)
+{
+	const struct bw_watch_value *v = watch_get(w, name);
+
+	assert_false(v->ok);
+	assert_string_equal(v->error, why);
+}
+
+/* The compiled walks on a possible mask with a hole (CPU 1), a kernel without CONFIG_SCHEDSTATS
+ * and without PSI: those say why, the others sample, and follow memory that changes. */
+static void test_watch_hole_absent(void **state)
+{
+	struct bw_watch_opts wo = {.stat = true, .softirqs = true, .schedstat = true,
+				   .pressure = true};
+	struct sched_opts o = {0};
+	struct sched_fixture *f = calloc(1, sizeof(*f));
+	const struct bw_watch_value *v;
+	struct bw_error err = {0};
+	struct bw_watch *w;
+	uint64_t cpu0 = 0x1000000;
+
+	(void)state;
+	sched_open(f, &o);
+	if (bw_watch_open(f->k, &wo, &w, &err))
+		fail_msg("watch: %s", err.msg);
+	assert_int_equal(bw_watch_sample(w, 1000000000ull, &err), 0);
+	assert_int_equal(watch_ok(w, "stat.cpu0.user"), 100);
+	assert_int_equal(watch_ok(w, "stat.cpu2.user"), 300);
+	assert_false(watch_has(w, "stat.cpu1."));
+	assert_false(watch_has(w, "softirqs.cpu1."));
+	assert_int_equal(watch_ok(w, "stat.cpu0.idle"), 780);
+	assert_int_equal(watch_ok(w, "stat.cpu2.iowait"), 245);
+	assert_int_equal(watch_ok(w, "stat.cpu.user"), 401);
+	assert_int_equal(watch_ok(w, "stat.intr"), 10 + 30 + 1 + 100 + 1 + 300);
+	assert_int_equal(watch_ok(w, "stat.ctxt"), 4000);
+	assert_int_equal(watch_ok(w, "stat.processes"), 4242);
+	assert_int_equal(watch_ok(w, "stat.procs_blocked"), 1);
+	assert_int_equal(watch_ok(w, "softirqs.cpu0.HI"), 1);
+	assert_int_equal(watch_ok(w, "softirqs.cpu2.NET_RX"), 203);
+	watch_absent(w, "schedstat", "no rq.yld_count in the BTF: a kernel without CONFIG_SCHEDSTATS");
+	assert_false(watch_has(w, "schedstat.cpu"));
+	watch_absent(w, "pressure.cpu", "no PSI in this kernel (CONFIG_PSI off)");
+	watch_absent(w, "pressure.irq", "no PSI in this kernel (CONFIG_PSI off)");
+
+	/* Memory moves: CPU 0's user time +0.5 s, NET_RX of CPU 2 +7, a fork; then 0.5 s. */
+	kb_put_u64(&f->kk.mem, cpu0 + PCPU_KCS, NSEC + 5000000 + NSEC / 2);
+	kb_put_u32(&f->kk.mem, cpu0 + 2 * 0x100000 + PCPU_KSTAT + 8 + 2 * 4, 210);
+	kb_put_u64(&f->kk.mem, IMG_PA + OFF_FORKS, 4243);
+	assert_int_equal(bw_watch_sample(w, 1500000000ull, &err), 0);
+	v = watch_get(w, "stat.cpu0.user");
+	assert_true(v->ok && v->has_delta && !v->reset);
+	assert_int_equal(v->value, 150);
+	assert_int_equal(v->delta, 50);
+	assert_true(v->rate > 99.9 && v->rate < 100.1); /* 50 ticks in 0.5 s: one CPU's worth */
+	assert_int_equal(watch_get(w, "stat.cpu.user")->delta, 50);
+	assert_int_equal(watch_get(w, "softirqs.cpu2.NET_RX")->delta, 7);
+	assert_int_equal(watch_get(w, "stat.processes")->delta, 1);
+	assert_int_equal(watch_get(w, "softirqs.cpu0.HI")->delta, 0);
+	/* A counter going back (a torn or reset value) is a reset, not a negative rate. */
+	kb_put_u64(&f->kk.mem, IMG_PA + OFF_FORKS, 1);
+	assert_int_equal(bw_watch_sample(w, 2000000000ull, &err), 0);
+	v = watch_get(w, "stat.processes");
+	assert_true(v->ok && v->reset);
+	assert_int_equal(v->delta, 0);
+	bw_watch_close(w);
+	sched_close(f);
+	free(f);
+}
+
+/* A possible but offline CPU has softirqs (as /proc/softirqs) but no stat line; a column and a
+ * symbol the kernel lacks say so. */
+static void test_watch_offline_missing(void **state)
+{
+	struct bw_watch_opts wo = {.stat = true, .softirqs = true};
+	struct sched_opts o = {.cpu1_possible = true, .lack_guest_nice = true, .lack_forks = true};
+	struct sched_fixture *f = calloc(1, sizeof(*f));
+	struct bw_error err = {0};
+	struct bw_watch *w;
+
+	(void)state;
+	sched_open(f, &o);
+	if (bw_watch_open(f->k, &wo, &w, &err))
+		fail_msg("watch: %s", err.msg);
+	assert_int_equal(bw_watch_sample(w, 1, &err), 0);
+	assert_false(watch_has(w, "stat.cpu1."));
+	assert_int_equal(watch_ok(w, "softirqs.cpu1.TIMER"), 102);
+	watch_absent(w, "stat.cpu0.guest_nice", "enum cpu_usage_stat lacks it");
+	watch_absent(w, "stat.cpu.guest_nice", "enum cpu_usage_stat lacks it");
+	watch_absent(w, "stat.processes", "no total_forks symbol");
+	assert_int_equal(watch_ok(w, "stat.cpu0.guest"), 900);
+	assert_int_equal(watch_ok(w, "stat.cpu.user"), 601); /* possible CPUs, offline too */
+	assert_int_equal(watch_ok(w, "stat.procs_running"), 4);
+	bw_watch_close(w);
+	sched_close(f);
+	free(f);
+}
+
+/* 7.x idle accounting: idle and iowait computed from the batch as the dump walk does. */
+static void test_watch_kcs_idle(void **state)
+{
+	struct bw_watch_opts wo = {.stat = true};
+	struct sched_opts o = {.kcs_idle = true};
+	struct sched_fixture *f = calloc(1, sizeof(*f));
+	struct bw_error err = {0};
+	struct bw_watch *w;
+
+	(void)state;
+	sched_open(f, &o);
+	if (bw_watch_open(f->k, &wo, &w, &err))
+		fail_msg("watch: %s", err.msg);
+	assert_int_equal(bw_watch_sample(w, 1, &err), 0);
+	assert_int_equal(watch_ok(w, "stat.cpu0.idle"), 620);
+	assert_int_equal(watch_ok(w, "stat.cpu2.iowait"), 2100);
+	/* The timekeeper moves on 0.4 s: CPU 0's open idle period grows by as much. */
+	kb_put_u64(&f->kk.mem, IMG_PA + OFF_TK_CORE + 24, 100 * NSEC + 400000000ull);
+	assert_int_equal(bw_watch_sample(w, 2, &err), 0);
+	assert_int_equal(watch_ok(w, "stat.cpu0.idle"), 660);
+	bw_watch_close(w);
+	sched_close(f);
+	free(f);
+}
+
 static void test_psi_avg_split(void **state)
 {
 	uint64_t w, h;
@@ -408,6 +565,9 @@ int main(void)
 		cmocka_unit_test(test_softirqs),
 		cmocka_unit_test(test_no_schedstats_no_psi),
 		cmocka_unit_test(test_psi_avg_split),
+		cmocka_unit_test(test_watch_hole_absent),
+		cmocka_unit_test(test_watch_offline_missing),
+		cmocka_unit_test(test_watch_kcs_idle),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
