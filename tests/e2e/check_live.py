@@ -38,9 +38,11 @@ the two clocks (host, TCG guest) do. Checks:
     columns of /proc/schedstat, the PSI totals, which a /proc/pressure read aggregates before
     printing). idle and iowait may be one USER_HZ tick below the earlier read: the guest's read
     takes "now" from the clocksource, btfwalk from the last timekeeping update (documented);
-  - the spinning CPU 2's busy time (all columns but idle and iowait) advances at 100 ticks per
-    guest second (jiffies_64 and CONFIG_HZ) within 12, as the guest's own /proc/stat over its
-    /proc/uptime says within 12, and its user time makes most of it;
+  - the spinning CPU 2's busy time (all columns but idle and iowait) per guest second (jiffies_64
+    and CONFIG_HZ) is what the guest's own /proc/stat over its /proc/uptime says, within 12%; at
+    least 90% of its ticks are busy, most of them user; and the rate is 100 within 12%, unless
+    the guest's own /proc/stat shows the host starving the vCPU (ticks are counted only when the
+    vCPU takes them): then that line is a SKIP saying so;
   - a value is an error only where the guest has no such /proc file (pressure.irq).
 """
 import json
@@ -299,12 +301,24 @@ def check_walks(label, hz, samples, reads):
         secs = (b["values"]["jiffies_64"] - a["values"]["jiffies_64"]) / hz
         rate = sum(b["values"][cpu + c] - a["values"][cpu + c] for c in busy) / secs if secs else 0
         user = (b["values"][cpu + "user"] - a["values"][cpu + "user"]) / secs if secs else 0
+        total = sum(b["values"][cpu + c] - a["values"][cpu + c] for c in STAT_COLS)
         note("%s: CPU %d busy: btfwalk %.1f ticks/s (user %.1f) over %.2f guest s; the guest's own %.1f/s "
              "over %.2f s" % (label, BUSY_CPU, rate, user, secs, grate, gsecs))
-        tap(abs(rate - 100) <= 100 * BUSY_TOLERANCE and abs(grate - rate) <= 100 * BUSY_TOLERANCE
+        tap(abs(grate - rate) <= BUSY_TOLERANCE * max(grate, rate) and total and rate * secs >= 0.9 * total
             and user >= 0.8 * rate,
-            "%s: the spinning CPU %d is busy %.1f ticks per guest second (100, and the guest's own %.1f, "
-            "within %d), mostly user (%.1f)" % (label, BUSY_CPU, rate, grate, BUSY_TOLERANCE * 100, user))
+            "%s: the spinning CPU %d: busy %.1f ticks per guest second as the guest's own /proc/stat says "
+            "(%.1f, within %d%%), %.0f%% of its ticks busy, mostly user (%.1f)" % (
+                label, BUSY_CPU, rate, grate, BUSY_TOLERANCE * 100, 100 * rate * secs / total if total else 0,
+                user))
+        # Tick-based accounting counts a tick only when the vCPU takes it: a TCG vCPU the host
+        # starves loses ticks, in the guest's own /proc/stat as in btfwalk.
+        if grate < 100 * (1 - BUSY_TOLERANCE):
+            print("ok - %s: the spinning CPU %d at 100 ticks per second # SKIP the host starves the TCG "
+                  "vCPU: the guest's own /proc/stat counts %.1f ticks/s (load %.1f)" % (
+                      label, BUSY_CPU, grate, os.getloadavg()[0]), flush=True)
+        else:
+            tap(abs(rate - 100) <= 100 * BUSY_TOLERANCE,
+                "%s: the spinning CPU %d at 100 ticks per second (%.1f)" % (label, BUSY_CPU, rate))
     else:
         tap(False, "%s: busy CPU rate" % label, "%d samples in the window, HZ %s" % (len(win), hz))
 

@@ -433,8 +433,8 @@ static void watch_absent(const struct bw_watch *w, const char *name, const char 
  * and without PSI: those say why, the others sample, and follow memory that changes. */
 static void test_watch_hole_absent(void **state)
 {
-	struct bw_watch_opts wo = {.stat = true, .softirqs = true, .schedstat = true,
-				   .pressure = true};
+	struct bw_watch_opts wo = {
+		.stat = true, .softirqs = true, .schedstat = true, .pressure = true};
 	struct sched_opts o = {0};
 	struct sched_fixture *f = calloc(1, sizeof(*f));
 	const struct bw_watch_value *v;
@@ -460,7 +460,8 @@ static void test_watch_hole_absent(void **state)
 	assert_int_equal(watch_ok(w, "stat.procs_blocked"), 1);
 	assert_int_equal(watch_ok(w, "softirqs.cpu0.HI"), 1);
 	assert_int_equal(watch_ok(w, "softirqs.cpu2.NET_RX"), 203);
-	watch_absent(w, "schedstat", "no rq.yld_count in the BTF: a kernel without CONFIG_SCHEDSTATS");
+	watch_absent(w, "schedstat",
+		     "no rq.yld_count in the BTF: a kernel without CONFIG_SCHEDSTATS");
 	assert_false(watch_has(w, "schedstat.cpu"));
 	watch_absent(w, "pressure.cpu", "no PSI in this kernel (CONFIG_PSI off)");
 	watch_absent(w, "pressure.irq", "no PSI in this kernel (CONFIG_PSI off)");
