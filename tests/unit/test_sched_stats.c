@@ -544,6 +544,60 @@ static void test_watch_kcs_idle(void **state)
 	free(f);
 }
 
+/* A guest writing while the watch samples: bytes of the per-CPU objects, the timekeeper and the
+ * globals the walks read flip between samples (xorshift). Every value stays readable (the memory
+ * is there), each sample takes as many reads as compiled, and counters going back are resets. */
+static void test_watch_changing_memory(void **state)
+{
+	struct bw_watch_opts wo = {
+		.stat = true, .softirqs = true, .schedstat = true, .pressure = true};
+	struct sched_opts opts[2] = {{.cpu1_possible = true}, {.kcs_idle = true}};
+	uint32_t x = 0x9e3779b9u, o, i, n;
+
+	(void)state;
+	for (o = 0; o < 2; o++) {
+		struct sched_fixture *f = calloc(1, sizeof(*f));
+		const struct bw_watch_value *v;
+		struct bw_watch_stats st;
+		struct bw_error err = {0};
+		struct bw_watch *w;
+		size_t nv, j;
+
+		sched_open(f, &opts[o]);
+		if (bw_watch_open(f->k, &wo, &w, &err))
+			fail_msg("watch: %s", err.msg);
+		for (i = 0; i < 2000; i++) {
+			for (n = 0; n < 4; n++) {
+				uint64_t pa;
+
+				x ^= x << 13;
+				x ^= x >> 17;
+				x ^= x << 5;
+				pa = x & 1 ? IMG_PA + OFF_TK_CORE + x % 0xd0
+					   : 0x1000000 + (x >> 8) % 3 * 0x100000 + 0x8000 +
+						     (x >> 12) % 0x500;
+				kb_put(&f->kk.mem, pa, &(uint8_t){(uint8_t)(x >> 24)}, 1);
+			}
+			assert_int_equal(bw_watch_sample(w, (uint64_t)i * 100000000u, &err), 0);
+			nv = bw_watch_values(w, &v);
+			for (j = 0; j < nv; j++) {
+				assert_true(v[j].ok == !v[j].error);
+				/* Only what the kernel lacks is never read. */
+				assert_true(v[j].ok || !strcmp(v[j].name, "schedstat") ||
+					    !strncmp(v[j].name, "pressure.", 9) ||
+					    !strcmp(v[j].name, "stat.processes"));
+				assert_true(!v[j].reset || (v[j].delta == 0 && v[j].rate == 0));
+			}
+		}
+		bw_watch_get_stats(w, &st);
+		assert_int_equal(st.samples, 2000);
+		assert_int_equal(st.recompiles, 0);
+		bw_watch_close(w);
+		sched_close(f);
+		free(f);
+	}
+}
+
 static void test_psi_avg_split(void **state)
 {
 	uint64_t w, h;
@@ -569,6 +623,7 @@ int main(void)
 		cmocka_unit_test(test_watch_hole_absent),
 		cmocka_unit_test(test_watch_offline_missing),
 		cmocka_unit_test(test_watch_kcs_idle),
+		cmocka_unit_test(test_watch_changing_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

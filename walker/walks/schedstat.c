@@ -235,6 +235,7 @@ static int schedstat_cpu(const struct bw_walk_src *src, const struct schedstat_l
 		if (out->nr_domains == BW_SCHEDSTAT_MAX_DOMAINS)
 			return bw_fail(err, BW_ELIMIT, "cpu%u: more than %d domain levels", cpu,
 				       BW_SCHEDSTAT_MAX_DOMAINS);
+		memset(&out->domain[out->nr_domains], 0, sizeof(out->domain[0]));
 		ret = schedstat_domain(src, l, sd, &out->domain[out->nr_domains], err);
 		if (!ret)
 			ret = sched_read(src, sd, &l->parent, &sd, err);
@@ -259,7 +260,12 @@ int bw_schedstat_plan_read(const struct bw_schedstat_plan *p, const struct bw_wa
 	s->timestamp = 0;
 	s->enabled = (struct bw_sched_value){0, "no sched_schedstats static key"};
 	s->nr_cpus = 0;
-	memset(s->cpus, 0, (size_t)c->nr * sizeof(*s->cpus));
+	/* Not the whole array: each CPU's domains (kilobytes) are cleared as they are read. */
+	for (j = 0; j < c->nr; j++) {
+		s->cpus[j].cpu = 0;
+		s->cpus[j].nr_domains = 0;
+		memset(s->cpus[j].value, 0, sizeof(s->cpus[j].value));
+	}
 	if (src->k->nr_cpu_ids > SCHEDSTAT_MAX_SPAN_BITS)
 		return bw_fail(err, BW_ELIMIT, "nr_cpu_ids %u: spans past %d CPUs not printed",
 			       src->k->nr_cpu_ids, SCHEDSTAT_MAX_SPAN_BITS);
