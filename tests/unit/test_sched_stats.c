@@ -429,6 +429,28 @@ static void watch_absent(const struct bw_watch *w, const char *name, const char 
 	assert_string_equal(v->error, why);
 }
 
+/* The fixture opened with o, a watch of wo compiled on it and sampled once at time t. */
+static struct bw_watch *watch_start(struct sched_fixture *f, const struct sched_opts *o,
+				    const struct bw_watch_opts *wo, uint64_t t)
+{
+	struct bw_error err = {0};
+	struct bw_watch *w;
+
+	sched_open(f, o);
+	if (bw_watch_open(f->k, wo, &w, &err))
+		fail_msg("watch: %s", err.msg);
+	if (bw_watch_sample(w, t, &err))
+		fail_msg("sample: %s", err.msg);
+	return w;
+}
+
+static void watch_stop(struct sched_fixture *f, struct bw_watch *w)
+{
+	bw_watch_close(w);
+	sched_close(f);
+	free(f);
+}
+
 /* The compiled walks on a possible mask with a hole (CPU 1), a kernel without CONFIG_SCHEDSTATS
  * and without PSI: those say why, the others sample, and follow memory that changes. */
 static void test_watch_hole_absent(void **state)
@@ -438,15 +460,11 @@ static void test_watch_hole_absent(void **state)
 	struct sched_opts o = {0};
 	struct sched_fixture *f = calloc(1, sizeof(*f));
 	const struct bw_watch_value *v;
+	struct bw_watch *w = watch_start(f, &o, &wo, 1000000000ull);
 	struct bw_error err = {0};
-	struct bw_watch *w;
 	uint64_t cpu0 = 0x1000000;
 
 	(void)state;
-	sched_open(f, &o);
-	if (bw_watch_open(f->k, &wo, &w, &err))
-		fail_msg("watch: %s", err.msg);
-	assert_int_equal(bw_watch_sample(w, 1000000000ull, &err), 0);
 	assert_int_equal(watch_ok(w, "stat.cpu0.user"), 100);
 	assert_int_equal(watch_ok(w, "stat.cpu2.user"), 300);
 	assert_false(watch_has(w, "stat.cpu1."));
@@ -486,9 +504,7 @@ static void test_watch_hole_absent(void **state)
 	v = watch_get(w, "stat.processes");
 	assert_true(v->ok && v->reset);
 	assert_int_equal(v->delta, 0);
-	bw_watch_close(w);
-	sched_close(f);
-	free(f);
+	watch_stop(f, w);
 }
 
 /* A possible but offline CPU has softirqs (as /proc/softirqs) but no stat line; a column and a
@@ -498,14 +514,9 @@ static void test_watch_offline_missing(void **state)
 	struct bw_watch_opts wo = {.stat = true, .softirqs = true};
 	struct sched_opts o = {.cpu1_possible = true, .lack_guest_nice = true, .lack_forks = true};
 	struct sched_fixture *f = calloc(1, sizeof(*f));
-	struct bw_error err = {0};
-	struct bw_watch *w;
+	struct bw_watch *w = watch_start(f, &o, &wo, 1);
 
 	(void)state;
-	sched_open(f, &o);
-	if (bw_watch_open(f->k, &wo, &w, &err))
-		fail_msg("watch: %s", err.msg);
-	assert_int_equal(bw_watch_sample(w, 1, &err), 0);
 	assert_false(watch_has(w, "stat.cpu1."));
 	assert_int_equal(watch_ok(w, "softirqs.cpu1.TIMER"), 102);
 	watch_absent(w, "stat.cpu0.guest_nice", "enum cpu_usage_stat lacks it");
@@ -514,9 +525,7 @@ static void test_watch_offline_missing(void **state)
 	assert_int_equal(watch_ok(w, "stat.cpu0.guest"), 900);
 	assert_int_equal(watch_ok(w, "stat.cpu.user"), 601); /* possible CPUs, offline too */
 	assert_int_equal(watch_ok(w, "stat.procs_running"), 4);
-	bw_watch_close(w);
-	sched_close(f);
-	free(f);
+	watch_stop(f, w);
 }
 
 /* 7.x idle accounting: idle and iowait computed from the batch as the dump walk does. */
@@ -525,23 +534,17 @@ static void test_watch_kcs_idle(void **state)
 	struct bw_watch_opts wo = {.stat = true};
 	struct sched_opts o = {.kcs_idle = true};
 	struct sched_fixture *f = calloc(1, sizeof(*f));
+	struct bw_watch *w = watch_start(f, &o, &wo, 1);
 	struct bw_error err = {0};
-	struct bw_watch *w;
 
 	(void)state;
-	sched_open(f, &o);
-	if (bw_watch_open(f->k, &wo, &w, &err))
-		fail_msg("watch: %s", err.msg);
-	assert_int_equal(bw_watch_sample(w, 1, &err), 0);
 	assert_int_equal(watch_ok(w, "stat.cpu0.idle"), 620);
 	assert_int_equal(watch_ok(w, "stat.cpu2.iowait"), 2100);
 	/* The timekeeper moves on 0.4 s: CPU 0's open idle period grows by as much. */
 	kb_put_u64(&f->kk.mem, IMG_PA + OFF_TK_CORE + 24, 100 * NSEC + 400000000ull);
 	assert_int_equal(bw_watch_sample(w, 2, &err), 0);
 	assert_int_equal(watch_ok(w, "stat.cpu0.idle"), 660);
-	bw_watch_close(w);
-	sched_close(f);
-	free(f);
+	watch_stop(f, w);
 }
 
 /* A guest writing while the watch samples: bytes of the per-CPU objects, the timekeeper and the

@@ -93,9 +93,11 @@ struct bw_pressure_plan {
 	struct pressure_layout l;
 };
 
-int bw_pressure_plan_read(const struct bw_pressure_plan *p, const struct bw_walk_src *src,
-			  struct bw_pressure *pr, struct bw_error *err)
+static int pressure_read(const void *plan, const struct bw_walk_src *src, void *out,
+			 struct bw_error *err)
 {
+	const struct bw_pressure_plan *p = plan;
+	struct bw_pressure *pr = out;
 	const struct pressure_layout *l = &p->l;
 	int i, ret = 0;
 
@@ -128,59 +130,32 @@ int bw_pressure_plan_read(const struct bw_pressure_plan *p, const struct bw_walk
 	return ret;
 }
 
-void bw_pressure_plan_free(const struct bw_kernel *k, struct bw_pressure_plan *p)
+static int pressure_init(const struct bw_kernel *k, void *plan, void *out, struct bw_error *err)
 {
-	bw_free(k->alloc, p);
+	(void)out;
+	return pressure_layout_init(k, &((struct bw_pressure_plan *)plan)->l, err);
 }
 
-int bw_pressure_plan_build(const struct bw_kernel *k, struct bw_pressure_plan **out,
-			   struct bw_pressure **pr, struct bw_error *err)
-{
-	struct bw_pressure_plan *p;
-	int ret;
-
-	*out = NULL;
-	*pr = NULL;
-	p = bw_zalloc(k->alloc, sizeof(*p));
-	if (!p)
-		return bw_fail(err, BW_ENOMEM, "out of memory");
-	ret = pressure_layout_init(k, &p->l, err);
-	if (!ret) {
-		*pr = bw_zalloc(k->alloc, sizeof(**pr));
-		if (!*pr)
-			ret = bw_fail(err, BW_ENOMEM, "out of memory");
-	}
-	if (ret) {
-		bw_free(k->alloc, p);
-		return ret;
-	}
-	*out = p;
-	return 0;
-}
+const struct bw_sched_walk bw_pressure_walk = {"pressure",
+					       sizeof(struct bw_pressure_plan),
+					       sizeof(struct bw_pressure),
+					       pressure_init,
+					       pressure_read,
+					       NULL};
 
 int bw_kernel_pressure(const struct bw_kernel *k, struct bw_pressure **out, struct bw_error *err)
 {
-	struct bw_pressure_plan *p;
-	struct bw_pressure *pr;
 	struct bw_error local;
+	void *p = NULL;
 	int ret;
 
 	if (!err)
 		err = &local;
 	if (!k || !out)
 		return bw_fail(err, BW_EINVAL, "bw_kernel_pressure: k and out must not be NULL");
-	*out = NULL;
-	ret = bw_pressure_plan_build(k, &p, &pr, err);
-	if (ret)
-		return ret;
-	ret = bw_pressure_plan_read(p, &(struct bw_walk_src){k, NULL, NULL}, pr, err);
-	bw_pressure_plan_free(k, p);
-	if (ret) {
-		bw_kernel_pressure_free(k, pr);
-		return ret;
-	}
-	*out = pr;
-	return 0;
+	ret = bw_sched_walk_once(k, &bw_pressure_walk, &p, err);
+	*out = p;
+	return ret;
 }
 
 void bw_kernel_pressure_free(const struct bw_kernel *k, struct bw_pressure *p)

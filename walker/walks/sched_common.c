@@ -214,3 +214,43 @@ uint64_t sched_int_size(const struct bw_kernel *k, const char *name)
 		return 0;
 	return size;
 }
+
+int bw_sched_walk_build(const struct bw_kernel *k, const struct bw_sched_walk *wk, void **plan,
+			void **out, struct bw_error *err)
+{
+	int ret;
+
+	*plan = bw_zalloc(k->alloc, wk->plan_size);
+	*out = bw_zalloc(k->alloc, wk->out_size);
+	ret = *plan && *out ? wk->init(k, *plan, *out, err)
+			    : bw_fail(err, BW_ENOMEM, "out of memory for the %s walk", wk->name);
+	if (ret) {
+		bw_sched_walk_free(k, wk, *plan, *out);
+		*plan = *out = NULL;
+	}
+	return ret;
+}
+
+void bw_sched_walk_free(const struct bw_kernel *k, const struct bw_sched_walk *wk, void *plan,
+			void *out)
+{
+	if (wk->fini)
+		wk->fini(k, plan, out);
+	bw_free(k->alloc, plan);
+	bw_free(k->alloc, out);
+}
+
+int bw_sched_walk_once(const struct bw_kernel *k, const struct bw_sched_walk *wk, void **out,
+		       struct bw_error *err)
+{
+	void *plan;
+	int ret = bw_sched_walk_build(k, wk, &plan, out, err);
+
+	if (ret)
+		return ret;
+	ret = wk->read(plan, &(struct bw_walk_src){k, NULL, NULL}, *out, err);
+	bw_sched_walk_free(k, wk, plan, ret ? *out : NULL);
+	if (ret)
+		*out = NULL;
+	return ret;
+}

@@ -248,9 +248,11 @@ struct bw_schedstat_plan {
 	struct sched_cpus c;
 };
 
-int bw_schedstat_plan_read(const struct bw_schedstat_plan *p, const struct bw_walk_src *src,
-			   struct bw_schedstat *s, struct bw_error *err)
+static int schedstat_read(const void *plan, const struct bw_walk_src *src, void *out,
+			  struct bw_error *err)
 {
+	const struct bw_schedstat_plan *p = plan;
+	struct bw_schedstat *s = out;
 	const struct schedstat_layout *l = &p->l;
 	const struct sched_cpus *c = &p->c;
 	bool on;
@@ -285,79 +287,74 @@ int bw_schedstat_plan_read(const struct bw_schedstat_plan *p, const struct bw_wa
 	return ret;
 }
 
-void bw_schedstat_plan_free(const struct bw_kernel *k, struct bw_schedstat_plan *p)
+static int schedstat_init(const struct bw_kernel *k, bool domains, void *plan, void *out,
+			  struct bw_error *err)
 {
-	if (!p)
-		return;
-	sched_cpus_free(k, &p->c);
-	bw_free(k->alloc, p);
-}
+	struct bw_schedstat_plan *p = plan;
+	struct bw_schedstat *s = out;
+	int ret = schedstat_layout_init(k, domains, &p->l, s, err);
 
-int bw_schedstat_plan_build(const struct bw_kernel *k, bool domains, struct bw_schedstat_plan **out,
-			    struct bw_schedstat **sout, struct bw_error *err)
-{
-	struct bw_schedstat_plan *p;
-	struct bw_schedstat *s;
-	int ret;
-
-	*out = NULL;
-	*sout = NULL;
-	s = bw_zalloc(k->alloc, sizeof(*s));
-	p = bw_zalloc(k->alloc, sizeof(*p));
-	if (!s || !p) {
-		bw_free(k->alloc, p);
-		bw_kernel_schedstat_free(k, s);
-		return bw_fail(err, BW_ENOMEM, "out of memory");
-	}
-	ret = schedstat_layout_init(k, domains, &p->l, s, err);
 	if (!ret)
 		ret = sched_cpus_get(k, &p->c, err);
 	if (!ret) {
 		s->cpus = bw_alloc_array(k->alloc, p->c.nr, sizeof(*s->cpus));
 		if (!s->cpus)
-			ret = bw_fail(err, BW_ENOMEM, "out of memory");
+			ret = bw_fail(err, BW_ENOMEM, "out of memory for %u CPUs", p->c.nr);
 	}
-	if (ret) {
-		bw_schedstat_plan_free(k, p);
-		bw_kernel_schedstat_free(k, s);
-		return ret;
-	}
-	*out = p;
-	*sout = s;
-	return 0;
+	return ret;
 }
+
+static int schedstat_init_all(const struct bw_kernel *k, void *plan, void *out,
+			      struct bw_error *err)
+{
+	return schedstat_init(k, true, plan, out, err);
+}
+
+static int schedstat_init_rq(const struct bw_kernel *k, void *plan, void *out, struct bw_error *err)
+{
+	return schedstat_init(k, false, plan, out, err);
+}
+
+static void schedstat_fini(const struct bw_kernel *k, void *plan, void *out)
+{
+	if (plan)
+		sched_cpus_free(k, &((struct bw_schedstat_plan *)plan)->c);
+	if (out)
+		bw_free(k->alloc, ((struct bw_schedstat *)out)->cpus);
+}
+
+const struct bw_sched_walk bw_schedstat_walk = {"schedstat",
+						sizeof(struct bw_schedstat_plan),
+						sizeof(struct bw_schedstat),
+						schedstat_init_all,
+						schedstat_read,
+						schedstat_fini};
+const struct bw_sched_walk bw_schedstat_rq_walk = {"schedstat",
+						   sizeof(struct bw_schedstat_plan),
+						   sizeof(struct bw_schedstat),
+						   schedstat_init_rq,
+						   schedstat_read,
+						   schedstat_fini};
 
 int bw_kernel_schedstat(const struct bw_kernel *k, struct bw_schedstat **out, struct bw_error *err)
 {
-	struct bw_schedstat_plan *p;
-	struct bw_schedstat *s;
 	struct bw_error local;
+	void *s = NULL;
 	int ret;
 
 	if (!err)
 		err = &local;
 	if (!k || !out)
 		return bw_fail(err, BW_EINVAL, "bw_kernel_schedstat: k and out must not be NULL");
-	*out = NULL;
-	ret = bw_schedstat_plan_build(k, true, &p, &s, err);
-	if (ret)
-		return ret;
-	ret = bw_schedstat_plan_read(p, &(struct bw_walk_src){k, NULL, NULL}, s, err);
-	bw_schedstat_plan_free(k, p);
-	if (ret) {
-		bw_kernel_schedstat_free(k, s);
-		return ret;
-	}
+	ret = bw_sched_walk_once(k, &bw_schedstat_walk, &s, err);
 	*out = s;
-	return 0;
+	return ret;
 }
 
 void bw_kernel_schedstat_free(const struct bw_kernel *k, struct bw_schedstat *s)
 {
-	if (!s)
-		return;
-	bw_free(k->alloc, s->cpus);
-	bw_free(k->alloc, s);
+	if (s)
+		bw_sched_walk_free(k, &bw_schedstat_walk, NULL, s);
 }
 
 #undef SCHEDSTAT_MAX_SPAN_BITS

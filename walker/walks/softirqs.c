@@ -55,9 +55,11 @@ struct bw_softirqs_plan {
 	struct sched_cpus c;
 };
 
-int bw_softirqs_plan_read(const struct bw_softirqs_plan *p, const struct bw_walk_src *src,
-			  struct bw_softirqs *s, struct bw_error *err)
+static int softirq_read(const void *plan, const struct bw_walk_src *src, void *out,
+			struct bw_error *err)
 {
+	const struct bw_softirqs_plan *p = plan;
+	struct bw_softirqs *s = out;
 	const struct sched_cpus *c = &p->c;
 	uint32_t i, j;
 	int ret;
@@ -76,81 +78,60 @@ int bw_softirqs_plan_read(const struct bw_softirqs_plan *p, const struct bw_walk
 	return 0;
 }
 
-void bw_softirqs_plan_free(const struct bw_kernel *k, struct bw_softirqs_plan *p)
+static int softirq_init(const struct bw_kernel *k, void *plan, void *out, struct bw_error *err)
 {
-	if (!p)
-		return;
-	sched_cpus_free(k, &p->c);
-	bw_free(k->alloc, p);
-}
+	struct bw_softirqs_plan *p = plan;
+	struct bw_softirqs *s = out;
+	int ret = softirq_layout_init(k, &p->l, s, err);
 
-int bw_softirqs_plan_build(const struct bw_kernel *k, struct bw_softirqs_plan **out,
-			   struct bw_softirqs **sout, struct bw_error *err)
-{
-	struct bw_softirqs_plan *p;
-	struct bw_softirqs *s;
-	int ret;
-
-	*out = NULL;
-	*sout = NULL;
-	p = bw_zalloc(k->alloc, sizeof(*p));
-	s = bw_zalloc(k->alloc, sizeof(*s));
-	if (!p || !s) {
-		bw_free(k->alloc, p);
-		bw_free(k->alloc, s);
-		return bw_fail(err, BW_ENOMEM, "out of memory");
-	}
-	ret = softirq_layout_init(k, &p->l, s, err);
 	if (!ret)
 		ret = sched_cpus_get(k, &p->c, err);
-	if (!ret) {
-		s->nr_softirqs = p->l.nr;
-		s->nr_cpus = p->c.nr;
-		s->cpu = bw_alloc_array(k->alloc, p->c.nr, sizeof(*s->cpu));
-		s->count = bw_alloc_array(k->alloc, (size_t)p->c.nr * p->l.nr, sizeof(*s->count));
-		if (!s->cpu || !s->count)
-			ret = bw_fail(err, BW_ENOMEM, "out of memory");
-	}
-	if (ret) {
-		bw_softirqs_plan_free(k, p);
-		bw_kernel_softirqs_free(k, s);
+	if (ret)
 		return ret;
-	}
-	*out = p;
-	*sout = s;
-	return 0;
+	s->nr_softirqs = p->l.nr;
+	s->nr_cpus = p->c.nr;
+	s->cpu = bw_alloc_array(k->alloc, p->c.nr, sizeof(*s->cpu));
+	s->count = bw_alloc_array(k->alloc, (size_t)p->c.nr * p->l.nr, sizeof(*s->count));
+	return s->cpu && s->count ? 0
+				  : bw_fail(err, BW_ENOMEM, "out of memory for %u CPUs", p->c.nr);
 }
+
+static void softirq_fini(const struct bw_kernel *k, void *plan, void *out)
+{
+	struct bw_softirqs *s = out;
+
+	if (plan)
+		sched_cpus_free(k, &((struct bw_softirqs_plan *)plan)->c);
+	if (s) {
+		bw_free(k->alloc, s->cpu);
+		bw_free(k->alloc, s->count);
+	}
+}
+
+const struct bw_sched_walk bw_softirqs_walk = {"softirqs",
+					       sizeof(struct bw_softirqs_plan),
+					       sizeof(struct bw_softirqs),
+					       softirq_init,
+					       softirq_read,
+					       softirq_fini};
 
 int bw_kernel_softirqs(const struct bw_kernel *k, struct bw_softirqs **out, struct bw_error *err)
 {
-	struct bw_softirqs_plan *p;
-	struct bw_softirqs *s;
 	struct bw_error local;
+	void *s = NULL;
 	int ret;
 
 	if (!err)
 		err = &local;
 	if (!k || !out)
 		return bw_fail(err, BW_EINVAL, "bw_kernel_softirqs: k and out must not be NULL");
-	*out = NULL;
-	ret = bw_softirqs_plan_build(k, &p, &s, err);
-	if (ret)
-		return ret;
-	ret = bw_softirqs_plan_read(p, &(struct bw_walk_src){k, NULL, NULL}, s, err);
-	bw_softirqs_plan_free(k, p);
-	if (ret) {
-		bw_kernel_softirqs_free(k, s);
-		return ret;
-	}
+	ret = bw_sched_walk_once(k, &bw_softirqs_walk, &s, err);
 	*out = s;
-	return 0;
+	return ret;
 }
 
 void bw_kernel_softirqs_free(const struct bw_kernel *k, struct bw_softirqs *s)
 {
-	if (!s)
-		return;
-	bw_free(k->alloc, s->cpu);
-	bw_free(k->alloc, s->count);
-	bw_free(k->alloc, s);
+	if (s)
+		bw_sched_walk_free(k, &bw_softirqs_walk, NULL, s);
 }

@@ -408,9 +408,11 @@ struct bw_stat_plan {
 	struct sched_cpus c;
 };
 
-int bw_stat_plan_read(const struct bw_stat_plan *p, const struct bw_walk_src *src,
-		      struct bw_stat *st, struct bw_error *err)
+static int stat_read(const void *plan, const struct bw_walk_src *src, void *out,
+		     struct bw_error *err)
 {
+	const struct bw_stat_plan *p = plan;
+	struct bw_stat *st = out;
 	const struct stat_layout *l = &p->l;
 	const struct sched_cpus *c = &p->c;
 	struct bw_stat_cpu *cpus = st->cpus;
@@ -465,79 +467,53 @@ int bw_stat_plan_read(const struct bw_stat_plan *p, const struct bw_walk_src *sr
 	return ret;
 }
 
-void bw_stat_plan_free(const struct bw_kernel *k, struct bw_stat_plan *p)
+static int stat_init(const struct bw_kernel *k, void *plan, void *out, struct bw_error *err)
 {
-	if (!p)
-		return;
-	sched_cpus_free(k, &p->c);
-	bw_free(k->alloc, p);
-}
+	struct bw_stat_plan *p = plan;
+	struct bw_stat *st = out;
+	int ret = stat_layout_init(k, &p->l, err);
 
-int bw_stat_plan_build(const struct bw_kernel *k, struct bw_stat_plan **out, struct bw_stat **sout,
-		       struct bw_error *err)
-{
-	struct bw_stat_plan *p;
-	struct bw_stat *st;
-	int ret;
-
-	*out = NULL;
-	*sout = NULL;
-	p = bw_zalloc(k->alloc, sizeof(*p));
-	st = bw_zalloc(k->alloc, sizeof(*st));
-	if (!p || !st) {
-		bw_free(k->alloc, p);
-		bw_free(k->alloc, st);
-		return bw_fail(err, BW_ENOMEM, "out of memory");
-	}
-	ret = stat_layout_init(k, &p->l, err);
 	if (!ret)
 		ret = sched_cpus_get(k, &p->c, err);
 	if (!ret) {
 		st->cpus = bw_alloc_array(k->alloc, p->c.nr, sizeof(*st->cpus));
 		if (!st->cpus)
-			ret = bw_fail(err, BW_ENOMEM, "out of memory");
+			ret = bw_fail(err, BW_ENOMEM, "out of memory for %u CPUs", p->c.nr);
 	}
-	if (ret) {
-		bw_stat_plan_free(k, p);
-		bw_kernel_stat_free(k, st);
-		return ret;
-	}
-	*out = p;
-	*sout = st;
-	return 0;
+	return ret;
 }
+
+static void stat_fini(const struct bw_kernel *k, void *plan, void *out)
+{
+	if (plan)
+		sched_cpus_free(k, &((struct bw_stat_plan *)plan)->c);
+	if (out)
+		bw_free(k->alloc, ((struct bw_stat *)out)->cpus);
+}
+
+const struct bw_sched_walk bw_stat_walk = {
+	"stat",	  sizeof(struct bw_stat_plan), sizeof(struct bw_stat), stat_init, stat_read,
+	stat_fini};
 
 int bw_kernel_stat(const struct bw_kernel *k, struct bw_stat **out, struct bw_error *err)
 {
-	struct bw_stat_plan *p;
 	struct bw_error local;
-	struct bw_stat *st;
+	void *st = NULL;
 	int ret;
 
 	if (!err)
 		err = &local;
 	if (!k || !out)
 		return bw_fail(err, BW_EINVAL, "bw_kernel_stat: k and out must not be NULL");
-	*out = NULL;
-	ret = bw_stat_plan_build(k, &p, &st, err);
-	if (ret)
-		return ret;
-	ret = bw_stat_plan_read(p, &(struct bw_walk_src){k, NULL, NULL}, st, err);
-	bw_stat_plan_free(k, p);
-	if (ret) {
-		bw_kernel_stat_free(k, st);
-		return ret;
-	}
+	ret = bw_sched_walk_once(k, &bw_stat_walk, &st, err);
 	*out = st;
-	return 0;
+	return ret;
 }
 
 void bw_kernel_stat_free(const struct bw_kernel *k, struct bw_stat *st)
 {
-	if (!st)
-		return;
-	bw_free(k->alloc, st->cpus);
-	bw_free(k->alloc, st);
+	if (st)
+		bw_sched_walk_free(k, &bw_stat_walk, NULL, st);
 }
 
 #undef STAT_USER_HZ

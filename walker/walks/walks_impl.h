@@ -58,38 +58,31 @@ int bw_walk_src_read(const struct bw_walk_src *src, uint64_t addr, uint32_t size
 
 /*
  * The scheduler walks resolved once (layout from the BTF, the CPUs read from the masks with their
- * per-CPU offsets) with a result struct sized for them; _read fills it (every field reset first)
- * through src, as often as wanted. A plan that finds its walk missing from this kernel (no
- * CONFIG_SCHEDSTATS, no kernel_cpustat) fails with the error the dump verb gives.
+ * per-CPU offsets) into a plan, with a result struct sized for them; read fills the result (every
+ * field reset first) through src, as often as wanted. A walk this kernel lacks (no
+ * CONFIG_SCHEDSTATS, no kernel_cpustat) fails to build with the error its dump verb gives.
  */
-struct bw_stat_plan;
-int bw_stat_plan_build(const struct bw_kernel *k, struct bw_stat_plan **out, struct bw_stat **st,
+struct bw_sched_walk {
+	const char *name;	    /* "stat", "softirqs", "schedstat", "pressure" */
+	size_t plan_size, out_size; /* allocated zeroed by bw_sched_walk_build */
+	int (*init)(const struct bw_kernel *k, void *plan, void *out, struct bw_error *err);
+	int (*read)(const void *plan, const struct bw_walk_src *src, void *out,
+		    struct bw_error *err);
+	/* What init allocated inside plan and out (either may be NULL); NULL: nothing. */
+	void (*fini)(const struct bw_kernel *k, void *plan, void *out);
+};
+/* bw_stat: bw_stat_walk; bw_softirqs; bw_schedstat with its domains (the dump verb), or the
+ * runqueue counters alone, following no pointer (what a compiled query reads); bw_pressure. */
+extern const struct bw_sched_walk bw_stat_walk, bw_softirqs_walk, bw_schedstat_walk,
+	bw_schedstat_rq_walk, bw_pressure_walk;
+
+int bw_sched_walk_build(const struct bw_kernel *k, const struct bw_sched_walk *wk, void **plan,
+			void **out, struct bw_error *err);
+/* Either may be NULL. */
+void bw_sched_walk_free(const struct bw_kernel *k, const struct bw_sched_walk *wk, void *plan,
+			void *out);
+/* What a dump verb does: build, read k's memory, free the plan; *out is the result. */
+int bw_sched_walk_once(const struct bw_kernel *k, const struct bw_sched_walk *wk, void **out,
 		       struct bw_error *err);
-int bw_stat_plan_read(const struct bw_stat_plan *p, const struct bw_walk_src *src,
-		      struct bw_stat *st, struct bw_error *err);
-void bw_stat_plan_free(const struct bw_kernel *k, struct bw_stat_plan *p);
-
-struct bw_softirqs_plan;
-int bw_softirqs_plan_build(const struct bw_kernel *k, struct bw_softirqs_plan **out,
-			   struct bw_softirqs **s, struct bw_error *err);
-int bw_softirqs_plan_read(const struct bw_softirqs_plan *p, const struct bw_walk_src *src,
-			  struct bw_softirqs *s, struct bw_error *err);
-void bw_softirqs_plan_free(const struct bw_kernel *k, struct bw_softirqs_plan *p);
-
-/* domains false: the runqueue counters alone (no pointer is followed: what a compiled query
- * reads); true: the sched_domain lines too (the dump verb). */
-struct bw_schedstat_plan;
-int bw_schedstat_plan_build(const struct bw_kernel *k, bool domains, struct bw_schedstat_plan **out,
-			    struct bw_schedstat **s, struct bw_error *err);
-int bw_schedstat_plan_read(const struct bw_schedstat_plan *p, const struct bw_walk_src *src,
-			   struct bw_schedstat *s, struct bw_error *err);
-void bw_schedstat_plan_free(const struct bw_kernel *k, struct bw_schedstat_plan *p);
-
-struct bw_pressure_plan;
-int bw_pressure_plan_build(const struct bw_kernel *k, struct bw_pressure_plan **out,
-			   struct bw_pressure **pr, struct bw_error *err);
-int bw_pressure_plan_read(const struct bw_pressure_plan *p, const struct bw_walk_src *src,
-			  struct bw_pressure *pr, struct bw_error *err);
-void bw_pressure_plan_free(const struct bw_kernel *k, struct bw_pressure_plan *p);
 
 #endif

@@ -13,8 +13,8 @@
 
 #define WATCH_MAX_COALESCE 4096u /* bytes one batch read of adjacent pieces may grow to */
 
-static const char *const watch_walk_name[WATCH_NWALKS] = {"stat", "softirqs", "schedstat",
-							  "pressure"};
+static const struct bw_sched_walk *const watch_walk_desc[WATCH_NWALKS] = {
+	&bw_stat_walk, &bw_softirqs_walk, &bw_schedstat_rq_walk, &bw_pressure_walk};
 
 struct watch_player {
 	struct bw_watch *w;
@@ -88,7 +88,7 @@ static int watch_replay(void *ctx, uint64_t addr, uint32_t size, uint64_t *v, st
 	    w->tape[p->pos].size != size)
 		return bw_fail(err, BW_EFORMAT,
 			       "%s: read of %u bytes at 0x%llx is not the one compiled (entry %u)",
-			       watch_walk_name[p->wk->kind], size, (unsigned long long)addr,
+			       watch_walk_desc[p->wk->kind]->name, size, (unsigned long long)addr,
 			       p->pos);
 	t = &w->tape[p->pos++];
 	if (!p->batch_ok && t->read != p->last_read) {
@@ -104,64 +104,6 @@ static int watch_replay(void *ctx, uint64_t addr, uint32_t size, uint64_t *v, st
 		x = x << 8 | b[i - 1];
 	*v = x;
 	return 0;
-}
-
-static int watch_plan_build(struct bw_watch *w, struct watch_walk *wk, struct bw_error *err)
-{
-	const struct bw_kernel *k = w->k;
-
-	switch (wk->kind) {
-	case WATCH_STAT:
-		return bw_stat_plan_build(k, (struct bw_stat_plan **)&wk->plan,
-					  (struct bw_stat **)&wk->out, err);
-	case WATCH_SOFTIRQS:
-		return bw_softirqs_plan_build(k, (struct bw_softirqs_plan **)&wk->plan,
-					      (struct bw_softirqs **)&wk->out, err);
-	case WATCH_SCHEDSTAT:
-		return bw_schedstat_plan_build(k, false, (struct bw_schedstat_plan **)&wk->plan,
-					       (struct bw_schedstat **)&wk->out, err);
-	default:
-		return bw_pressure_plan_build(k, (struct bw_pressure_plan **)&wk->plan,
-					      (struct bw_pressure **)&wk->out, err);
-	}
-}
-
-static int watch_plan_read(struct watch_walk *wk, const struct bw_walk_src *src,
-			   struct bw_error *err)
-{
-	switch (wk->kind) {
-	case WATCH_STAT:
-		return bw_stat_plan_read(wk->plan, src, wk->out, err);
-	case WATCH_SOFTIRQS:
-		return bw_softirqs_plan_read(wk->plan, src, wk->out, err);
-	case WATCH_SCHEDSTAT:
-		return bw_schedstat_plan_read(wk->plan, src, wk->out, err);
-	default:
-		return bw_pressure_plan_read(wk->plan, src, wk->out, err);
-	}
-}
-
-static void watch_plan_free(const struct bw_kernel *k, struct watch_walk *wk)
-{
-	switch (wk->kind) {
-	case WATCH_STAT:
-		bw_stat_plan_free(k, wk->plan);
-		bw_kernel_stat_free(k, wk->out);
-		break;
-	case WATCH_SOFTIRQS:
-		bw_softirqs_plan_free(k, wk->plan);
-		bw_kernel_softirqs_free(k, wk->out);
-		break;
-	case WATCH_SCHEDSTAT:
-		bw_schedstat_plan_free(k, wk->plan);
-		bw_kernel_schedstat_free(k, wk->out);
-		break;
-	default:
-		bw_pressure_plan_free(k, wk->plan);
-		bw_kernel_pressure_free(k, wk->out);
-		break;
-	}
-	wk->plan = wk->out = NULL;
 }
 
 /* A value that is never ok: what this kernel lacks, or a walk it cannot do. */
@@ -317,19 +259,19 @@ static int watch_pressure_values(struct bw_watch *w, const struct bw_pressure *p
  * named after it that says why. */
 static int watch_add_walk(struct bw_watch *w, enum watch_walk_kind kind, struct bw_error *err)
 {
+	const struct bw_sched_walk *desc = watch_walk_desc[kind];
 	struct watch_walk *wk = &w->walks[w->nwalks];
 	struct bw_walk_src rec = {w->k, watch_record, w};
 	int ret;
 
 	memset(wk, 0, sizeof(*wk));
 	wk->kind = kind;
-	ret = watch_plan_build(w, wk, err);
+	ret = bw_sched_walk_build(w->k, desc, &wk->plan, &wk->out, err);
 	if (ret)
-		return ret == -BW_ENOMEM ? ret
-					 : watch_absent(w, watch_walk_name[kind], err->msg, err);
+		return ret == -BW_ENOMEM ? ret : watch_absent(w, desc->name, err->msg, err);
 	wk->tape0 = (uint32_t)w->ntape;
 	wk->read0 = (uint32_t)w->nreads;
-	ret = watch_plan_read(wk, &rec, err);
+	ret = desc->read(wk->plan, &rec, wk->out, err);
 	wk->tape_end = (uint32_t)w->ntape;
 	wk->read_end = (uint32_t)w->nreads;
 	w->nwalks++; /* from here on, uncompile frees it */
@@ -337,7 +279,7 @@ static int watch_add_walk(struct bw_watch *w, enum watch_walk_kind kind, struct 
 		return ret;
 	if (ret) { /* a field this walk cannot read as an integer: never replayed */
 		wk->dead = true;
-		return watch_absent(w, watch_walk_name[kind], err->msg, err);
+		return watch_absent(w, desc->name, err->msg, err);
 	}
 	switch (kind) {
 	case WATCH_STAT:
@@ -389,7 +331,7 @@ int watch_walks_sample(struct bw_watch *w, bool batch_ok, struct bw_error *err)
 		p.wk = wk;
 		p.pos = wk->tape0;
 		p.last_read = UINT32_MAX;
-		ret = watch_plan_read(wk, &play, err);
+		ret = watch_walk_desc[wk->kind]->read(wk->plan, &play, wk->out, err);
 		if (ret == -BW_EGONE)
 			return ret;
 		wk->ok = !ret;
@@ -404,7 +346,8 @@ void watch_walks_free(struct bw_watch *w)
 	uint32_t n;
 
 	for (n = 0; n < w->nwalks; n++)
-		watch_plan_free(w->k, &w->walks[n]);
+		bw_sched_walk_free(w->k, watch_walk_desc[w->walks[n].kind], w->walks[n].plan,
+				   w->walks[n].out);
 	bw_free(w->alloc, w->tape);
 	w->tape = NULL;
 	w->ntape = w->tape_cap = 0;
