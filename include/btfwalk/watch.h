@@ -52,7 +52,9 @@ struct bw_watch_opts {
 	 *   /proc/stat prints them (rate 100: one CPU's worth); idle and iowait of NO_HZ kernels
 	 *   computed as bw_kernel_stat does, from the tick_sched / kernel_cpustat idle times and
 	 *   the timekeeper read in the same batch (so "now" is the last timekeeping update or idle
-	 *   transition: up to a tick early); counters "stat.intr", "stat.ctxt", "stat.processes";
+	 *   transition: up to a tick early; a batch is not atomic, so a CPU entering or leaving
+	 *   idle while it is read can step its idle back once: a reset, never a negative rate);
+	 *   counters "stat.intr", "stat.ctxt", "stat.processes";
 	 *   gauges "stat.procs_running", "stat.procs_blocked".
 	 * softirqs: counters "softirqs.cpuN.NAME" per possible CPU, NAME from the kernel's enum
 	 *   (HI, TIMER, NET_TX, NET_RX, BLOCK, ...).
@@ -65,7 +67,9 @@ struct bw_watch_opts {
 	 * What this kernel lacks is a value that is never ok, its error saying why: the whole walk
 	 * ("schedstat": no CONFIG_SCHEDSTATS; "stat", ...) or a part ("pressure.irq": no PSI_IRQ;
 	 * "pressure.cpu" & co.: PSI off or disabled; "stat.intr": no kstat.irqs_sum; ...). A read
-	 * that fails in a sample fails that walk's values for the sample, with its error.
+	 * that fails in a sample fails that walk's values for the sample, with its error; a read
+	 * with no page when compiled fails them until the query is compiled again. Their reads
+	 * count against BW_WATCH_MAX_READS (adjacent ones are merged into one).
 	 */
 	bool stat, softirqs, schedstat, pressure;
 };
