@@ -2,7 +2,7 @@
 /*
  * The scheduler walks (stat, softirqs, schedstat, pressure) in a compiled query: each walk's plan
  * is run once through a recording source, which turns every integer it reads into a piece of the
- * batch (adjacent pieces share one read); each sample then runs the same walk code through a
+ * batch (pieces near each other on a page share one read); each sample then runs the same walk code through a
  * replaying source that hands it those integers from the batch in the same order. The values
  * point into the walk's own result struct.
  */
@@ -11,7 +11,8 @@
 #include "internal.h"
 #include "watch/watch_impl.h"
 
-#define WATCH_MAX_COALESCE 4096u /* bytes one batch read of adjacent pieces may grow to */
+#define WATCH_MAX_SPAN 1024u /* bytes a batch read may grow to, to cover pieces near each other */
+#define WATCH_NEARBY 16u     /* the last reads of a walk a piece may join */
 
 static const struct bw_sched_walk *const watch_walk_desc[WATCH_NWALKS] = {
 	&bw_stat_walk, &bw_softirqs_walk, &bw_schedstat_rq_walk, &bw_pressure_walk};
@@ -34,14 +35,33 @@ static int watch_int_size(uint64_t addr, uint32_t size, struct bw_error *err)
 	return 0;
 }
 
-/* The recording source: each read becomes a tape entry; the walk sees zeros. */
+/* The read of the walk being recorded that can grow to cover [addr, addr + size): one of its last
+ * few, on the same page, the union no wider than WATCH_MAX_SPAN; UINT32_MAX: none. */
+static uint32_t watch_nearby(struct bw_watch *w, const struct watch_walk *wk, uint64_t addr,
+			     uint32_t size)
+{
+	uint32_t i = (uint32_t)w->nreads;
+
+	while (i > wk->read0 && i + WATCH_NEARBY > w->nreads) {
+		const struct watch_read *r = &w->reads[--i];
+		uint64_t lo = r->vaddr < addr ? r->vaddr : addr;
+		uint64_t hi = r->vaddr + r->len > addr + size ? r->vaddr + r->len : addr + size;
+
+		if (lo / BW_X86_PAGE_SIZE == (hi - 1) / BW_X86_PAGE_SIZE &&
+		    hi - lo <= WATCH_MAX_SPAN)
+			return i;
+	}
+	return UINT32_MAX;
+}
+
+/* The recording source: each read becomes a tape entry, and grows a nearby batch read or adds
+ * one; the walk sees zeros. */
 static int watch_record(void *ctx, uint64_t addr, uint32_t size, uint64_t *v, struct bw_error *err)
 {
 	struct bw_watch *w = ctx;
-	struct watch_walk *wk = &w->walks[w->nwalks];
-	struct watch_read *last = w->nreads > wk->read0 ? &w->reads[w->nreads - 1] : NULL;
+	const struct watch_walk *wk = &w->walks[w->nwalks];
 	struct watch_tape *t;
-	uint32_t read, off;
+	uint32_t read;
 	int ret = watch_int_size(addr, size, err);
 
 	if (ret)
@@ -59,19 +79,33 @@ static int watch_record(void *ctx, uint64_t addr, uint32_t size, uint64_t *v, st
 		w->tape = t;
 		w->tape_cap = cap;
 	}
-	if (last && last->vaddr + last->len == addr && last->len + size <= WATCH_MAX_COALESCE) {
-		read = (uint32_t)(w->nreads - 1);
-		off = last->len;
-		last->len += size;
-		w->buf_len = last->off + ((last->len + 7u) & ~7u);
+	read = watch_nearby(w, wk, addr, size);
+	if (read != UINT32_MAX) {
+		struct watch_read *r = &w->reads[read];
+		uint64_t end = r->vaddr + r->len > addr + size ? r->vaddr + r->len : addr + size;
+
+		r->vaddr = r->vaddr < addr ? r->vaddr : addr;
+		r->len = (uint32_t)(end - r->vaddr);
 	} else {
 		ret = watch_add_read(w, addr, size, &read, err);
 		if (ret)
 			return ret;
-		off = 0;
 	}
-	w->tape[w->ntape++] = (struct watch_tape){addr, size, read, off};
+	w->tape[w->ntape++] = (struct watch_tape){addr, size, read};
 	return 0;
+}
+
+/* The walk's reads grew while it was recorded: lay them out in the sample buffer again. */
+static void watch_walk_layout(struct bw_watch *w, const struct watch_walk *wk)
+{
+	size_t off = wk->read0 < w->nreads ? w->reads[wk->read0].off : w->buf_len;
+	uint32_t i;
+
+	for (i = wk->read0; i < w->nreads; i++) {
+		w->reads[i].off = (uint32_t)off;
+		off += (w->reads[i].len + 7u) & ~7u;
+	}
+	w->buf_len = off;
 }
 
 /* The replaying source: the next tape entry's integer from the batch. */
@@ -99,7 +133,7 @@ static int watch_replay(void *ctx, uint64_t addr, uint32_t size, uint64_t *v, st
 		*err = p->last_err;
 		return p->last_ret;
 	}
-	b = w->buf + w->reads[t->read].off + t->off;
+	b = w->buf + w->reads[t->read].off + (t->addr - w->reads[t->read].vaddr);
 	for (i = size; i > 0; i--) /* x86-64 is little-endian */
 		x = x << 8 | b[i - 1];
 	*v = x;
@@ -274,6 +308,7 @@ static int watch_add_walk(struct bw_watch *w, enum watch_walk_kind kind, struct 
 	ret = desc->read(wk->plan, &rec, wk->out, err);
 	wk->tape_end = (uint32_t)w->ntape;
 	wk->read_end = (uint32_t)w->nreads;
+	watch_walk_layout(w, wk);
 	w->nwalks++; /* from here on, uncompile frees it */
 	if (ret == -BW_ENOMEM || ret == -BW_ELIMIT)
 		return ret;
@@ -354,4 +389,5 @@ void watch_walks_free(struct bw_watch *w)
 	w->nwalks = 0;
 }
 
-#undef WATCH_MAX_COALESCE
+#undef WATCH_MAX_SPAN
+#undef WATCH_NEARBY

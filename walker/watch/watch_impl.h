@@ -45,10 +45,10 @@ struct watch_check {
 	uint8_t *snap; /* the bytes at compile time */
 };
 
-/* One read of a walk's recorded run: size bytes at off in batch read `read`. */
+/* One read of a walk's recorded run: size bytes at addr, inside batch read `read`. */
 struct watch_tape {
 	uint64_t addr;
-	uint32_t size, read, off;
+	uint32_t size, read;
 };
 
 enum watch_walk_kind { WATCH_STAT, WATCH_SOFTIRQS, WATCH_SCHEDSTAT, WATCH_PRESSURE, WATCH_NWALKS };
