@@ -44,6 +44,34 @@ struct bw_watch_opts {
 	/* A CPU whose rq.clock has not advanced for this many samples while nr_running > 0 is
 	 * stalled (0: 5). */
 	uint32_t stall_samples;
+	/*
+	 * The scheduler walks of sched.h, compiled: the same code as bw_kernel_stat & co., its
+	 * reads recorded once and replayed from the sample's batch (no pointer is followed).
+	 * stat: "stat.cpuN.COL" per online CPU and "stat.cpu.COL" summed over possible CPUs, COL
+	 *   user nice system idle iowait irq softirq steal guest guest_nice, in USER_HZ ticks as
+	 *   /proc/stat prints them (rate 100: one CPU's worth); idle and iowait of NO_HZ kernels
+	 *   computed as bw_kernel_stat does, from the tick_sched / kernel_cpustat idle times and
+	 *   the timekeeper read in the same batch (so "now" is the last timekeeping update or idle
+	 *   transition: up to a tick early; a batch is not atomic, so a CPU entering or leaving
+	 *   idle while it is read can step its idle back once: a reset, never a negative rate);
+	 *   counters "stat.intr", "stat.ctxt", "stat.processes";
+	 *   gauges "stat.procs_running", "stat.procs_blocked".
+	 * softirqs: counters "softirqs.cpuN.NAME" per possible CPU, NAME from the kernel's enum
+	 *   (HI, TIMER, NET_TX, NET_RX, BLOCK, ...).
+	 * schedstat: counters "schedstat.cpuN.NAME" per online CPU, NAME yld_count sched_count
+	 *   sched_goidle ttwu_count ttwu_local rq_cpu_time run_delay pcount (the runqueue columns
+	 *   of /proc/schedstat, no domain lines); gauge "schedstat.enabled" (sched_schedstats).
+	 * pressure: per resource R (cpu memory io irq) and line L (some full, as /proc/pressure/R
+	 *   has them) counter "pressure.R.L.total" (us, as of the kernel's last aggregation) and
+	 *   gauges "pressure.R.L.avg10" / avg60 / avg300 in hundredths of a percent.
+	 * What this kernel lacks is a value that is never ok, its error saying why: the whole walk
+	 * ("schedstat": no CONFIG_SCHEDSTATS; "stat", ...) or a part ("pressure.irq": no PSI_IRQ;
+	 * "pressure.cpu" & co.: PSI off or disabled; "stat.intr": no kstat.irqs_sum; ...). A read
+	 * that fails in a sample fails that walk's values for the sample, with its error; a read
+	 * with no page when compiled fails them until the query is compiled again. Their reads
+	 * count against BW_WATCH_MAX_READS (adjacent ones are merged into one).
+	 */
+	bool stat, softirqs, schedstat, pressure;
 };
 
 /*
@@ -76,7 +104,8 @@ struct bw_watch_value {
  */
 int bw_watch_sample(struct bw_watch *w, uint64_t time_ns, struct bw_error *err);
 
-/* The values of the last sample, in a fixed order: expressions, then NUMA, then runqueues. */
+/* The values of the last sample, in a fixed order: expressions, then NUMA, runqueues, stat,
+ * softirqs, schedstat and pressure. */
 size_t bw_watch_values(const struct bw_watch *w, const struct bw_watch_value **out);
 
 struct bw_watch_cpu {

@@ -24,6 +24,26 @@ the guest went away) or SIGINT (file guest: exit 130). Checks, all against the g
   - the stall flag: while paused, the spinning CPU (work queued, clock standing) is flagged once
     --stall samples have passed; no CPU is flagged while the guest runs;
   - the watch ends with the documented exit code and message.
+Then, with the same watch (it also has --stat --softirqs --schedstat --pressure), the scheduler
+walks: the guest runs a shell spinner pinned to CPU 2, and reads its own /proc/stat,
+/proc/softirqs, /proc/schedstat and /proc/pressure/* READS times, one console command each, a
+little apart. A guest read happens after the host sent its command (t_send) and before its output
+came back (t_recv); a sample's read starts after its "t" (the CLI takes t, then reads) and is over
+once its line is in the output file. So a sample whose t is after read i's t_recv, and whose line
+was in the file when read i+1's command was sent, was read between the two guest reads, whatever
+the two clocks (host, TCG guest) do. Checks:
+  - every walk counter is non-decreasing over all samples;
+  - every such bracketed sample lies between the two guest reads, value by value (all of
+    /proc/stat's CPU columns and intr/ctxt/processes, every softirq of every CPU, the runqueue
+    columns of /proc/schedstat, the PSI totals, which a /proc/pressure read aggregates before
+    printing). idle and iowait may be one USER_HZ tick below the earlier read: the guest's read
+    takes "now" from the clocksource, btfwalk from the last timekeeping update (documented);
+  - the spinning CPU 2's busy time (all columns but idle and iowait) per guest second (jiffies_64
+    and CONFIG_HZ) is what the guest's own /proc/stat over its /proc/uptime says, within 12%; at
+    least 90% of its ticks are busy, most of them user; and the rate is 100 within 12%, unless
+    the guest's own /proc/stat shows the host starving the vCPU (ticks are counted only when the
+    vCPU takes them): then that line is a SKIP saying so;
+  - a value is an error only where the guest has no such /proc file (pressure.irq).
 """
 import json
 import os
@@ -46,6 +66,15 @@ EDGE_MARGIN = 0.25  # s: console latency allowance around a phase edge
 SPIN_SETTLE = 0.5  # s
 PHASES = (2, 4, 3, 48)
 PAUSE = 1.2  # s of QMP stop, in the second quiet phase
+READS = 6  # guest reads of its /proc files in the scheduler-walk phase
+READ_GAP = 0.8  # s between them
+BUSY_CPU = 2
+BUSY_TOLERANCE = 0.12
+WALKS = ("stat.", "softirqs.", "schedstat.", "pressure.")
+STAT_COLS = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal", "guest", "guest_nice")
+SCHEDSTAT_COLS = ("yld_count", None, "sched_count", "sched_goidle", "ttwu_count", "ttwu_local",
+                  "rq_cpu_time", "run_delay", "pcount")
+PROC_FILES = "/proc/uptime /proc/interrupts /proc/stat /proc/softirqs /proc/schedstat /proc/pressure/cpu /proc/pressure/memory /proc/pressure/io"
 STALL = 3  # --stall: samples  # quiet s, traffic s, quiet s, pages per 10 ms
 
 
@@ -105,8 +134,8 @@ def run_guest(tag, paging, mode, cache, initrd):
             src = ["%s@0x%x" % (g.node_path(n), g.node_base(n)) for n in range(g.nodes)]
         else:
             src = ["--qemu", g.watch_qmp_path()]
-        cmd = [BTFWALK, "watch", "--json", "--interval", "100", "--numa", "--rq", "--stall", str(STALL)] + src + [
-            "--counter", "jiffies_64"]
+        cmd = [BTFWALK, "watch", "--json", "--interval", "100", "--numa", "--rq", "--stall", str(STALL),
+               "--stat", "--softirqs", "--schedstat", "--pressure"] + src + ["--counter", "jiffies_64"]
         t_attach = time.monotonic()
         with open(out_path, "w") as out, open(err_path, "w") as err:
             proc = subprocess.Popen(cmd, stdout=out, stderr=err)
@@ -128,6 +157,9 @@ def run_guest(tag, paging, mode, cache, initrd):
         g.qmp.cmd("cont")
         if not g.wait_for(rb"numa_phases: done\n", 180, start):
             raise G.GuestError("numa_phases did not finish")
+        reads = guest_reads(g, out_path)
+        with open(os.path.join(work, "guest-reads.json"), "w") as f:
+            json.dump(reads, f)
         time.sleep(1.0)
         t_end = time.monotonic()
         if mode == "qmp":
@@ -158,6 +190,137 @@ def run_guest(tag, paging, mode, cache, initrd):
     for s in samples:
         s["t"] = float(s["t"])
     check(label, mode, hz, samples, stderr, rc, edges, rate_m, t_stop, t_cont, t_end)
+    check_walks(label, hz, samples, reads)
+
+
+def lines_in(path):
+    with open(path, "rb") as f:
+        return f.read().count(b"\n")
+
+
+def guest_reads(g, out_path):
+    """The scheduler-walk phase: load, a spinner on BUSY_CPU, then READS reads of the guest's own
+    /proc files, each with the host times around it and the samples written before it began."""
+    g.run("echo 1 >/proc/sys/kernel/sched_schedstats")
+    # Only the spinner is busy: under TCG every busy vCPU is a host thread, and a starved vCPU
+    # misses ticks. The guest is killed at the end, the timeout is a backstop.
+    g.run("(timeout 120 taskset -c %d sh -c 'while :; do :; done' &)" % BUSY_CPU)
+    irq = g.run("test -e /proc/pressure/irq && echo yes || echo no").strip() == "yes"
+    time.sleep(0.5)
+    reads = []
+    for _ in range(READS):
+        done = lines_in(out_path)  # these samples were over before this read began
+        t_send = time.monotonic()
+        text = g.run("for f in %s; do echo @@F $f; cat $f; done" % PROC_FILES)
+        reads.append({"done_before": done, "t_send": t_send, "t_recv": time.monotonic(),
+                      "values": parse_proc(text), "irq_file": irq})
+        time.sleep(READ_GAP)
+    return reads
+
+
+def parse_proc(text):
+    """The guest's /proc/{stat,softirqs,schedstat,pressure/*} as watch value names."""
+    v, psi, cpus, uptime = {}, None, None, False
+    for ln in text.splitlines():
+        f = ln.split()
+        if not f:
+            continue
+        if f[0] == "@@F":
+            psi = f[1].split("/")[-1] if f[1].startswith("/proc/pressure/") else None
+            uptime = f[1] == "/proc/uptime"
+        elif uptime:
+            v["uptime"] = float(f[0])
+            uptime = False
+        elif re.match(r"cpu\d* ", ln) and len(f) == 11:  # /proc/stat
+            for col, x in zip(STAT_COLS, f[1:]):
+                v["stat.%s.%s" % (f[0], col)] = int(x)
+        elif f[0] in ("intr", "ctxt", "processes") and len(f) >= 2:
+            v["stat." + f[0]] = int(f[1])
+        elif f[0].startswith("CPU"):
+            cpus = [int(c[3:]) for c in f]
+        elif f[0].endswith(":") and cpus and len(f) == len(cpus) + 1:  # /proc/softirqs
+            for c, x in zip(cpus, f[1:]):
+                v["softirqs.cpu%d.%s" % (c, f[0][:-1])] = int(x)
+        elif re.match(r"cpu\d+$", f[0]) and len(f) == 10:  # /proc/schedstat
+            for col, x in zip(SCHEDSTAT_COLS, f[1:]):
+                if col:
+                    v["schedstat.%s.%s" % (f[0], col)] = int(x)
+        elif f[0] in ("some", "full") and psi:
+            total = [x for x in f if x.startswith("total=")]
+            v["pressure.%s.%s.total" % (psi, f[0])] = int(total[0][6:])
+    return v
+
+
+def check_walks(label, hz, samples, reads):
+    if len(reads) < READS or len(samples) < 2:
+        tap(False, "%s: scheduler walks: the guest read its /proc files %d times" % (label, len(reads)))
+        return
+    names = [k for k in samples[-1]["values"] if k.startswith(WALKS)]
+    want = {k for r in reads for k in r["values"] if k != "uptime"}
+    missing = sorted(want - set(samples[-1]["values"]))
+    errs = sorted({k for s in samples for k in s["errors"] if k.startswith(WALKS)})
+    allowed = [] if reads[0]["irq_file"] else ["pressure.irq"]
+    tap(not missing and errs == allowed and len(want) > 100,
+        "%s: scheduler walks: %d values, every one of the guest's %d /proc values among them; errors "
+        "only where the guest has no /proc file (%s)" % (label, len(names), len(want), ", ".join(allowed) or "none"),
+        "missing %s; errors %s" % (missing[:10], errs[:10]))
+
+    counters = [k for k in names if not re.search(r"(procs_\w+|\.avg\d+|schedstat\.enabled)$", k)]
+    back = [(k, a["sample"], a["values"][k], b["values"][k]) for a, b in zip(samples, samples[1:])
+            for k in counters if k in a["values"] and k in b["values"] and b["values"][k] < a["values"][k]]
+    tap(not back and counters, "%s: scheduler walks: %d counters non-decreasing over %d samples" % (
+        label, len(counters), len(samples)), back[:5])
+
+    bad, n, pairs = [], 0, 0
+    for lo, hi in zip(reads, reads[1:]):
+        inside = [s for s in samples if s["t"] > lo["t_recv"] and s["sample"] < hi["done_before"]]
+        pairs += bool(inside)
+        for s in inside:
+            for k, v0 in lo["values"].items():
+                if k == "uptime":
+                    continue
+                v, v1 = s["values"].get(k), hi["values"].get(k)
+                slack = 1 if k.endswith((".idle", ".iowait")) else 0
+                n += 1
+                if v is None or v1 is None or not v0 - slack <= v <= v1:
+                    bad.append((s["sample"], k, v0, v, v1))
+    tap(pairs >= READS - 2 and n > 1000 and not bad,
+        "%s: scheduler walks: %d values of samples taken between two guest reads (%d of %d gaps) lie "
+        "between them" % (label, n, pairs, READS - 1), bad[:8])
+
+    # The busy CPU's ticks per guest second: btfwalk's between two samples (guest seconds from
+    # jiffies_64), the guest's own between its first and last read (its /proc/uptime).
+    win = [s for s in samples if reads[0]["t_recv"] < s["t"] and s["sample"] < reads[-1]["done_before"]]
+    cpu = "stat.cpu%d." % BUSY_CPU
+    busy = [c for c in STAT_COLS if c not in ("idle", "iowait")]
+    g0, g1 = reads[0]["values"], reads[-1]["values"]
+    gsecs = g1.get("uptime", 0) - g0.get("uptime", 0)
+    grate = sum(g1[cpu + c] - g0[cpu + c] for c in busy) / gsecs if gsecs > 0 else 0
+    if len(win) >= 2 and hz:
+        a, b = win[0], win[-1]
+        secs = (b["values"]["jiffies_64"] - a["values"]["jiffies_64"]) / hz
+        rate = sum(b["values"][cpu + c] - a["values"][cpu + c] for c in busy) / secs if secs else 0
+        user = (b["values"][cpu + "user"] - a["values"][cpu + "user"]) / secs if secs else 0
+        total = sum(b["values"][cpu + c] - a["values"][cpu + c] for c in STAT_COLS)
+        note("%s: CPU %d busy: btfwalk %.1f ticks/s (user %.1f) over %.2f guest s; the guest's own %.1f/s "
+             "over %.2f s" % (label, BUSY_CPU, rate, user, secs, grate, gsecs))
+        tap(abs(grate - rate) <= BUSY_TOLERANCE * max(grate, rate) and total and rate * secs >= 0.9 * total
+            and user >= 0.8 * rate,
+            "%s: the spinning CPU %d: busy %.1f ticks per guest second as the guest's own /proc/stat says "
+            "(%.1f, within %d%%), %.0f%% of its ticks busy, mostly user (%.1f)" % (
+                label, BUSY_CPU, rate, grate, BUSY_TOLERANCE * 100, 100 * rate * secs / total if total else 0,
+                user))
+        # Tick-based accounting counts a tick only when the vCPU takes it: a TCG vCPU the host
+        # starves loses ticks, in the guest's own /proc/stat as in btfwalk.
+        if grate < 100 * (1 - BUSY_TOLERANCE):
+            print("ok - %s: the spinning CPU %d at 100 ticks per second # SKIP the host starves the TCG "
+                  "vCPU: the guest's own /proc/stat counts %.1f ticks/s (load %.1f)" % (
+                      label, BUSY_CPU, grate, os.getloadavg()[0]), flush=True)
+        else:
+            tap(abs(rate - 100) <= 100 * BUSY_TOLERANCE,
+                "%s: the spinning CPU %d at 100 ticks per second (%.1f)" % (label, BUSY_CPU, rate))
+    else:
+        tap(False, "%s: busy CPU rate" % label, "%d samples in the window, HZ %s" % (len(win), hz))
 
 
 def check(label, mode, hz, samples, stderr, rc, edges, rate_m, t_stop, t_cont, t_end):
@@ -168,7 +331,9 @@ def check(label, mode, hz, samples, stderr, rc, edges, rate_m, t_stop, t_cont, t
         "edges: %s" % sorted(edges))
     if len(samples) < 2 or not all(k in edges for k in want) or not rate_m:
         return
-    errs = [(s["sample"], s["errors"]) for s in samples if s["errors"]]
+    # The scheduler walks' values are checked against the guest's /proc files in check_walks.
+    errs = [(s["sample"], s["errors"]) for s in samples
+            if [k for k in s["errors"] if not k.startswith(WALKS)]]
     tap(not errs and [s["sample"] for s in samples] == list(range(len(samples))),
         "%s: every sample has every value, numbered without gaps" % label, errs[:3])
 
@@ -228,7 +393,8 @@ def check(label, mode, hz, samples, stderr, rc, edges, rate_m, t_stop, t_cont, t
     paused = samples_between(samples, t_stop + EDGE_MARGIN, t_cont - EDGE_MARGIN)
     after = samples_between(samples, t_cont + EDGE_MARGIN, t_end)
     jif = {s["values"]["jiffies_64"] for s in paused}
-    tap(len(paused) >= 3 and len(jif) == 1 and not any(s["errors"] for s in paused) and len(after) >= 3
+    tap(len(paused) >= 3 and len(jif) == 1 and not [k for s in paused for k in s["errors"] if not k.startswith(WALKS)]
+        and len(after) >= 3
         and after[-1]["values"]["jiffies_64"] > max(jif),
         "%s: paused (QMP stop): %d samples, jiffies_64 still; resumed: %d samples, it moves on" % (
             label, len(paused), len(after)), "jiffies while paused: %s" % sorted(jif)[:5])

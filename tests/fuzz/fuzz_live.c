@@ -6,8 +6,9 @@
  * at a place the input's tail picks: a guest writing while btfwalk samples. The kernel is opened
  * with the fixed BTF, every built-in walk runs (dmesg followed too) on its own copy of the
  * input, then a watch (expressions that chase pointers and that do not, the NUMA walk, every
- * runqueue) is compiled and sampled several times. The same bytes also go through the QMP reply, info mtree and gpa2hva
- * parsers. Nothing may crash, hang or leak, and every failure must say why.
+ * runqueue, the stat/softirqs/schedstat/pressure walks) is compiled and sampled several times.
+ * The same bytes also go through the QMP reply, info mtree and gpa2hva parsers. Nothing may
+ * crash, hang or leak, and every failure must say why.
  */
 #include <string.h>
 #include "embedded.h"
@@ -73,7 +74,7 @@ static void live_parsers(const uint8_t *data, size_t size, struct fuzz_alloc *fa
 	fa->a.free(fa->a.ctx, text);
 }
 
-static void live_watch(const struct bw_kernel *k, bool runqueues)
+static void live_watch(const struct bw_kernel *k, uint32_t pick)
 {
 	static const struct bw_watch_expr exprs[] = {
 		{"jiffies_64", true},
@@ -82,13 +83,22 @@ static void live_watch(const struct bw_kernel *k, bool runqueues)
 		{"node_data[1]->node_zones[0].per_cpu_zonestats@cpu0.vm_numa_event[2]", true},
 		{"init_uts_ns.name.release[0]", false},
 	};
-	struct bw_watch_opts o = {exprs, sizeof(exprs) / sizeof(exprs[0]), true, runqueues, 2};
+	struct bw_watch_opts o = {.exprs = exprs,
+				  .nexprs = sizeof(exprs) / sizeof(exprs[0]),
+				  .numa = true,
+				  .runqueues = pick & 2,
+				  .stall_samples = 2};
 	const struct bw_watch_value *v;
 	struct bw_watch *w;
 	struct bw_error err;
 	int i, rc;
 	size_t n, j;
 
+	/* The scheduler walks, recorded and replayed: all four, or a pick of them. */
+	o.stat = pick & 4 || !(pick & 64);
+	o.softirqs = pick & 8 || !(pick & 64);
+	o.schedstat = pick & 16 || !(pick & 64);
+	o.pressure = pick & 32 || !(pick & 64);
 	rc = bw_watch_open(k, &o, &w, &err);
 	if (rc) {
 		fuzz_check_error(rc, &err);
@@ -159,7 +169,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_walks[i](k);
 		}
 		if (!rc)
-			live_watch(k, lm.seed & 2);
+			live_watch(k, lm.seed);
 		bw_kernel_close(k);
 		bw_mem_close(mem);
 	} else {

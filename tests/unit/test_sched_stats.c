@@ -5,7 +5,9 @@
  * at chosen offsets, described by a BTF built here (6.1 layout: tick_sched with an idle_active
  * bitfield, tk_core.timekeeper; or 7.x's idle accounting in kernel_cpustat) and found through a
  * System.map. Corners: a hole in the possible mask, a possible but offline CPU, an enumerator
- * and a symbol the kernel lacks, no CONFIG_SCHEDSTATS, no PSI. Expected numbers are worked out by hand from the values written.
+ * and a symbol the kernel lacks, no CONFIG_SCHEDSTATS, no PSI; the same walks compiled in a watch,
+ * sampled while the memory changes. Expected numbers are worked out by hand from the values
+ * written.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
@@ -386,6 +388,219 @@ static void test_no_schedstats_no_psi(void **state)
 	free(f);
 }
 
+/* The value named name of the watch's last sample; fails the test when there is none. */
+static const struct bw_watch_value *watch_get(const struct bw_watch *w, const char *name)
+{
+	const struct bw_watch_value *v;
+	size_t n = bw_watch_values(w, &v), i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i].name, name))
+			return &v[i];
+	fail_msg("no value %s", name);
+	return NULL;
+}
+
+static bool watch_has(const struct bw_watch *w, const char *prefix)
+{
+	const struct bw_watch_value *v;
+	size_t n = bw_watch_values(w, &v), i;
+
+	for (i = 0; i < n; i++)
+		if (!strncmp(v[i].name, prefix, strlen(prefix)))
+			return true;
+	return false;
+}
+
+static uint64_t watch_ok(const struct bw_watch *w, const char *name)
+{
+	const struct bw_watch_value *v = watch_get(w, name);
+
+	if (!v->ok)
+		fail_msg("%s: %s", name, v->error);
+	return v->value;
+}
+
+static void watch_absent(const struct bw_watch *w, const char *name, const char *why)
+{
+	const struct bw_watch_value *v = watch_get(w, name);
+
+	assert_false(v->ok);
+	assert_string_equal(v->error, why);
+}
+
+/* The fixture opened with o, a watch of wo compiled on it and sampled once at time t. */
+static struct bw_watch *watch_start(struct sched_fixture *f, const struct sched_opts *o,
+				    const struct bw_watch_opts *wo, uint64_t t)
+{
+	struct bw_error err = {0};
+	struct bw_watch *w;
+
+	sched_open(f, o);
+	if (bw_watch_open(f->k, wo, &w, &err))
+		fail_msg("watch: %s", err.msg);
+	if (bw_watch_sample(w, t, &err))
+		fail_msg("sample: %s", err.msg);
+	return w;
+}
+
+static void watch_stop(struct sched_fixture *f, struct bw_watch *w)
+{
+	bw_watch_close(w);
+	sched_close(f);
+	free(f);
+}
+
+/* The compiled walks on a possible mask with a hole (CPU 1), a kernel without CONFIG_SCHEDSTATS
+ * and without PSI: those say why, the others sample, and follow memory that changes. */
+static void test_watch_hole_absent(void **state)
+{
+	struct bw_watch_opts wo = {
+		.stat = true, .softirqs = true, .schedstat = true, .pressure = true};
+	struct sched_opts o = {0};
+	struct sched_fixture *f = calloc(1, sizeof(*f));
+	const struct bw_watch_value *v;
+	struct bw_watch *w = watch_start(f, &o, &wo, 1000000000ull);
+	struct bw_error err = {0};
+	uint64_t cpu0 = 0x1000000;
+
+	(void)state;
+	assert_int_equal(watch_ok(w, "stat.cpu0.user"), 100);
+	assert_int_equal(watch_ok(w, "stat.cpu2.user"), 300);
+	assert_false(watch_has(w, "stat.cpu1."));
+	assert_false(watch_has(w, "softirqs.cpu1."));
+	assert_int_equal(watch_ok(w, "stat.cpu0.idle"), 780);
+	assert_int_equal(watch_ok(w, "stat.cpu2.iowait"), 245);
+	assert_int_equal(watch_ok(w, "stat.cpu.user"), 401);
+	assert_int_equal(watch_ok(w, "stat.intr"), 10 + 30 + 1 + 100 + 1 + 300);
+	assert_int_equal(watch_ok(w, "stat.ctxt"), 4000);
+	assert_int_equal(watch_ok(w, "stat.processes"), 4242);
+	assert_int_equal(watch_ok(w, "stat.procs_blocked"), 1);
+	assert_int_equal(watch_ok(w, "softirqs.cpu0.HI"), 1);
+	assert_int_equal(watch_ok(w, "softirqs.cpu2.NET_RX"), 203);
+	watch_absent(w, "schedstat",
+		     "no rq.yld_count in the BTF: a kernel without CONFIG_SCHEDSTATS");
+	assert_false(watch_has(w, "schedstat.cpu"));
+	watch_absent(w, "pressure.cpu", "no PSI in this kernel (CONFIG_PSI off)");
+	watch_absent(w, "pressure.irq", "no PSI in this kernel (CONFIG_PSI off)");
+
+	/* Memory moves: CPU 0's user time +0.5 s, NET_RX of CPU 2 +7, a fork; then 0.5 s. */
+	kb_put_u64(&f->kk.mem, cpu0 + PCPU_KCS, NSEC + 5000000 + NSEC / 2);
+	kb_put_u32(&f->kk.mem, cpu0 + 2 * 0x100000 + PCPU_KSTAT + 8 + 2 * 4, 210);
+	kb_put_u64(&f->kk.mem, IMG_PA + OFF_FORKS, 4243);
+	assert_int_equal(bw_watch_sample(w, 1500000000ull, &err), 0);
+	v = watch_get(w, "stat.cpu0.user");
+	assert_true(v->ok && v->has_delta && !v->reset);
+	assert_int_equal(v->value, 150);
+	assert_int_equal(v->delta, 50);
+	assert_true(v->rate > 99.9 && v->rate < 100.1); /* 50 ticks in 0.5 s: one CPU's worth */
+	assert_int_equal(watch_get(w, "stat.cpu.user")->delta, 50);
+	assert_int_equal(watch_get(w, "softirqs.cpu2.NET_RX")->delta, 7);
+	assert_int_equal(watch_get(w, "stat.processes")->delta, 1);
+	assert_int_equal(watch_get(w, "softirqs.cpu0.HI")->delta, 0);
+	/* A counter going back (a torn or reset value) is a reset, not a negative rate. */
+	kb_put_u64(&f->kk.mem, IMG_PA + OFF_FORKS, 1);
+	assert_int_equal(bw_watch_sample(w, 2000000000ull, &err), 0);
+	v = watch_get(w, "stat.processes");
+	assert_true(v->ok && v->reset);
+	assert_int_equal(v->delta, 0);
+	watch_stop(f, w);
+}
+
+/* A possible but offline CPU has softirqs (as /proc/softirqs) but no stat line; a column and a
+ * symbol the kernel lacks say so. */
+static void test_watch_offline_missing(void **state)
+{
+	struct bw_watch_opts wo = {.stat = true, .softirqs = true};
+	struct sched_opts o = {.cpu1_possible = true, .lack_guest_nice = true, .lack_forks = true};
+	struct sched_fixture *f = calloc(1, sizeof(*f));
+	struct bw_watch *w = watch_start(f, &o, &wo, 1);
+
+	(void)state;
+	assert_false(watch_has(w, "stat.cpu1."));
+	assert_int_equal(watch_ok(w, "softirqs.cpu1.TIMER"), 102);
+	watch_absent(w, "stat.cpu0.guest_nice", "enum cpu_usage_stat lacks it");
+	watch_absent(w, "stat.cpu.guest_nice", "enum cpu_usage_stat lacks it");
+	watch_absent(w, "stat.processes", "no total_forks symbol");
+	assert_int_equal(watch_ok(w, "stat.cpu0.guest"), 900);
+	assert_int_equal(watch_ok(w, "stat.cpu.user"), 601); /* possible CPUs, offline too */
+	assert_int_equal(watch_ok(w, "stat.procs_running"), 4);
+	watch_stop(f, w);
+}
+
+/* 7.x idle accounting: idle and iowait computed from the batch as the dump walk does. */
+static void test_watch_kcs_idle(void **state)
+{
+	struct bw_watch_opts wo = {.stat = true};
+	struct sched_opts o = {.kcs_idle = true};
+	struct sched_fixture *f = calloc(1, sizeof(*f));
+	struct bw_watch *w = watch_start(f, &o, &wo, 1);
+	struct bw_error err = {0};
+
+	(void)state;
+	assert_int_equal(watch_ok(w, "stat.cpu0.idle"), 620);
+	assert_int_equal(watch_ok(w, "stat.cpu2.iowait"), 2100);
+	/* The timekeeper moves on 0.4 s: CPU 0's open idle period grows by as much. */
+	kb_put_u64(&f->kk.mem, IMG_PA + OFF_TK_CORE + 24, 100 * NSEC + 400000000ull);
+	assert_int_equal(bw_watch_sample(w, 2, &err), 0);
+	assert_int_equal(watch_ok(w, "stat.cpu0.idle"), 660);
+	watch_stop(f, w);
+}
+
+/* A guest writing while the watch samples: bytes of the per-CPU objects, the timekeeper and the
+ * globals the walks read flip between samples (xorshift). Every value stays readable (the memory
+ * is there), each sample takes as many reads as compiled, and counters going back are resets. */
+static void test_watch_changing_memory(void **state)
+{
+	struct bw_watch_opts wo = {
+		.stat = true, .softirqs = true, .schedstat = true, .pressure = true};
+	struct sched_opts opts[2] = {{.cpu1_possible = true}, {.kcs_idle = true}};
+	uint32_t x = 0x9e3779b9u, o, i, n;
+
+	(void)state;
+	for (o = 0; o < 2; o++) {
+		struct sched_fixture *f = calloc(1, sizeof(*f));
+		const struct bw_watch_value *v;
+		struct bw_watch_stats st;
+		struct bw_error err = {0};
+		struct bw_watch *w;
+		size_t nv, j;
+
+		sched_open(f, &opts[o]);
+		if (bw_watch_open(f->k, &wo, &w, &err))
+			fail_msg("watch: %s", err.msg);
+		for (i = 0; i < 2000; i++) {
+			for (n = 0; n < 4; n++) {
+				uint64_t pa;
+
+				x ^= x << 13;
+				x ^= x >> 17;
+				x ^= x << 5;
+				pa = x & 1 ? IMG_PA + OFF_TK_CORE + x % 0xd0
+					   : 0x1000000 + (x >> 8) % 3 * 0x100000 + 0x8000 +
+						     (x >> 12) % 0x500;
+				kb_put(&f->kk.mem, pa, &(uint8_t){(uint8_t)(x >> 24)}, 1);
+			}
+			assert_int_equal(bw_watch_sample(w, (uint64_t)i * 100000000u, &err), 0);
+			nv = bw_watch_values(w, &v);
+			for (j = 0; j < nv; j++) {
+				assert_true(v[j].ok == !v[j].error);
+				/* Only what the kernel lacks is never read. */
+				assert_true(v[j].ok || !strcmp(v[j].name, "schedstat") ||
+					    !strncmp(v[j].name, "pressure.", 9) ||
+					    !strcmp(v[j].name, "stat.processes"));
+				assert_true(!v[j].reset || (v[j].delta == 0 && v[j].rate == 0));
+			}
+		}
+		bw_watch_get_stats(w, &st);
+		assert_int_equal(st.samples, 2000);
+		assert_int_equal(st.recompiles, 0);
+		bw_watch_close(w);
+		sched_close(f);
+		free(f);
+	}
+}
+
 static void test_psi_avg_split(void **state)
 {
 	uint64_t w, h;
@@ -408,6 +623,10 @@ int main(void)
 		cmocka_unit_test(test_softirqs),
 		cmocka_unit_test(test_no_schedstats_no_psi),
 		cmocka_unit_test(test_psi_avg_split),
+		cmocka_unit_test(test_watch_hole_absent),
+		cmocka_unit_test(test_watch_offline_missing),
+		cmocka_unit_test(test_watch_kcs_idle),
+		cmocka_unit_test(test_watch_changing_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,6 +39,7 @@ static int watch_usage(void)
 {
 	fputs("usage: btfwalk watch [--interval MS] [--count N | --duration S] [--json] [--numa] "
 	      "[--rq] [--stall N]\n"
+	      "                     [--stat] [--softirqs] [--schedstat] [--pressure]\n"
 	      "                     [--btf FILE] [--symbols FILE] [--no-crosscheck]\n"
 	      "                     {FILE... | --qemu QMP_SOCKET} [--] [[--counter] EXPR...]\n",
 	      stderr);
@@ -92,6 +93,14 @@ static int watch_parse(int argc, char **argv, struct watch_args *a)
 			a->wopts.numa = true;
 		} else if (opt && !strcmp(arg, "--rq")) {
 			a->wopts.runqueues = true;
+		} else if (opt && !strcmp(arg, "--stat")) {
+			a->wopts.stat = true;
+		} else if (opt && !strcmp(arg, "--softirqs")) {
+			a->wopts.softirqs = true;
+		} else if (opt && !strcmp(arg, "--schedstat")) {
+			a->wopts.schedstat = true;
+		} else if (opt && !strcmp(arg, "--pressure")) {
+			a->wopts.pressure = true;
 		} else if (opt && !strcmp(arg, "--counter")) {
 			counter = true;
 		} else if (opt) {
@@ -114,8 +123,10 @@ static int watch_parse(int argc, char **argv, struct watch_args *a)
 	}
 	if (a->count && a->duration_ns)
 		return fprintf(stderr, "btfwalk watch: --count or --duration, not both\n"), 2;
-	if (!a->wopts.nexprs && !a->wopts.numa && !a->wopts.runqueues) {
-		fprintf(stderr, "btfwalk watch: nothing to watch: give --numa, --rq or EXPR\n");
+	if (!a->wopts.nexprs && !a->wopts.numa && !a->wopts.runqueues && !a->wopts.stat &&
+	    !a->wopts.softirqs && !a->wopts.schedstat && !a->wopts.pressure) {
+		fprintf(stderr, "btfwalk watch: nothing to watch: give --numa, --rq, --stat, "
+				"--softirqs, --schedstat, --pressure or EXPR\n");
 		return watch_usage();
 	}
 	a->wopts.exprs = a->exprs;

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * /proc/pressure/{cpu,memory,io,irq} from psi_system, as kernel/sched/psi.c's psi_show() prints
- * them (see include/btfwalk/sched.h). Layout resolved once (pressure_layout_init), then read
- * (pressure_read).
+ * them (see include/btfwalk/sched.h). Layout resolved once (a plan), then read as often as wanted.
  */
 #include <string.h>
 #include "internal.h"
@@ -69,8 +68,8 @@ static int pressure_layout_init(const struct bw_kernel *k, struct pressure_layou
 	return 0;
 }
 
-static int pressure_line(const struct bw_kernel *k, const struct pressure_layout *l, uint32_t state,
-			 struct bw_psi_line *line, struct bw_error *err)
+static int pressure_line(const struct bw_walk_src *src, const struct pressure_layout *l,
+			 uint32_t state, struct bw_psi_line *line, struct bw_error *err)
 {
 	uint64_t total;
 	uint32_t w;
@@ -78,11 +77,11 @@ static int pressure_line(const struct bw_kernel *k, const struct pressure_layout
 
 	line->present = true;
 	for (w = 0; w < 3; w++) {
-		ret = sched_read_elem(k, l->group, &l->avg, state * 3 + w, &line->avg[w], err);
+		ret = sched_read_elem(src, l->group, &l->avg, state * 3 + w, &line->avg[w], err);
 		if (ret)
 			return bw_kernel_prefix(err, "psi_system.avg[%u][%u]", state, w);
 	}
-	ret = sched_read_elem(k, l->group, &l->total, (uint32_t)l->avgs * l->nr_states + state,
+	ret = sched_read_elem(src, l->group, &l->total, (uint32_t)l->avgs * l->nr_states + state,
 			      &total, err);
 	if (ret)
 		return bw_kernel_prefix(err, "psi_system.total[PSI_AVGS][%u]", state);
@@ -90,13 +89,21 @@ static int pressure_line(const struct bw_kernel *k, const struct pressure_layout
 	return 0;
 }
 
-static int pressure_read(const struct bw_kernel *k, const struct pressure_layout *l,
-			 struct bw_pressure *p, struct bw_error *err)
+struct bw_pressure_plan {
+	struct pressure_layout l;
+};
+
+static int pressure_read(const void *plan, const struct bw_walk_src *src, void *out,
+			 struct bw_error *err)
 {
+	const struct bw_pressure_plan *p = plan;
+	struct bw_pressure *pr = out;
+	const struct pressure_layout *l = &p->l;
 	int i, ret = 0;
 
+	memset(pr, 0, sizeof(*pr));
 	for (i = 0; i < BW_PSI_NR && !ret; i++) {
-		struct bw_psi_resource *r = &p->res[i];
+		struct bw_psi_resource *r = &pr->res[i];
 		uint32_t some = (uint32_t)l->res[i] * 2;
 
 		r->name = pressure_res[i].name;
@@ -111,43 +118,44 @@ static int pressure_read(const struct bw_kernel *k, const struct pressure_layout
 		}
 		/* irq has only "full" (its state is res * 2); the system's cpu "full" is 0. */
 		if (i == BW_PSI_IRQ)
-			ret = pressure_line(k, l, some, &r->full, err);
+			ret = pressure_line(src, l, some, &r->full, err);
 		else
-			ret = pressure_line(k, l, some, &r->some, err);
+			ret = pressure_line(src, l, some, &r->some, err);
 		if (!ret && i != BW_PSI_IRQ) {
 			r->full.present = true;
 			if (i != BW_PSI_CPU)
-				ret = pressure_line(k, l, some + 1, &r->full, err);
+				ret = pressure_line(src, l, some + 1, &r->full, err);
 		}
 	}
 	return ret;
 }
 
+static int pressure_init(const struct bw_kernel *k, void *plan, void *out, struct bw_error *err)
+{
+	(void)out;
+	return pressure_layout_init(k, &((struct bw_pressure_plan *)plan)->l, err);
+}
+
+const struct bw_sched_walk bw_pressure_walk = {"pressure",
+					       sizeof(struct bw_pressure_plan),
+					       sizeof(struct bw_pressure),
+					       pressure_init,
+					       pressure_read,
+					       NULL};
+
 int bw_kernel_pressure(const struct bw_kernel *k, struct bw_pressure **out, struct bw_error *err)
 {
-	struct pressure_layout l;
-	struct bw_pressure *p;
 	struct bw_error local;
+	void *p = NULL;
 	int ret;
 
 	if (!err)
 		err = &local;
 	if (!k || !out)
 		return bw_fail(err, BW_EINVAL, "bw_kernel_pressure: k and out must not be NULL");
-	*out = NULL;
-	ret = pressure_layout_init(k, &l, err);
-	if (ret)
-		return ret;
-	p = bw_zalloc(k->alloc, sizeof(*p));
-	if (!p)
-		return bw_fail(err, BW_ENOMEM, "out of memory");
-	ret = pressure_read(k, &l, p, err);
-	if (ret) {
-		bw_kernel_pressure_free(k, p);
-		return ret;
-	}
+	ret = bw_sched_walk_once(k, &bw_pressure_walk, &p, err);
 	*out = p;
-	return 0;
+	return ret;
 }
 
 void bw_kernel_pressure_free(const struct bw_kernel *k, struct bw_pressure *p)

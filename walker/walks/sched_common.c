@@ -108,7 +108,15 @@ bool sched_enum(const struct bw_kernel *k, const char *name, int64_t *value)
 	return true;
 }
 
-static int sched_read_at(const struct bw_kernel *k, uint64_t addr, const struct sched_field *f,
+int bw_walk_src_read(const struct bw_walk_src *src, uint64_t addr, uint32_t size, uint64_t *v,
+		     struct bw_error *err)
+{
+	if (src->read)
+		return src->read(src->ctx, addr, size, v, err);
+	return bw_kernel_read_uint(src->k, addr, size, v, err);
+}
+
+static int sched_read_at(const struct bw_walk_src *src, uint64_t addr, const struct sched_field *f,
 			 uint64_t *v, struct bw_error *err)
 {
 	int ret;
@@ -116,44 +124,56 @@ static int sched_read_at(const struct bw_kernel *k, uint64_t addr, const struct 
 	if (f->size == 0 || f->size > 8)
 		return bw_fail(err, BW_ENOTSUP, "field of %llu bytes at 0x%llx is not an integer",
 			       (unsigned long long)f->size, (unsigned long long)addr);
-	ret = bw_kernel_read_uint(k, addr, f->size, v, err);
+	ret = bw_walk_src_read(src, addr, (uint32_t)f->size, v, err);
 	if (ret || !f->bit_size)
 		return ret;
 	*v = (*v >> f->bit_off) & (f->bit_size >= 64 ? ~0ull : (1ull << f->bit_size) - 1);
 	return 0;
 }
 
-int sched_read(const struct bw_kernel *k, uint64_t addr, const struct sched_field *f, uint64_t *v,
-	       struct bw_error *err)
+int sched_read(const struct bw_walk_src *src, uint64_t addr, const struct sched_field *f,
+	       uint64_t *v, struct bw_error *err)
 {
-	return sched_read_at(k, addr + f->off, f, v, err);
+	return sched_read_at(src, addr + f->off, f, v, err);
 }
 
-int sched_read_elem(const struct bw_kernel *k, uint64_t addr, const struct sched_field *f,
+int sched_read_elem(const struct bw_walk_src *src, uint64_t addr, const struct sched_field *f,
 		    uint32_t i, uint64_t *v, struct bw_error *err)
 {
 	if (i >= f->nelems)
 		return bw_fail(err, BW_EINVAL, "index %u past an array of %u at 0x%llx", i,
 			       f->nelems, (unsigned long long)(addr + f->off));
-	return sched_read_at(k, addr + f->off + (uint64_t)i * f->size, f, v, err);
+	return sched_read_at(src, addr + f->off + (uint64_t)i * f->size, f, v, err);
+}
+
+int sched_static_key_field(const struct bw_kernel *k, const char *sym, uint64_t *addr,
+			   struct sched_field *f, struct bw_error *err)
+{
+	sched_field(k, "static_key_false", "key.enabled", f);
+	if (!f->found)
+		return bw_fail(err, BW_ENOTSUP, "no static_key_false.key.enabled in the BTF");
+	return bw_kernel_symbol(k, sym, addr, err);
+}
+
+int sched_static_key_read(const struct bw_walk_src *src, uint64_t addr, const struct sched_field *f,
+			  bool *on, struct bw_error *err)
+{
+	uint64_t v;
+	int ret = sched_read(src, addr, f, &v, err);
+
+	if (!ret)
+		*on = (int32_t)v > 0;
+	return ret;
 }
 
 int sched_static_key(const struct bw_kernel *k, const char *sym, bool *on, struct bw_error *err)
 {
 	struct sched_field f;
-	uint64_t addr, v;
-	int ret;
+	uint64_t addr;
+	int ret = sched_static_key_field(k, sym, &addr, &f, err);
 
-	sched_field(k, "static_key_false", "key.enabled", &f);
-	if (!f.found)
-		return bw_fail(err, BW_ENOTSUP, "no static_key_false.key.enabled in the BTF");
-	ret = bw_kernel_symbol(k, sym, &addr, err);
-	if (!ret)
-		ret = sched_read(k, addr, &f, &v, err);
-	if (ret)
-		return ret;
-	*on = (int32_t)v > 0;
-	return 0;
+	return ret ? ret
+		   : sched_static_key_read(&(struct bw_walk_src){k, NULL, NULL}, addr, &f, on, err);
 }
 
 bool sched_enum_id(const struct bw_kernel *k, const char *name, uint32_t *id)
@@ -193,4 +213,44 @@ uint64_t sched_int_size(const struct bw_kernel *k, const char *name)
 	    bw_btf_sizeof(k->btf, id, &size, NULL))
 		return 0;
 	return size;
+}
+
+int bw_sched_walk_build(const struct bw_kernel *k, const struct bw_sched_walk *wk, void **plan,
+			void **out, struct bw_error *err)
+{
+	int ret;
+
+	*plan = bw_zalloc(k->alloc, wk->plan_size);
+	*out = bw_zalloc(k->alloc, wk->out_size);
+	ret = *plan && *out ? wk->init(k, *plan, *out, err)
+			    : bw_fail(err, BW_ENOMEM, "out of memory for the %s walk", wk->name);
+	if (ret) {
+		bw_sched_walk_free(k, wk, *plan, *out);
+		*plan = *out = NULL;
+	}
+	return ret;
+}
+
+void bw_sched_walk_free(const struct bw_kernel *k, const struct bw_sched_walk *wk, void *plan,
+			void *out)
+{
+	if (wk->fini)
+		wk->fini(k, plan, out);
+	bw_free(k->alloc, plan);
+	bw_free(k->alloc, out);
+}
+
+int bw_sched_walk_once(const struct bw_kernel *k, const struct bw_sched_walk *wk, void **out,
+		       struct bw_error *err)
+{
+	void *plan;
+	int ret = bw_sched_walk_build(k, wk, &plan, out, err);
+
+	if (ret)
+		return ret;
+	ret = wk->read(plan, &(struct bw_walk_src){k, NULL, NULL}, *out, err);
+	bw_sched_walk_free(k, wk, plan, ret ? *out : NULL);
+	if (ret)
+		*out = NULL;
+	return ret;
 }

@@ -8,7 +8,7 @@
 #define BTFWALK_WALKS_SCHED_IMPL_H
 
 #include "btfwalk/sched.h"
-#include "kernel/kernel_impl.h"
+#include "walks/walks_impl.h"
 
 /* The possible CPUs (bits of __cpu_possible_mask below nr_cpu_ids), in order. */
 struct sched_cpus {
@@ -41,13 +41,18 @@ uint64_t sched_int_size(const struct bw_kernel *k, const char *name);
 bool sched_enum(const struct bw_kernel *k, const char *name, int64_t *value);
 /* The enum type holding enumerator name; false if none. */
 bool sched_enum_id(const struct bw_kernel *k, const char *name, uint32_t *id);
-/* Read an integer field of an object at addr (bitfields too). */
-int sched_read(const struct bw_kernel *k, uint64_t addr, const struct sched_field *f, uint64_t *v,
-	       struct bw_error *err);
+/* Read an integer field of an object at addr (bitfields too) through src. */
+int sched_read(const struct bw_walk_src *src, uint64_t addr, const struct sched_field *f,
+	       uint64_t *v, struct bw_error *err);
 /* Read element i of an array field. */
-int sched_read_elem(const struct bw_kernel *k, uint64_t addr, const struct sched_field *f,
+int sched_read_elem(const struct bw_walk_src *src, uint64_t addr, const struct sched_field *f,
 		    uint32_t i, uint64_t *v, struct bw_error *err);
 /* A static key (struct static_key_false/true) is enabled: key.enabled != 0. */
 int sched_static_key(const struct bw_kernel *k, const char *sym, bool *on, struct bw_error *err);
+/* The same in two steps: where the key is (resolved once), then its state through src. */
+int sched_static_key_field(const struct bw_kernel *k, const char *sym, uint64_t *addr,
+			   struct sched_field *f, struct bw_error *err);
+int sched_static_key_read(const struct bw_walk_src *src, uint64_t addr, const struct sched_field *f,
+			  bool *on, struct bw_error *err);
 
 #endif

@@ -2,8 +2,8 @@
 /*
  * /proc/schedstat: the version line (inferred from the layout, see include/btfwalk/sched.h),
  * jiffies, and per online CPU the runqueue's counters and each scheduler domain's, in the order
- * kernel/sched/stats.c prints them. Layout resolved once (schedstat_layout_init), then read per
- * CPU and domain (schedstat_read).
+ * kernel/sched/stats.c prints them. Layout and CPUs resolved once (a plan), then read per CPU
+ * and domain.
  */
 #include <stdio.h>
 #include <string.h>
@@ -40,7 +40,9 @@ static const char *const schedstat_tail_names[] = {
 #define SCHEDSTAT_NR_TAIL (sizeof(schedstat_tail_names) / sizeof(schedstat_tail_names[0]))
 
 struct schedstat_layout {
-	uint64_t rq, jiffies;
+	uint64_t rq, jiffies, key;
+	struct sched_field key_enabled;
+	bool has_key;
 	struct sched_field rq_field[BW_SCHEDSTAT_CPU_VALUES], rq_sd;
 	struct sched_field parent, name, span;
 	struct sched_field lb[SCHEDSTAT_NR_LB], tail[SCHEDSTAT_NR_TAIL];
@@ -124,11 +126,13 @@ static int schedstat_domain_layout(const struct bw_kernel *k, struct schedstat_l
 	return 0;
 }
 
-static int schedstat_layout_init(const struct bw_kernel *k, struct schedstat_layout *l,
-				 struct bw_schedstat *s, struct bw_error *err)
+static int schedstat_layout_init(const struct bw_kernel *k, bool domains,
+				 struct schedstat_layout *l, struct bw_schedstat *s,
+				 struct bw_error *err)
 {
+	struct bw_error ignored;
 	uint32_t i;
-	int ret;
+	int ret = 0;
 
 	memset(l, 0, sizeof(*l));
 	for (i = 0; i < BW_SCHEDSTAT_CPU_VALUES; i++) {
@@ -142,7 +146,10 @@ static int schedstat_layout_init(const struct bw_kernel *k, struct schedstat_lay
 				       schedstat_rq_names[i]);
 	}
 	schedstat_version(k, s);
-	ret = schedstat_domain_layout(k, l, s, err);
+	l->has_key =
+		!sched_static_key_field(k, "sched_schedstats", &l->key, &l->key_enabled, &ignored);
+	if (domains)
+		ret = schedstat_domain_layout(k, l, s, err);
 	if (!ret)
 		ret = bw_kernel_symbol(k, "runqueues", &l->rq, err);
 	if (!ret && !bw_kernel_symbol_quiet(k, "jiffies", &l->jiffies))
@@ -172,15 +179,16 @@ static void schedstat_span(const uint64_t *bits, uint32_t nbits, char *out, size
 	}
 }
 
-static int schedstat_domain(const struct bw_kernel *k, const struct schedstat_layout *l,
+static int schedstat_domain(const struct bw_walk_src *src, const struct schedstat_layout *l,
 			    uint64_t sd, struct bw_schedstat_domain *d, struct bw_error *err)
 {
+	const struct bw_kernel *k = src->k;
 	uint64_t bits[SCHEDSTAT_MAX_SPAN_BITS / 64], name, v;
 	uint32_t t, w, n = 0;
 	size_t j;
 	int ret = 0;
 
-	if (l->name.found && !sched_read(k, sd, &l->name, &name, err) && name) {
+	if (l->name.found && !sched_read(src, sd, &l->name, &name, err) && name) {
 		ret = bw_kernel_read(k, name, d->name, sizeof(d->name) - 1, err);
 		d->name[sizeof(d->name) - 1] = '\0';
 		if (ret)
@@ -196,19 +204,20 @@ static int schedstat_domain(const struct bw_kernel *k, const struct schedstat_la
 	for (t = 0; t < l->nr_itypes && !ret; t++)
 		for (j = 0; j < SCHEDSTAT_NR_LB && !ret; j++)
 			if (l->lb[j].found) {
-				ret = sched_read_elem(k, sd, &l->lb[j], t, &v, err);
+				ret = sched_read_elem(src, sd, &l->lb[j], t, &v, err);
 				d->value[n++] = v;
 			}
 	for (j = 0; j < SCHEDSTAT_NR_TAIL && !ret; j++) {
-		ret = sched_read(k, sd, &l->tail[j], &v, err);
+		ret = sched_read(src, sd, &l->tail[j], &v, err);
 		d->value[n++] = v;
 	}
 	d->nr_values = n;
 	return ret ? bw_kernel_prefix(err, "sched_domain at 0x%llx", (unsigned long long)sd) : 0;
 }
 
-static int schedstat_cpu(const struct bw_kernel *k, const struct schedstat_layout *l, uint32_t cpu,
-			 uint64_t off, struct bw_schedstat_cpu *out, struct bw_error *err)
+static int schedstat_cpu(const struct bw_walk_src *src, const struct schedstat_layout *l,
+			 uint32_t cpu, uint64_t off, struct bw_schedstat_cpu *out,
+			 struct bw_error *err)
 {
 	uint64_t rq = l->rq + off, sd = 0;
 	uint32_t i;
@@ -217,91 +226,135 @@ static int schedstat_cpu(const struct bw_kernel *k, const struct schedstat_layou
 	out->cpu = cpu;
 	for (i = 0; i < BW_SCHEDSTAT_CPU_VALUES && !ret; i++)
 		if (i != 1)
-			ret = sched_read(k, rq, &l->rq_field[i], &out->value[i], err);
+			ret = sched_read(src, rq, &l->rq_field[i], &out->value[i], err);
 	if (!ret && l->rq_sd.found)
-		ret = sched_read(k, rq, &l->rq_sd, &sd, err);
+		ret = sched_read(src, rq, &l->rq_sd, &sd, err);
 	if (ret)
 		return bw_kernel_prefix(err, "runqueues@cpu%u", cpu);
 	for (; sd && !ret; out->nr_domains++) {
 		if (out->nr_domains == BW_SCHEDSTAT_MAX_DOMAINS)
 			return bw_fail(err, BW_ELIMIT, "cpu%u: more than %d domain levels", cpu,
 				       BW_SCHEDSTAT_MAX_DOMAINS);
-		ret = schedstat_domain(k, l, sd, &out->domain[out->nr_domains], err);
+		memset(&out->domain[out->nr_domains], 0, sizeof(out->domain[0]));
+		ret = schedstat_domain(src, l, sd, &out->domain[out->nr_domains], err);
 		if (!ret)
-			ret = sched_read(k, sd, &l->parent, &sd, err);
+			ret = sched_read(src, sd, &l->parent, &sd, err);
 	}
 	return ret;
 }
 
-static int schedstat_read(const struct bw_kernel *k, const struct schedstat_layout *l,
-			  const struct sched_cpus *c, struct bw_schedstat *s, struct bw_error *err)
+struct bw_schedstat_plan {
+	struct schedstat_layout l;
+	struct sched_cpus c;
+};
+
+static int schedstat_read(const void *plan, const struct bw_walk_src *src, void *out,
+			  struct bw_error *err)
 {
+	const struct bw_schedstat_plan *p = plan;
+	struct bw_schedstat *s = out;
+	const struct schedstat_layout *l = &p->l;
+	const struct sched_cpus *c = &p->c;
 	bool on;
 	uint32_t j;
 	int ret;
 
-	if (k->nr_cpu_ids > SCHEDSTAT_MAX_SPAN_BITS)
+	s->timestamp = 0;
+	s->enabled = (struct bw_sched_value){0, "no sched_schedstats static key"};
+	s->nr_cpus = 0;
+	/* Not the whole array: each CPU's domains (kilobytes) are cleared as they are read. */
+	for (j = 0; j < c->nr; j++) {
+		s->cpus[j].cpu = 0;
+		s->cpus[j].nr_domains = 0;
+		memset(s->cpus[j].value, 0, sizeof(s->cpus[j].value));
+	}
+	if (src->k->nr_cpu_ids > SCHEDSTAT_MAX_SPAN_BITS)
 		return bw_fail(err, BW_ELIMIT, "nr_cpu_ids %u: spans past %d CPUs not printed",
-			       k->nr_cpu_ids, SCHEDSTAT_MAX_SPAN_BITS);
-	ret = bw_kernel_read_uint(k, l->jiffies, 8, &s->timestamp, err);
+			       src->k->nr_cpu_ids, SCHEDSTAT_MAX_SPAN_BITS);
+	ret = bw_walk_src_read(src, l->jiffies, 8, &s->timestamp, err);
 	if (ret)
 		return bw_kernel_prefix(err, "jiffies");
-	if (sched_static_key(k, "sched_schedstats", &on, err))
-		s->enabled.absent = "no sched_schedstats static key";
-	else
-		s->enabled.value = on;
+	if (l->has_key) {
+		ret = sched_static_key_read(src, l->key, &l->key_enabled, &on, err);
+		if (ret)
+			return bw_kernel_prefix(err, "sched_schedstats");
+		s->enabled = (struct bw_sched_value){on, NULL};
+	}
 	for (j = 0; j < c->nr && !ret; j++)
 		if (c->online[j])
-			ret = schedstat_cpu(k, l, c->id[j], c->off[j], &s->cpus[s->nr_cpus++], err);
+			ret = schedstat_cpu(src, l, c->id[j], c->off[j], &s->cpus[s->nr_cpus++],
+					    err);
 	return ret;
 }
 
+static int schedstat_init(const struct bw_kernel *k, bool domains, void *plan, void *out,
+			  struct bw_error *err)
+{
+	struct bw_schedstat_plan *p = plan;
+	struct bw_schedstat *s = out;
+	int ret = schedstat_layout_init(k, domains, &p->l, s, err);
+
+	if (!ret)
+		ret = sched_cpus_get(k, &p->c, err);
+	if (!ret) {
+		s->cpus = bw_alloc_array(k->alloc, p->c.nr, sizeof(*s->cpus));
+		if (!s->cpus)
+			ret = bw_fail(err, BW_ENOMEM, "out of memory for %u CPUs", p->c.nr);
+	}
+	return ret;
+}
+
+static int schedstat_init_all(const struct bw_kernel *k, void *plan, void *out,
+			      struct bw_error *err)
+{
+	return schedstat_init(k, true, plan, out, err);
+}
+
+static int schedstat_init_rq(const struct bw_kernel *k, void *plan, void *out, struct bw_error *err)
+{
+	return schedstat_init(k, false, plan, out, err);
+}
+
+static void schedstat_fini(const struct bw_kernel *k, void *plan, void *out)
+{
+	if (plan)
+		sched_cpus_free(k, &((struct bw_schedstat_plan *)plan)->c);
+	if (out)
+		bw_free(k->alloc, ((struct bw_schedstat *)out)->cpus);
+}
+
+const struct bw_sched_walk bw_schedstat_walk = {"schedstat",
+						sizeof(struct bw_schedstat_plan),
+						sizeof(struct bw_schedstat),
+						schedstat_init_all,
+						schedstat_read,
+						schedstat_fini};
+const struct bw_sched_walk bw_schedstat_rq_walk = {"schedstat",
+						   sizeof(struct bw_schedstat_plan),
+						   sizeof(struct bw_schedstat),
+						   schedstat_init_rq,
+						   schedstat_read,
+						   schedstat_fini};
+
 int bw_kernel_schedstat(const struct bw_kernel *k, struct bw_schedstat **out, struct bw_error *err)
 {
-	struct schedstat_layout *l;
-	struct bw_schedstat *s;
-	struct sched_cpus c;
 	struct bw_error local;
+	void *s = NULL;
 	int ret;
 
 	if (!err)
 		err = &local;
 	if (!k || !out)
 		return bw_fail(err, BW_EINVAL, "bw_kernel_schedstat: k and out must not be NULL");
-	*out = NULL;
-	s = bw_zalloc(k->alloc, sizeof(*s));
-	l = bw_zalloc(k->alloc, sizeof(*l));
-	if (!s || !l) {
-		bw_free(k->alloc, l);
-		bw_kernel_schedstat_free(k, s);
-		return bw_fail(err, BW_ENOMEM, "out of memory");
-	}
-	ret = schedstat_layout_init(k, l, s, err);
-	if (!ret)
-		ret = sched_cpus_get(k, &c, err);
-	if (!ret) {
-		s->cpus = bw_alloc_array(k->alloc, c.nr, sizeof(*s->cpus));
-		if (s->cpus)
-			memset(s->cpus, 0, (size_t)c.nr * sizeof(*s->cpus));
-		ret = s->cpus ? schedstat_read(k, l, &c, s, err)
-			      : bw_fail(err, BW_ENOMEM, "out of memory");
-		sched_cpus_free(k, &c);
-	}
-	bw_free(k->alloc, l);
-	if (ret) {
-		bw_kernel_schedstat_free(k, s);
-		return ret;
-	}
+	ret = bw_sched_walk_once(k, &bw_schedstat_walk, &s, err);
 	*out = s;
-	return 0;
+	return ret;
 }
 
 void bw_kernel_schedstat_free(const struct bw_kernel *k, struct bw_schedstat *s)
 {
-	if (!s)
-		return;
-	bw_free(k->alloc, s->cpus);
-	bw_free(k->alloc, s);
+	if (s)
+		bw_sched_walk_free(k, &bw_schedstat_walk, NULL, s);
 }
 
 #undef SCHEDSTAT_MAX_SPAN_BITS

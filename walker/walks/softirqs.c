@@ -2,7 +2,7 @@
 /*
  * /proc/softirqs: kstat.softirqs[] of every possible CPU, one row per enumerator of the enum
  * that ends in NR_SOFTIRQS, named as the kernel's softirq_to_name[] (the enumerator less its
- * "_SOFTIRQ" suffix). Layout resolved once, then one read per (softirq, CPU).
+ * "_SOFTIRQ" suffix). Layout and CPUs resolved once (a plan), then one read per (softirq, CPU).
  */
 #include <stdio.h>
 #include <string.h>
@@ -50,16 +50,25 @@ static int softirq_layout_init(const struct bw_kernel *k, struct softirq_layout 
 	return bw_kernel_symbol(k, "kstat", &l->kstat, err);
 }
 
-static int softirq_read(const struct bw_kernel *k, const struct softirq_layout *l,
-			const struct sched_cpus *c, struct bw_softirqs *s, struct bw_error *err)
+struct bw_softirqs_plan {
+	struct softirq_layout l;
+	struct sched_cpus c;
+};
+
+static int softirq_read(const void *plan, const struct bw_walk_src *src, void *out,
+			struct bw_error *err)
 {
+	const struct bw_softirqs_plan *p = plan;
+	struct bw_softirqs *s = out;
+	const struct sched_cpus *c = &p->c;
 	uint32_t i, j;
 	int ret;
 
+	memset(s->count, 0, (size_t)c->nr * p->l.nr * sizeof(*s->count));
 	for (j = 0; j < c->nr; j++) {
 		s->cpu[j] = c->id[j];
-		for (i = 0; i < l->nr; i++) {
-			ret = sched_read_elem(k, l->kstat + c->off[j], &l->count, i,
+		for (i = 0; i < p->l.nr; i++) {
+			ret = sched_read_elem(src, p->l.kstat + c->off[j], &p->l.count, i,
 					      &s->count[(size_t)i * c->nr + j], err);
 			if (ret)
 				return bw_kernel_prefix(err, "kstat@cpu%u.softirqs[%u]", c->id[j],
@@ -69,49 +78,60 @@ static int softirq_read(const struct bw_kernel *k, const struct softirq_layout *
 	return 0;
 }
 
+static int softirq_init(const struct bw_kernel *k, void *plan, void *out, struct bw_error *err)
+{
+	struct bw_softirqs_plan *p = plan;
+	struct bw_softirqs *s = out;
+	int ret = softirq_layout_init(k, &p->l, s, err);
+
+	if (!ret)
+		ret = sched_cpus_get(k, &p->c, err);
+	if (ret)
+		return ret;
+	s->nr_softirqs = p->l.nr;
+	s->nr_cpus = p->c.nr;
+	s->cpu = bw_alloc_array(k->alloc, p->c.nr, sizeof(*s->cpu));
+	s->count = bw_alloc_array(k->alloc, (size_t)p->c.nr * p->l.nr, sizeof(*s->count));
+	return s->cpu && s->count ? 0
+				  : bw_fail(err, BW_ENOMEM, "out of memory for %u CPUs", p->c.nr);
+}
+
+static void softirq_fini(const struct bw_kernel *k, void *plan, void *out)
+{
+	struct bw_softirqs *s = out;
+
+	if (plan)
+		sched_cpus_free(k, &((struct bw_softirqs_plan *)plan)->c);
+	if (s) {
+		bw_free(k->alloc, s->cpu);
+		bw_free(k->alloc, s->count);
+	}
+}
+
+const struct bw_sched_walk bw_softirqs_walk = {"softirqs",
+					       sizeof(struct bw_softirqs_plan),
+					       sizeof(struct bw_softirqs),
+					       softirq_init,
+					       softirq_read,
+					       softirq_fini};
+
 int bw_kernel_softirqs(const struct bw_kernel *k, struct bw_softirqs **out, struct bw_error *err)
 {
-	struct softirq_layout l;
-	struct sched_cpus c;
-	struct bw_softirqs *s;
 	struct bw_error local;
+	void *s = NULL;
 	int ret;
 
 	if (!err)
 		err = &local;
 	if (!k || !out)
 		return bw_fail(err, BW_EINVAL, "bw_kernel_softirqs: k and out must not be NULL");
-	*out = NULL;
-	s = bw_zalloc(k->alloc, sizeof(*s));
-	if (!s)
-		return bw_fail(err, BW_ENOMEM, "out of memory");
-	ret = softirq_layout_init(k, &l, s, err);
-	if (!ret)
-		ret = sched_cpus_get(k, &c, err);
-	if (ret) {
-		bw_kernel_softirqs_free(k, s);
-		return ret;
-	}
-	s->nr_softirqs = l.nr;
-	s->nr_cpus = c.nr;
-	s->cpu = bw_alloc_array(k->alloc, c.nr, sizeof(*s->cpu));
-	s->count = bw_alloc_array(k->alloc, (size_t)c.nr * l.nr, sizeof(*s->count));
-	ret = !s->cpu || !s->count ? bw_fail(err, BW_ENOMEM, "out of memory")
-				   : softirq_read(k, &l, &c, s, err);
-	sched_cpus_free(k, &c);
-	if (ret) {
-		bw_kernel_softirqs_free(k, s);
-		return ret;
-	}
+	ret = bw_sched_walk_once(k, &bw_softirqs_walk, &s, err);
 	*out = s;
-	return 0;
+	return ret;
 }
 
 void bw_kernel_softirqs_free(const struct bw_kernel *k, struct bw_softirqs *s)
 {
-	if (!s)
-		return;
-	bw_free(k->alloc, s->cpu);
-	bw_free(k->alloc, s->count);
-	bw_free(k->alloc, s);
+	if (s)
+		bw_sched_walk_free(k, &bw_softirqs_walk, NULL, s);
 }

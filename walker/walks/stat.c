@@ -2,8 +2,8 @@
 /*
  * /proc/stat: per-CPU times from kernel_cpustat, idle and iowait as fs/proc/stat.c computes them
  * (see include/btfwalk/sched.h for the rules and the choice of "now"), and the intr, ctxt,
- * processes, procs_running and procs_blocked counters. The layout is resolved once from the BTF
- * (stat_layout_init), then read per CPU (stat_read).
+ * processes, procs_running and procs_blocked counters. The layout and CPUs are resolved once
+ * from the BTF (a plan), then read per CPU as often as wanted.
  */
 #include <string.h>
 #include "internal.h"
@@ -40,6 +40,7 @@ struct stat_layout {
 	uint64_t kcs; /* per-CPU kernel_cpustat */
 	struct sched_field cpustat;
 	int64_t idx[BW_STAT_NR_COLS]; /* -1: the BTF lacks the enumerator */
+	const char *col_absent[BW_STAT_NR_COLS];
 
 	enum stat_idle_mode idle;
 	uint64_t ts; /* per-CPU tick_cpu_sched */
@@ -69,10 +70,10 @@ static void stat_global(const struct bw_kernel *k, const char *sym, uint64_t siz
 	g->size = bw_kernel_symbol_quiet(k, sym, &g->addr) ? size : 0;
 }
 
-static int stat_global_read(const struct bw_kernel *k, const struct stat_global *g, uint64_t off,
-			    uint64_t *v, struct bw_error *err)
+static int stat_global_read(const struct bw_walk_src *src, const struct stat_global *g,
+			    uint64_t off, uint64_t *v, struct bw_error *err)
 {
-	int ret = bw_kernel_read_uint(k, g->addr + off, g->size, v, err);
+	int ret = bw_walk_src_read(src, g->addr + off, (uint32_t)g->size, v, err);
 
 	return ret ? bw_kernel_prefix(err, "%s", g->sym) : 0;
 }
@@ -163,8 +164,7 @@ static void stat_layout_irq(const struct bw_kernel *k, struct stat_layout *l)
 	stat_global(k, "irq_mis_count", sched_sizeof(k, "atomic_t"), &l->irq_mis);
 }
 
-static int stat_layout_init(const struct bw_kernel *k, struct stat_layout *l, struct bw_stat *st,
-			    struct bw_error *err)
+static int stat_layout_init(const struct bw_kernel *k, struct stat_layout *l, struct bw_error *err)
 {
 	int64_t v;
 	int i;
@@ -174,12 +174,11 @@ static int stat_layout_init(const struct bw_kernel *k, struct stat_layout *l, st
 	if (!l->cpustat.found || !l->cpustat.nelems || l->cpustat.size != 8)
 		return bw_fail(err, BW_ENOTSUP, "no kernel_cpustat.cpustat u64 array in the BTF");
 	for (i = 0; i < BW_STAT_NR_COLS; i++) {
-		st->col_name[i] = stat_col[i];
 		l->idx[i] = -1;
 		if (!sched_enum(k, stat_enum[i], &v))
-			st->col_absent[i] = "enum cpu_usage_stat lacks it";
+			l->col_absent[i] = "enum cpu_usage_stat lacks it";
 		else if (v < 0 || v >= l->cpustat.nelems)
-			st->col_absent[i] = "enumerator beyond kernel_cpustat.cpustat[]";
+			l->col_absent[i] = "enumerator beyond kernel_cpustat.cpustat[]";
 		else
 			l->idx[i] = v;
 	}
@@ -198,37 +197,39 @@ static int stat_layout_init(const struct bw_kernel *k, struct stat_layout *l, st
 	return bw_kernel_symbol(k, "kernel_cpustat", &l->kcs, err);
 }
 
-/* The architecture's interrupt counts of one CPU (arch_irq_stat_cpu). */
-static int stat_irq_cpu(const struct bw_kernel *k, const struct stat_layout *l, uint64_t off,
+/* The architecture's interrupt counts of one CPU (arch_irq_stat_cpu). The platform IPI count
+ * is read whether or not it is added: which reads a walk takes must not depend on values. */
+static int stat_irq_cpu(const struct bw_walk_src *src, const struct stat_layout *l, uint64_t off,
 			bool platform, uint64_t *sum, struct bw_error *err)
 {
-	uint64_t base = l->irq_stat + off, v;
+	uint64_t base = l->irq_stat + off, v = 0;
 	uint32_t i;
 	int ret = 0;
 
 	if (l->irq_counts.found) {
 		for (i = 0; i < l->irq_counts.nelems && !ret; i++) {
-			if (i == l->irq_tlb || (i == l->irq_platform_idx && !platform))
+			if (i == l->irq_tlb)
 				continue;
-			ret = sched_read_elem(k, base, &l->irq_counts, i, &v, err);
-			*sum += v;
+			ret = sched_read_elem(src, base, &l->irq_counts, i, &v, err);
+			if (i != l->irq_platform_idx || platform)
+				*sum += v;
 		}
 	} else {
 		for (i = 0; i < l->nr_irq_fields && !ret; i++) {
-			ret = sched_read(k, base, &l->irq_field[i], &v, err);
+			ret = sched_read(src, base, &l->irq_field[i], &v, err);
 			*sum += v;
 		}
-		if (!ret && platform && l->irq_platform.found) {
-			ret = sched_read(k, base, &l->irq_platform, &v, err);
-			*sum += v;
+		if (!ret && l->irq_platform.found) {
+			ret = sched_read(src, base, &l->irq_platform, &v, err);
+			*sum += platform ? v : 0;
 		}
 	}
 	if (!ret && l->mce_exc.size) {
-		ret = stat_global_read(k, &l->mce_exc, off, &v, err);
+		ret = stat_global_read(src, &l->mce_exc, off, &v, err);
 		*sum += v;
 	}
 	if (!ret && l->mce_poll.size) {
-		ret = stat_global_read(k, &l->mce_poll, off, &v, err);
+		ret = stat_global_read(src, &l->mce_poll, off, &v, err);
 		*sum += v;
 	}
 	return ret;
@@ -243,7 +244,7 @@ static void stat_now_candidate(struct bw_stat *st, uint64_t t, const char *sourc
 }
 
 /* "now": the timekeeper's last update, or a later idle entry/exit any CPU recorded. */
-static int stat_now(const struct bw_kernel *k, const struct stat_layout *l,
+static int stat_now(const struct bw_walk_src *src, const struct stat_layout *l,
 		    const struct sched_cpus *c, struct bw_stat *st, struct bw_error *err)
 {
 	uint64_t base, xtime, shift, t;
@@ -251,11 +252,11 @@ static int stat_now(const struct bw_kernel *k, const struct stat_layout *l,
 	int ret;
 
 	if (l->tk) {
-		ret = sched_read(k, l->tk_addr, &l->tk_base, &base, err);
+		ret = sched_read(src, l->tk_addr, &l->tk_base, &base, err);
 		if (!ret)
-			ret = sched_read(k, l->tk_addr, &l->tk_xtime, &xtime, err);
+			ret = sched_read(src, l->tk_addr, &l->tk_xtime, &xtime, err);
 		if (!ret)
-			ret = sched_read(k, l->tk_addr, &l->tk_shift, &shift, err);
+			ret = sched_read(src, l->tk_addr, &l->tk_shift, &shift, err);
 		if (ret)
 			return bw_kernel_prefix(err, "timekeeper at 0x%llx",
 						(unsigned long long)l->tk_addr);
@@ -263,17 +264,17 @@ static int stat_now(const struct bw_kernel *k, const struct stat_layout *l,
 	}
 	for (j = 0; j < c->nr; j++) {
 		if (l->idle == STAT_IDLE_KCS) {
-			ret = sched_read(k, l->kcs + c->off[j], &l->kcs_entry, &t, err);
+			ret = sched_read(src, l->kcs + c->off[j], &l->kcs_entry, &t, err);
 			if (ret)
 				return ret;
 			stat_now_candidate(st, t, "idle entry/exit");
 		} else if (l->idle == STAT_IDLE_TICK_SCHED) {
-			ret = sched_read(k, l->ts + c->off[j], &l->ts_entry, &t, err);
+			ret = sched_read(src, l->ts + c->off[j], &l->ts_entry, &t, err);
 			if (ret)
 				return ret;
 			stat_now_candidate(st, t, "idle entry/exit");
 			if (l->ts_exit.found) {
-				ret = sched_read(k, l->ts + c->off[j], &l->ts_exit, &t, err);
+				ret = sched_read(src, l->ts + c->off[j], &l->ts_exit, &t, err);
 				if (ret)
 					return ret;
 				stat_now_candidate(st, t, "idle entry/exit");
@@ -283,9 +284,11 @@ static int stat_now(const struct bw_kernel *k, const struct stat_layout *l,
 	return 0;
 }
 
-/* Idle and iowait of one online CPU on a NO_HZ kernel (get_idle_time/get_iowait_time). */
-static int stat_idle_cpu(const struct bw_kernel *k, const struct stat_layout *l, uint64_t off,
-			 bool iowait, uint64_t now, struct bw_stat_cpu *cpu, struct bw_error *err)
+/* Idle and iowait of one online CPU on a NO_HZ kernel (get_idle_time/get_iowait_time); read
+ * always, used when nohz (tick_nohz_active, or kernel_cpustat's own idle accounting). */
+static int stat_idle_cpu(const struct bw_walk_src *src, const struct stat_layout *l, uint64_t off,
+			 bool iowait, bool nohz, uint64_t now, struct bw_stat_cpu *cpu,
+			 struct bw_error *err)
 {
 	uint64_t idle, io, active, entry, steal[2] = {0, 0};
 	uint32_t i;
@@ -294,13 +297,13 @@ static int stat_idle_cpu(const struct bw_kernel *k, const struct stat_layout *l,
 	if (l->idle == STAT_IDLE_TICK_SCHED) {
 		uint64_t ts = l->ts + off;
 
-		ret = sched_read(k, ts, &l->ts_idle, &idle, err);
+		ret = sched_read(src, ts, &l->ts_idle, &idle, err);
 		if (!ret)
-			ret = sched_read(k, ts, &l->ts_iowait, &io, err);
+			ret = sched_read(src, ts, &l->ts_iowait, &io, err);
 		if (!ret)
-			ret = sched_read(k, ts, &l->ts_entry, &entry, err);
+			ret = sched_read(src, ts, &l->ts_entry, &entry, err);
 		if (!ret)
-			ret = sched_read(k, ts, l->ts_active.found ? &l->ts_active : &l->ts_flags,
+			ret = sched_read(src, ts, l->ts_active.found ? &l->ts_active : &l->ts_flags,
 					 &active, err);
 		if (ret)
 			return bw_kernel_prefix(err, "tick_cpu_sched@cpu%u", cpu->cpu);
@@ -311,19 +314,21 @@ static int stat_idle_cpu(const struct bw_kernel *k, const struct stat_layout *l,
 
 		idle = cpu->ns[BW_STAT_IDLE];
 		io = cpu->ns[BW_STAT_IOWAIT];
-		ret = sched_read(k, kc, &l->kcs_elapse, &active, err);
+		ret = sched_read(src, kc, &l->kcs_elapse, &active, err);
 		if (!ret)
-			ret = sched_read(k, kc, &l->kcs_entry, &entry, err);
+			ret = sched_read(src, kc, &l->kcs_entry, &entry, err);
 		for (i = 0; !ret && l->kcs_steal.found && i < 2; i++)
 			ret = l->kcs_steal.nelems
 				      ? (i < l->kcs_steal.nelems
-						 ? sched_read_elem(k, kc, &l->kcs_steal, i,
+						 ? sched_read_elem(src, kc, &l->kcs_steal, i,
 								   &steal[i], err)
 						 : 0)
-				      : sched_read(k, kc, &l->kcs_steal, &steal[i], err);
+				      : sched_read(src, kc, &l->kcs_steal, &steal[i], err);
 		if (ret)
 			return bw_kernel_prefix(err, "kernel_cpustat@cpu%u", cpu->cpu);
 	}
+	if (!nohz)
+		return 0;
 	if (active && now > entry) {
 		uint64_t delta = now - entry;
 
@@ -341,9 +346,9 @@ static int stat_idle_cpu(const struct bw_kernel *k, const struct stat_layout *l,
 	return 0;
 }
 
-static int stat_cpu(const struct bw_kernel *k, const struct stat_layout *l,
-		    const struct sched_cpus *c, uint32_t j, bool platform, struct bw_stat *st,
-		    struct bw_error *err)
+static int stat_cpu(const struct bw_walk_src *src, const struct stat_layout *l,
+		    const struct sched_cpus *c, uint32_t j, bool platform, bool nohz,
+		    struct bw_stat *st, struct bw_error *err)
 {
 	struct bw_stat_cpu *cpu = &st->cpus[j];
 	uint64_t off = c->off[j], v;
@@ -353,25 +358,20 @@ static int stat_cpu(const struct bw_kernel *k, const struct stat_layout *l,
 	cpu->online = c->online[j];
 	for (i = 0; i < BW_STAT_NR_COLS && !ret; i++)
 		if (l->idx[i] >= 0)
-			ret = sched_read_elem(k, l->kcs + off, &l->cpustat, (uint32_t)l->idx[i],
+			ret = sched_read_elem(src, l->kcs + off, &l->cpustat, (uint32_t)l->idx[i],
 					      &cpu->ns[i], err);
 	if (ret)
 		return bw_kernel_prefix(err, "kernel_cpustat@cpu%u", cpu->cpu);
 	v = 0;
 	if (l->nr_iowait.found) {
-		ret = sched_read(k, l->rq + off, &l->nr_iowait, &v, err);
+		ret = sched_read(src, l->rq + off, &l->nr_iowait, &v, err);
 		if (ret)
 			return bw_kernel_prefix(err, "runqueues@cpu%u.nr_iowait", cpu->cpu);
 		v = (uint64_t)(int64_t)(int32_t)v;
 		st->procs_blocked.value += v;
 	}
 	if (cpu->online && l->idle != STAT_IDLE_CPUSTAT) {
-		uint64_t nohz = 1;
-
-		if (l->idle == STAT_IDLE_TICK_SCHED)
-			ret = stat_global_read(k, &l->nohz_active, 0, &nohz, err);
-		if (!ret && nohz)
-			ret = stat_idle_cpu(k, l, off, v != 0, st->now_ns, cpu, err);
+		ret = stat_idle_cpu(src, l, off, v != 0, nohz, st->now_ns, cpu, err);
 		if (ret)
 			return ret;
 	}
@@ -380,22 +380,22 @@ static int stat_cpu(const struct bw_kernel *k, const struct stat_layout *l,
 		st->total_ns[i] += cpu->ns[i];
 	}
 	if (l->nr_switches.found) {
-		ret = sched_read(k, l->rq + off, &l->nr_switches, &v, err);
+		ret = sched_read(src, l->rq + off, &l->nr_switches, &v, err);
 		st->ctxt.value += v;
 	}
 	if (!ret && l->nr_running.found && cpu->online) {
-		ret = sched_read(k, l->rq + off, &l->nr_running, &v, err);
+		ret = sched_read(src, l->rq + off, &l->nr_running, &v, err);
 		st->procs_running.value += v;
 	}
 	if (ret)
 		return bw_kernel_prefix(err, "runqueues@cpu%u", cpu->cpu);
 	if (l->irqs_sum.found) {
-		ret = sched_read(k, l->kstat + off, &l->irqs_sum, &v, err);
+		ret = sched_read(src, l->kstat + off, &l->irqs_sum, &v, err);
 		if (ret)
 			return bw_kernel_prefix(err, "kstat@cpu%u.irqs_sum", cpu->cpu);
 		st->intr.value += v;
 		if (l->irq_stat) {
-			ret = stat_irq_cpu(k, l, off, platform, &st->intr.value, err);
+			ret = stat_irq_cpu(src, l, off, platform, &st->intr.value, err);
 			if (ret)
 				return bw_kernel_prefix(err, "irq_stat@cpu%u", cpu->cpu);
 		}
@@ -403,40 +403,57 @@ static int stat_cpu(const struct bw_kernel *k, const struct stat_layout *l,
 	return 0;
 }
 
-static int stat_read(const struct bw_kernel *k, const struct stat_layout *l,
-		     const struct sched_cpus *c, struct bw_stat *st, struct bw_error *err)
+struct bw_stat_plan {
+	struct stat_layout l;
+	struct sched_cpus c;
+};
+
+static int stat_read(const void *plan, const struct bw_walk_src *src, void *out,
+		     struct bw_error *err)
 {
-	uint64_t v = 0;
+	const struct bw_stat_plan *p = plan;
+	struct bw_stat *st = out;
+	const struct stat_layout *l = &p->l;
+	const struct sched_cpus *c = &p->c;
+	struct bw_stat_cpu *cpus = st->cpus;
+	uint64_t v = 0, nohz = 1;
 	uint32_t j;
 	int ret = 0, i;
 
+	memset(st, 0, sizeof(*st));
+	memset(cpus, 0, (size_t)c->nr * sizeof(*cpus));
+	st->cpus = cpus;
+	st->nr_cpus = c->nr;
 	st->user_hz = STAT_USER_HZ;
+	for (i = 0; i < BW_STAT_NR_COLS; i++) {
+		st->col_name[i] = stat_col[i];
+		st->col_absent[i] = l->col_absent[i];
+	}
 	st->idle_source = l->idle == STAT_IDLE_KCS	    ? "kernel_cpustat"
 			  : l->idle == STAT_IDLE_TICK_SCHED ? "tick_sched"
 							    : "cpustat";
-	if (l->idle != STAT_IDLE_CPUSTAT) {
-		ret = stat_now(k, l, c, st, err);
-		if (ret)
-			return ret;
-	}
-	if (l->platform_cb.size)
-		ret = stat_global_read(k, &l->platform_cb, 0, &v, err);
+	if (l->idle != STAT_IDLE_CPUSTAT)
+		ret = stat_now(src, l, c, st, err);
+	if (!ret && l->idle == STAT_IDLE_TICK_SCHED)
+		ret = stat_global_read(src, &l->nohz_active, 0, &nohz, err);
+	if (!ret && l->platform_cb.size)
+		ret = stat_global_read(src, &l->platform_cb, 0, &v, err);
 	for (j = 0; j < c->nr && !ret; j++)
-		ret = stat_cpu(k, l, c, j, v != 0, st, err);
+		ret = stat_cpu(src, l, c, j, v != 0, nohz != 0, st, err);
 	if (ret)
 		return ret;
 	for (i = 0; i < BW_STAT_NR_COLS; i++)
 		st->total_ticks[i] = st->total_ns[i] / (1000000000u / STAT_USER_HZ);
 	if (l->irq_err.size && l->irqs_sum.found) {
-		ret = stat_global_read(k, &l->irq_err, 0, &v, err);
+		ret = stat_global_read(src, &l->irq_err, 0, &v, err);
 		st->intr.value += (uint32_t)v;
 	}
 	if (!ret && l->irq_mis.size && l->irqs_sum.found) {
-		ret = stat_global_read(k, &l->irq_mis, 0, &v, err);
+		ret = stat_global_read(src, &l->irq_mis, 0, &v, err);
 		st->intr.value += (uint32_t)v;
 	}
 	if (!ret && l->total_forks.size)
-		ret = stat_global_read(k, &l->total_forks, 0, &st->processes.value, err);
+		ret = stat_global_read(src, &l->total_forks, 0, &st->processes.value, err);
 	if (!l->irqs_sum.found)
 		st->intr.absent = "no kstat.irqs_sum in this kernel";
 	if (!l->nr_switches.found)
@@ -450,49 +467,53 @@ static int stat_read(const struct bw_kernel *k, const struct stat_layout *l,
 	return ret;
 }
 
+static int stat_init(const struct bw_kernel *k, void *plan, void *out, struct bw_error *err)
+{
+	struct bw_stat_plan *p = plan;
+	struct bw_stat *st = out;
+	int ret = stat_layout_init(k, &p->l, err);
+
+	if (!ret)
+		ret = sched_cpus_get(k, &p->c, err);
+	if (!ret) {
+		st->cpus = bw_alloc_array(k->alloc, p->c.nr, sizeof(*st->cpus));
+		if (!st->cpus)
+			ret = bw_fail(err, BW_ENOMEM, "out of memory for %u CPUs", p->c.nr);
+	}
+	return ret;
+}
+
+static void stat_fini(const struct bw_kernel *k, void *plan, void *out)
+{
+	if (plan)
+		sched_cpus_free(k, &((struct bw_stat_plan *)plan)->c);
+	if (out)
+		bw_free(k->alloc, ((struct bw_stat *)out)->cpus);
+}
+
+const struct bw_sched_walk bw_stat_walk = {
+	"stat",	  sizeof(struct bw_stat_plan), sizeof(struct bw_stat), stat_init, stat_read,
+	stat_fini};
+
 int bw_kernel_stat(const struct bw_kernel *k, struct bw_stat **out, struct bw_error *err)
 {
-	struct stat_layout l;
-	struct sched_cpus c;
 	struct bw_error local;
-	struct bw_stat *st;
+	void *st = NULL;
 	int ret;
 
 	if (!err)
 		err = &local;
 	if (!k || !out)
 		return bw_fail(err, BW_EINVAL, "bw_kernel_stat: k and out must not be NULL");
-	*out = NULL;
-	st = bw_zalloc(k->alloc, sizeof(*st));
-	if (!st)
-		return bw_fail(err, BW_ENOMEM, "out of memory");
-	ret = stat_layout_init(k, &l, st, err);
-	if (!ret)
-		ret = sched_cpus_get(k, &c, err);
-	if (ret) {
-		bw_kernel_stat_free(k, st);
-		return ret;
-	}
-	st->nr_cpus = c.nr;
-	st->cpus = bw_alloc_array(k->alloc, c.nr, sizeof(*st->cpus));
-	if (st->cpus)
-		memset(st->cpus, 0, (size_t)c.nr * sizeof(*st->cpus));
-	ret = st->cpus ? stat_read(k, &l, &c, st, err) : bw_fail(err, BW_ENOMEM, "out of memory");
-	sched_cpus_free(k, &c);
-	if (ret) {
-		bw_kernel_stat_free(k, st);
-		return ret;
-	}
+	ret = bw_sched_walk_once(k, &bw_stat_walk, &st, err);
 	*out = st;
-	return 0;
+	return ret;
 }
 
 void bw_kernel_stat_free(const struct bw_kernel *k, struct bw_stat *st)
 {
-	if (!st)
-		return;
-	bw_free(k->alloc, st->cpus);
-	bw_free(k->alloc, st);
+	if (st)
+		bw_sched_walk_free(k, &bw_stat_walk, NULL, st);
 }
 
 #undef STAT_USER_HZ

@@ -9,8 +9,8 @@
 #include "internal.h"
 #include "watch/watch_impl.h"
 
-static int watch_add_read(struct bw_watch *w, uint64_t vaddr, uint32_t len, uint32_t *idx,
-			  struct bw_error *err)
+int watch_add_read(struct bw_watch *w, uint64_t vaddr, uint32_t len, uint32_t *idx,
+		   struct bw_error *err)
 {
 	if (w->nreads >= BW_WATCH_MAX_READS)
 		return bw_fail(err, BW_ELIMIT, "more than %u reads per sample", BW_WATCH_MAX_READS);
@@ -73,8 +73,8 @@ static int watch_translate_read(struct bw_watch *w, struct watch_read *r, struct
 }
 
 /* A value of the query; name is copied. */
-static int watch_add_value(struct bw_watch *w, const char *name, bool counter,
-			   struct watch_slot **slot, struct bw_error *err)
+int watch_add_value(struct bw_watch *w, const char *name, bool counter, struct watch_slot **slot,
+		    struct bw_error *err)
 {
 	size_t n = strlen(name);
 	char *copy;
@@ -261,6 +261,7 @@ void watch_uncompile(struct bw_watch *w)
 	}
 	if (w->has_plan)
 		bw_numa_plan_free(w->k, &w->plan);
+	watch_walks_free(w);
 	bw_free(w->alloc, w->node_read_end);
 	bw_free(w->alloc, w->node_sum);
 	bw_free(w->alloc, w->node_err);
@@ -299,8 +300,23 @@ int watch_compile(struct bw_watch *w, struct bw_error *err)
 		ret = watch_add_numa(w, err);
 	if (!ret && w->opts.runqueues)
 		ret = watch_add_runqueues(w, err);
-	for (i = 0; !ret && i < w->nreads; i++)
+	if (!ret)
+		ret = watch_add_walks(w, err);
+	for (i = 0; !ret && i < w->nreads; i++) {
+		struct watch_walk *wk;
+
 		ret = watch_translate_read(w, &w->reads[i], err);
+		/* A walk's piece that has no page now fails that walk's values, not the query. */
+		wk = ret && ret != -BW_ENOMEM ? watch_walk_of_read(w, (uint32_t)i) : NULL;
+		if (wk) {
+			if (!wk->dead)
+				memcpy(wk->err, err->msg, sizeof(wk->err));
+			wk->dead = true;
+			w->niovs = w->reads[i].iov;
+			w->reads[i].niov = 0;
+			ret = 0;
+		}
+	}
 	if (ret)
 		return ret;
 	w->buf = bw_zalloc(w->alloc, w->buf_len ? w->buf_len : 1);

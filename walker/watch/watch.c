@@ -50,7 +50,7 @@ void bw_watch_close(struct bw_watch *w)
 }
 
 /* Read r alone into the buffer; err gets why it failed. */
-static int watch_read_one(struct bw_watch *w, const struct watch_read *r, struct bw_error *err)
+int watch_read_one(struct bw_watch *w, const struct watch_read *r, struct bw_error *err)
 {
 	int ret = bw_mem_readv(w->k->mem, w->iovs + r->iov, r->niov, err);
 
@@ -144,6 +144,14 @@ static void watch_numa(struct bw_watch *w, bool batch_ok, struct bw_error *err)
 	}
 }
 
+static uint64_t watch_psi_avg(uint64_t avg)
+{
+	uint64_t whole, hundredths;
+
+	bw_psi_avg_split(avg, &whole, &hundredths);
+	return whole * 100 + hundredths;
+}
+
 static void watch_value(struct bw_watch *w, size_t i, bool batch_ok, struct bw_error *err)
 {
 	struct watch_slot *s = &w->slots[i];
@@ -169,6 +177,16 @@ static void watch_value(struct bw_watch *w, size_t i, bool batch_ok, struct bw_e
 		else
 			ret = bw_fail(err, BW_EFAULT, "%s", w->node_err[s->node]);
 		break;
+	case WATCH_WALK:
+		v->ok = w->walks[s->walk].ok;
+		v->error = v->ok ? NULL : w->walks[s->walk].err;
+		if (v->ok)
+			v->value = s->conv == WATCH_PSI_AVG ? watch_psi_avg(*s->src) : *s->src;
+		return;
+	case WATCH_ABSENT:
+		v->ok = false;
+		v->error = s->err;
+		return;
 	}
 	v->ok = !ret;
 	v->error = NULL;
@@ -215,6 +233,9 @@ int bw_watch_sample(struct bw_watch *w, uint64_t time_ns, struct bw_error *err)
 	}
 	if (w->has_plan)
 		watch_numa(w, batch_ok, &one);
+	ret = watch_walks_sample(w, batch_ok, &one);
+	if (ret == -BW_EGONE)
+		return bw_fail(err, BW_EGONE, "%s", one.msg);
 	for (i = 0; i < w->nvals; i++) {
 		watch_value(w, i, batch_ok, &one);
 		if (!w->vals[i].ok && one.code == BW_EGONE)

@@ -18,7 +18,12 @@ enum watch_slot_kind {
 	WATCH_STATIC,  /* a fixed address: one read of the batch */
 	WATCH_DYNAMIC, /* follows pointers (or failed at compile): evaluated every sample */
 	WATCH_NUMA,    /* item of a node of the NUMA plan */
+	WATCH_WALK,    /* a scheduler walk's result (sched.c) */
+	WATCH_ABSENT,  /* what this kernel lacks: never ok, err says why */
 };
+
+/* How a WATCH_WALK value is taken from the walk's result. */
+enum watch_conv { WATCH_AS_IS, WATCH_PSI_AVG /* fixed point to hundredths of a percent */ };
 
 struct watch_slot {
 	enum watch_slot_kind kind;
@@ -27,6 +32,9 @@ struct watch_slot {
 	struct bw_scalar sc;
 	uint32_t read;	     /* STATIC */
 	uint32_t node, item; /* NUMA */
+	uint32_t walk;	     /* WALK: index into walks */
+	const uint64_t *src; /* WALK: in the walk's result */
+	enum watch_conv conv;
 	char err[BW_ERRMSG_MAX];
 	uint64_t prev;
 	bool prev_ok;
@@ -35,6 +43,25 @@ struct watch_slot {
 struct watch_check {
 	uint32_t read;
 	uint8_t *snap; /* the bytes at compile time */
+};
+
+/* One read of a walk's recorded run: size bytes at addr, inside batch read `read`. */
+struct watch_tape {
+	uint64_t addr;
+	uint32_t size, read;
+};
+
+enum watch_walk_kind { WATCH_STAT, WATCH_SOFTIRQS, WATCH_SCHEDSTAT, WATCH_PRESSURE, WATCH_NWALKS };
+
+/* A scheduler walk compiled: its plan, its result, and the tape of its reads. */
+struct watch_walk {
+	enum watch_walk_kind kind;
+	void *plan, *out;
+	uint32_t tape0, tape_end; /* its entries of the tape */
+	uint32_t read0, read_end; /* its batch reads */
+	bool dead;		  /* a read could not be translated at compile: err says why */
+	bool ok;		  /* read in the last sample */
+	char err[BW_ERRMSG_MAX];
 };
 
 struct bw_watch {
@@ -61,6 +88,11 @@ struct bw_watch {
 	char (*node_err)[BW_ERRMSG_MAX];
 	bool *node_ok;
 
+	struct watch_tape *tape;
+	size_t ntape, tape_cap;
+	struct watch_walk walks[WATCH_NWALKS];
+	uint32_t nwalks;
+
 	/* values */
 	struct watch_slot *slots;
 	struct bw_watch_value *vals;
@@ -79,6 +111,20 @@ struct bw_watch {
 /* compile.c */
 int watch_compile(struct bw_watch *w, struct bw_error *err);
 void watch_uncompile(struct bw_watch *w);
+int watch_add_read(struct bw_watch *w, uint64_t vaddr, uint32_t len, uint32_t *idx,
+		   struct bw_error *err);
+int watch_add_value(struct bw_watch *w, const char *name, bool counter, struct watch_slot **slot,
+		    struct bw_error *err);
+/* watch.c: read r alone into the buffer */
+int watch_read_one(struct bw_watch *w, const struct watch_read *r, struct bw_error *err);
+/* sched.c: the scheduler walks compiled (record), replayed per sample, and freed */
+int watch_add_walks(struct bw_watch *w, struct bw_error *err);
+/* The walk whose batch reads include read i, or NULL. */
+struct watch_walk *watch_walk_of_read(struct bw_watch *w, uint32_t i);
+/* Replay every walk from the batch (batch_ok false: read each piece alone); BW_EGONE when the
+ * source went away, else 0 (a walk that failed has ok false and err). */
+int watch_walks_sample(struct bw_watch *w, bool batch_ok, struct bw_error *err);
+void watch_walks_free(struct bw_watch *w);
 /* delta.c: deltas, rates and stalls once every value of a sample is read */
 void watch_deltas(struct bw_watch *w, uint64_t time_ns);
 
