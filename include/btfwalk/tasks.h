@@ -20,8 +20,10 @@
  * with a non-NULL my_q, are descended into, up to BW_RUNQ_MAX_GROUP_DEPTH), rt (every list of
  * rt_rq.active.queue[] of sched_rt_entity.run_list, groups descended likewise), deadline
  * (dl_rq.root of sched_dl_entity.rb_node; dl server entities, 6.8+, are not tasks and are
- * skipped) and sched_ext (rq.scx.local_dsq.list, iterator cursors skipped). The running task is
- * not in its class's queue (the kernel takes it out while it runs).
+ * skipped) and sched_ext (rq.scx.local_dsq.list, iterator cursors skipped; tasks a sched_ext
+ * scheduler holds in its global or custom queues belong to no CPU and are not listed). The
+ * running task is out of the fair tree and the local DSQ while it runs; rt and deadline keep it
+ * queued, so there it is both rq.curr and queued.
  *
  * Both walk hostile memory with the bounded, cycle-checked list and tree walks of
  * walker/kernel/iter.h: at most BW_TASKS_MAX tasks (and as many queued per CPU), BW_ELIMIT past
