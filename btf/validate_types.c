@@ -7,42 +7,18 @@
  */
 #include <stdio.h>
 #include "btf_impl.h"
+#include "ident.h"
 
 #define btfchk_fail(c, id, code, ...) bw_btfi_type_fail((c)->btf, id, (c)->err, code, __VA_ARGS__)
 
-/* Per byte: BTFCHK_START may begin a C identifier ([A-Za-z_]), BTFCHK_CONT may continue one. */
-#define BTFCHK_START 1
-#define BTFCHK_CONT 2
-static const uint8_t btfchk_ident_class[256] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	0, 0, 0, 0, 0, 0, 0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
-	3, 3, 3, 3, 0, 0, 0, 0, 3, 0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
-	3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-};
-
 /* A C identifier shorter than BW_BTF_MAX_NAME_LEN; *hash (if non-NULL) gets bw_btfi_hash(b, s). */
-static bool btfchk_is_ident(const struct bw_btf *b, const char *s, uint32_t *hash)
+static inline bool btfchk_is_ident(const struct bw_btf *b, const char *s, uint32_t *hash)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i;
+	/* Words may be read up to the end of this blob's strings; a base's string: its length. */
+	size_t room = s >= b->strs && s < b->strs + b->strs_len ? (size_t)(b->strs + b->strs_len - s)
+								 : strlen(s) + 1;
 
-	if (!(btfchk_ident_class[p[0]] & BTFCHK_START))
-		return false;
-	for (i = 1; btfchk_ident_class[p[i]] & BTFCHK_CONT; i++)
-		;
-	if (p[i] || i >= BW_BTF_MAX_NAME_LEN)
-		return false;
-	if (hash)
-		*hash = bw_btfi_hash_room(b, s, i,
-					  s >= b->strs && s < b->strs + b->strs_len
-						  ? (size_t)(b->strs + b->strs_len - s)
-						  : i);
-	return true;
+	return bw_btfi_ident_scan(b, s, room, hash) >= 0;
 }
 
 /* Printable, non-empty, shorter than BW_BTF_MAX_NAME_LEN (section names, tag values). */
@@ -562,8 +538,6 @@ int bw_btfi_check_type(struct bw_btfi_check *v, uint32_t id)
 }
 
 #undef btfchk_fail
-#undef BTFCHK_START
-#undef BTFCHK_CONT
 #undef BTFCHK_TYPE_KINDS
 #undef BTFCHK_KFLAG_KINDS
 #undef BTFCHK_VLEN_KINDS
