@@ -257,8 +257,8 @@ struct bw_btfi_check {
 	uint32_t long_size; /* size of the INT 'long int', if seen: the pointer size */
 	uint8_t *ident_ok;  /* bit per string offset of this blob: known to be an identifier */
 };
-/* One record's own rules and references; adds its names to the indexes. */
-int bw_btfi_check_type(struct bw_btfi_check *c, uint32_t id);
+/* Each record's own rules and references, in id order; adds their names to the indexes. */
+int bw_btfi_check_types(struct bw_btfi_check *c);
 /*
  * Cycles (by value, and through pointers/modifiers), found without recursion; in post-order
  * fills sizes, align_log2 and rkinds, checking arrays and members as each is finished.
