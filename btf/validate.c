@@ -138,13 +138,47 @@ static int btfval_grow(struct btfval *v, uint32_t cap)
 	return 0;
 }
 
-/* Walk the records once: where each starts, its kind, and what the indexes will hold. */
+/* Why record n of this blob, at pos, cannot be walked (the walk's only exits). */
+static int btfval_record_fail(const struct btfval *v, uint32_t n, uint32_t pos)
+{
+	const struct bw_btf *btf = v->btf;
+	uint32_t info, left = btf->types_len - pos, id = btf->start_id + n;
+	int64_t extra;
+	int kind;
+
+	if (n == BW_BTF_MAX_TYPES - btf->start_id + 1)
+		return bw_fail(v->err, BW_ELIMIT, "BTF [%u] at offset %u: more than %u types", id,
+			       btf->types_at + pos, BW_BTF_MAX_TYPES);
+	if (left < BW_BTF_TYPE_LEN)
+		return bw_fail(v->err, BW_EFORMAT, "BTF [%u] at offset %u: %u bytes left, need %u",
+			       id, btf->types_at + pos, left, BW_BTF_TYPE_LEN);
+	info = bw_btfi_rd32(btf->types + pos + 4);
+	kind = bw_btfi_info_kind(info);
+	extra = bw_btfi_kind_extra(kind, bw_btfi_info_vlen(info));
+	if (extra < 0)
+		return bw_fail(v->err, BW_EFORMAT, "BTF [%u] at offset %u: unknown kind %d", id,
+			       btf->types_at + pos, kind);
+	return bw_fail(v->err, BW_EFORMAT,
+		       "BTF [%u] %s at offset %u: vlen %u needs %lld bytes, %u left in the type "
+		       "section",
+		       id, bw_kind_name(kind), btf->types_at + pos, bw_btfi_info_vlen(info),
+		       (long long)extra, left - BW_BTF_TYPE_LEN);
+}
+
+/*
+ * Walk the records once: where each starts, its kind, and what the indexes will hold. The
+ * loop keeps its state in locals (stores to the tables could alias fields reached through v).
+ */
 static int btfval_records(struct btfval *v)
 {
 	struct bw_btf *btf = v->btf;
-	uint32_t pos, n = 0, limit = BW_BTF_MAX_TYPES - btf->start_id + 1;
+	const uint8_t *types = btf->types;
+	uint32_t len = btf->types_len, pos, n = 0, named = 0, enumerators = 0;
+	uint32_t limit = BW_BTF_MAX_TYPES - btf->start_id + 1;
 	/* Records average 16 to 25 bytes: this is rarely outgrown. */
-	uint32_t cap = btf->types_len / 16 + 16;
+	uint32_t cap = len / 16 + 16;
+	uint32_t *offs;
+	uint8_t *kinds;
 	int ret;
 
 	if (btf->start_id > BW_BTF_MAX_TYPES)
@@ -153,48 +187,38 @@ static int btfval_records(struct btfval *v)
 	ret = btfval_grow(v, cap);
 	if (ret)
 		return ret;
-	for (pos = 0; pos < btf->types_len; n++) {
-		uint32_t info, left = btf->types_len - pos;
+	offs = btf->offs;
+	kinds = btf->kinds;
+	for (pos = 0; pos < len; n++) {
+		uint32_t info, left = len - pos;
 		int64_t extra;
 		int kind;
 
-		if (n == limit)
-			return bw_fail(v->err, BW_ELIMIT,
-				       "BTF [%u] at offset %u: more than %u types",
-				       btf->start_id + n, btf->types_at + pos, BW_BTF_MAX_TYPES);
-		if (left < BW_BTF_TYPE_LEN)
-			return bw_fail(v->err, BW_EFORMAT,
-				       "BTF [%u] at offset %u: %u bytes left, "
-				       "need %u",
-				       btf->start_id + n, btf->types_at + pos, left,
-				       BW_BTF_TYPE_LEN);
-		info = bw_btfi_rd32(btf->types + pos + 4);
+		if (n == limit || left < BW_BTF_TYPE_LEN)
+			return btfval_record_fail(v, n, pos);
+		info = bw_btfi_rd32(types + pos + 4);
 		kind = bw_btfi_info_kind(info);
 		extra = bw_btfi_kind_extra(kind, bw_btfi_info_vlen(info));
-		if (extra < 0)
-			return bw_fail(v->err, BW_EFORMAT, "BTF [%u] at offset %u: unknown kind %d",
-				       btf->start_id + n, btf->types_at + pos, kind);
-		if ((uint64_t)extra > left - BW_BTF_TYPE_LEN)
-			return bw_fail(v->err, BW_EFORMAT,
-				       "BTF [%u] %s at offset %u: vlen %u needs "
-				       "%lld bytes, %u left in the type section",
-				       btf->start_id + n, bw_kind_name(kind), btf->types_at + pos,
-				       bw_btfi_info_vlen(info), (long long)extra,
-				       left - BW_BTF_TYPE_LEN);
+		if (extra < 0 || (uint64_t)extra > left - BW_BTF_TYPE_LEN)
+			return btfval_record_fail(v, n, pos);
 		if (n == cap) {
 			cap *= 2;
 			ret = btfval_grow(v, cap);
 			if (ret)
 				return ret;
+			offs = btf->offs;
+			kinds = btf->kinds;
 		}
-		btf->offs[n] = pos;
-		btf->kinds[n] = (uint8_t)kind;
-		v->named += bw_btfi_rd32(btf->types + pos) != 0;
+		offs[n] = pos;
+		kinds[n] = (uint8_t)kind;
+		named += bw_btfi_rd32(types + pos) != 0;
 		if (kind == BW_KIND_ENUM || kind == BW_KIND_ENUM64)
-			v->enumerators += bw_btfi_info_vlen(info);
+			enumerators += bw_btfi_info_vlen(info);
 		pos += BW_BTF_TYPE_LEN + (uint32_t)extra;
 	}
 	btf->nr_types = n;
+	v->named = named;
+	v->enumerators = enumerators;
 	return 0;
 }
 
