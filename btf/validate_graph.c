@@ -236,9 +236,11 @@ static int btfgraph_pointer_cycles(const struct btfgraph *g)
 	uint32_t i, j, id;
 
 	for (i = 0; i < btf->nr_types; i++) {
-		/* Chains start and go on at pointers and modifiers only. */
-		if (colour[i] != BTFGRAPH_BLACK ||
-		    (btf->kinds[i] != BW_KIND_PTR && !bw_btfi_is_modifier(btf->kinds[i])))
+		/*
+		 * Chains go on at pointers and modifiers only, and start at pointers: a cycle of
+		 * modifiers alone is a value cycle (found above), so every cycle left has a pointer.
+		 */
+		if (btf->kinds[i] != BW_KIND_PTR || colour[i] != BTFGRAPH_BLACK)
 			continue;
 		for (j = i;;) {
 			int kind = btf->kinds[j];
