@@ -459,6 +459,38 @@ static enum btfchk_name_rule btfchk_name_rule_of(int kind)
 }
 
 /* The record of type id, at t. */
+/*
+ * The commonest records when they are fine (in a vmlinux: functions 44%, prototypes 23%,
+ * pointers 12%), by the same rules as btfchk_type without its dispatch on rules and kinds.
+ * False: let btfchk_type decide (and word the failure). Marks and names added here are those
+ * btfchk_type would add, and only on success.
+ */
+static inline bool btfchk_common_ok(struct bw_btfi_check *v, uint32_t id, const uint8_t *t)
+{
+	const struct bw_btf *b = v->btf;
+	uint32_t name_off = bw_btfi_rd32(t), info = bw_btfi_rd32(t + 4);
+	uint32_t st = bw_btfi_rd32(t + 8), hash;
+	const char *name;
+
+	/* The whole info word: kind, no kind_flag, no unknown bits, vlen (linkage) in range. */
+	switch (info) {
+	case (uint32_t)BW_KIND_FUNC << 24:
+	case (uint32_t)BW_KIND_FUNC << 24 | 1:
+	case (uint32_t)BW_KIND_FUNC << 24 | 2:
+		if (st - b->start_id >= b->nr_types ||
+		    b->kinds[st - b->start_id] != BW_KIND_FUNC_PROTO ||
+		    !btfchk_local_ident(b, name_off, &name, &hash))
+			return false;
+		bw_btfi_index_add_name(v->btf, id - b->start_id, name, hash);
+		return true;
+	case (uint32_t)BW_KIND_PTR << 24:
+		return !name_off && (!st || btfchk_ref_known(v, st));
+	}
+	if ((info & 0xffff0000u) == (uint32_t)BW_KIND_FUNC_PROTO << 24 && !name_off)
+		return !btfchk_func_proto(v, id, t, bw_btfi_info_vlen(info), st);
+	return false;
+}
+
 static inline int btfchk_type(struct bw_btfi_check *v, uint32_t id, const uint8_t *t)
 {
 	const struct bw_btf *b = v->btf;
@@ -553,6 +585,7 @@ static inline int btfchk_type(struct bw_btfi_check *v, uint32_t id, const uint8_
 int bw_btfi_check_types(struct bw_btfi_check *v)
 {
 	const struct bw_btf *b = v->btf;
+	const uint8_t *t;
 	uint32_t i;
 	int ret = 0;
 
@@ -565,7 +598,9 @@ int bw_btfi_check_types(struct bw_btfi_check *v)
 			if (off - b->start_str < b->strs_len)
 				BW_BTFI_PREFETCH(b->strs + (off - b->start_str));
 		}
-		ret = btfchk_type(v, b->start_id + i, b->types + b->offs[i]);
+		t = b->types + b->offs[i];
+		if (!btfchk_common_ok(v, b->start_id + i, t))
+			ret = btfchk_type(v, b->start_id + i, t);
 	}
 	return ret;
 }
