@@ -141,12 +141,13 @@ int bw_btfi_check_members(struct bw_btf *btf, uint32_t idx, struct bw_error *err
 					  i, bw_btfi_str(btf, bw_btfi_rd32(m)),
 					  (unsigned long long)end, size);
 		/* A member not at its type's alignment proves the struct packed. */
-		if (!(kflag && off >> 24) && (off & 0xffffff) % (8u << align))
+		/* Alignments are powers of two: a mask, not a division per member. */
+		if (!(kflag && off >> 24) && (off & 0xffffff & ((8u << align) - 1)))
 			packed = true;
 		if (align > max_align)
 			max_align = align;
 	}
-	btf->align_log2[idx] = packed || size % (1u << max_align) ? 0 : max_align;
+	btf->align_log2[idx] = packed || (size & ((1u << max_align) - 1)) ? 0 : max_align;
 	return 0;
 }
 
