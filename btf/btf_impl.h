@@ -257,8 +257,8 @@ struct bw_btfi_check {
 	uint32_t long_size; /* size of the INT 'long int', if seen: the pointer size */
 	uint8_t *ident_ok;  /* bit per string offset of this blob: known to be an identifier */
 };
-/* One record's own rules and references; adds its names to the indexes. */
-int bw_btfi_check_type(struct bw_btfi_check *c, uint32_t id);
+/* Each record's own rules and references, in id order; adds their names to the indexes. */
+int bw_btfi_check_types(struct bw_btfi_check *c);
 /*
  * Cycles (by value, and through pointers/modifiers), found without recursion; in post-order
  * fills sizes, align_log2 and rkinds, checking arrays and members as each is finished.
@@ -359,10 +359,48 @@ int bw_btfi_index_alloc(struct bw_btf *btf, uint32_t names, uint32_t enumerators
 			struct bw_error *err);
 /* Building is over: drop what only insertion needed. */
 void bw_btfi_index_done(struct bw_btf *btf);
+/* Whether entry e (0-based) of table t (of btf) is named name. */
+bool bw_btfi_index_is(const struct bw_btf *btf, const struct bw_btfi_names *t, uint32_t e,
+		      const char *name);
+
+/*
+ * Add entry (0-based, in id order) named name with that hash to table t: append to its name's
+ * chain. Inline: validation adds every name, and a call per name cost more than the probe.
+ */
+static inline void bw_btfi_index_insert(const struct bw_btf *btf, struct bw_btfi_names *t,
+					uint32_t hash, uint32_t entry, const char *name)
+{
+	uint32_t i = hash & t->mask, e;
+
+	t->next[entry] = 0;
+	for (; (e = t->slots[i]); i = (i + 1) & t->mask) {
+		if (t->hashes[i] == hash && bw_btfi_index_is(btf, t, e - 1, name)) {
+			t->next[t->tails[i] - 1] = entry + 1;
+			t->tails[i] = entry + 1;
+			return;
+		}
+	}
+	t->slots[i] = entry + 1;
+	t->tails[i] = entry + 1;
+	t->hashes[i] = hash;
+}
+
 /* Add type index i / enumerator k of type index i, named name (hashed to hash). */
-void bw_btfi_index_add_name(struct bw_btf *btf, uint32_t i, const char *name, uint32_t hash);
-void bw_btfi_index_add_enumerator(struct bw_btf *btf, uint32_t i, uint32_t k, const char *name,
-				  uint32_t hash);
+static inline void bw_btfi_index_add_name(struct bw_btf *btf, uint32_t i, const char *name,
+					  uint32_t hash)
+{
+	bw_btfi_index_insert(btf, &btf->names, hash, i, name);
+}
+
+static inline void bw_btfi_index_add_enumerator(struct bw_btf *btf, uint32_t i, uint32_t k,
+						const char *name, uint32_t hash)
+{
+	uint32_t n = btf->nr_enumerators++;
+
+	btf->enum_refs[2 * n] = i;
+	btf->enum_refs[2 * n + 1] = k;
+	bw_btfi_index_insert(btf, &btf->enumerators, hash, n, name);
+}
 void bw_btfi_index_free(struct bw_btf *btf);
 /* Visit the ids of this blob (not the base) named name, lowest first; stop when fn returns
  * non-zero and return that value. */

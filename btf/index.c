@@ -83,23 +83,10 @@ static const char *btfidx_name(const struct bw_btf *btf, const struct bw_btfi_na
 						  btf->enum_refs[2 * e + 1]));
 }
 
-/* Add entry (0-based, in id order) named name with that hash: append to its name's chain. */
-static inline void btfidx_insert(struct bw_btf *btf, struct bw_btfi_names *t, uint32_t hash,
-				 uint32_t entry, const char *name)
+bool bw_btfi_index_is(const struct bw_btf *btf, const struct bw_btfi_names *t, uint32_t e,
+		      const char *name)
 {
-	uint32_t i = hash & t->mask, e;
-
-	t->next[entry] = 0;
-	for (; (e = t->slots[i]); i = (i + 1) & t->mask) {
-		if (t->hashes[i] == hash && !strcmp(btfidx_name(btf, t, e - 1), name)) {
-			t->next[t->tails[i] - 1] = entry + 1;
-			t->tails[i] = entry + 1;
-			return;
-		}
-	}
-	t->slots[i] = entry + 1;
-	t->tails[i] = entry + 1;
-	t->hashes[i] = hash;
+	return !strcmp(btfidx_name(btf, t, e), name);
 }
 
 int bw_btfi_index_alloc(struct bw_btf *btf, uint32_t names, uint32_t enumerators,
@@ -118,21 +105,6 @@ int bw_btfi_index_alloc(struct bw_btf *btf, uint32_t names, uint32_t enumerators
 	if (!btf->enum_refs)
 		return bw_fail(err, BW_ENOMEM, "BTF: no memory for %u enumerators", enumerators);
 	return 0;
-}
-
-void bw_btfi_index_add_name(struct bw_btf *btf, uint32_t i, const char *name, uint32_t hash)
-{
-	btfidx_insert(btf, &btf->names, hash, i, name);
-}
-
-void bw_btfi_index_add_enumerator(struct bw_btf *btf, uint32_t i, uint32_t k, const char *name,
-				  uint32_t hash)
-{
-	uint32_t n = btf->nr_enumerators++;
-
-	btf->enum_refs[2 * n] = i;
-	btf->enum_refs[2 * n + 1] = k;
-	btfidx_insert(btf, &btf->enumerators, hash, n, name);
 }
 
 static void btfidx_free_tails(struct bw_btf *btf, struct bw_btfi_names *t)
@@ -172,7 +144,7 @@ static uint32_t btfidx_lookup(const struct bw_btf *btf, const struct bw_btfi_nam
 		return 0;
 	hash = bw_btfi_hash(btf, name);
 	for (i = hash & t->mask; (e = t->slots[i]); i = (i + 1) & t->mask) {
-		if (t->hashes[i] == hash && !strcmp(btfidx_name(btf, t, e - 1), name))
+		if (t->hashes[i] == hash && bw_btfi_index_is(btf, t, e - 1, name))
 			return e;
 	}
 	return 0;

@@ -19,7 +19,6 @@ struct btfval {
 
 /* Pointer size when neither the ELF class, nor the base, nor a 'long' INT says. */
 #define BTFVAL_DEFAULT_PTR_SIZE 8u
-#define BTFVAL_PREFETCH_AHEAD 8
 
 int bw_btfi_type_fail(const struct bw_btf *btf, uint32_t id, struct bw_error *err, int code,
 		      const char *fmt, ...)
@@ -63,8 +62,10 @@ static int btfval_header(struct btfval *v, const uint8_t *blob, size_t len)
 			       hdr_len, BW_BTF_HDR_LEN, len);
 	for (i = BW_BTF_HDR_LEN; i < hdr_len; i++) {
 		if (blob[i])
-			return bw_fail(v->err, BW_EFORMAT, "BTF header: unknown non-zero header "
-				       "byte at offset %u (hdr_len %u)", i, hdr_len);
+			return bw_fail(v->err, BW_EFORMAT,
+				       "BTF header: unknown non-zero header "
+				       "byte at offset %u (hdr_len %u)",
+				       i, hdr_len);
 	}
 	if (type_off & 3)
 		return bw_fail(v->err, BW_EFORMAT, "BTF header: type_off %u is not 4-byte aligned",
@@ -74,34 +75,44 @@ static int btfval_header(struct btfval *v, const uint8_t *blob, size_t len)
 	str_start = (uint64_t)hdr_len + str_off;
 	str_end = str_start + str_len;
 	if (type_end > len)
-		return bw_fail(v->err, BW_EFORMAT, "BTF header: type section [%llu, %llu) outside "
-			       "the %zu-byte blob", (unsigned long long)type_start,
-			       (unsigned long long)type_end, len);
+		return bw_fail(v->err, BW_EFORMAT,
+			       "BTF header: type section [%llu, %llu) outside "
+			       "the %zu-byte blob",
+			       (unsigned long long)type_start, (unsigned long long)type_end, len);
 	if (str_end > len)
-		return bw_fail(v->err, BW_EFORMAT, "BTF header: string section [%llu, %llu) "
-			       "outside the %zu-byte blob", (unsigned long long)str_start,
-			       (unsigned long long)str_end, len);
+		return bw_fail(v->err, BW_EFORMAT,
+			       "BTF header: string section [%llu, %llu) "
+			       "outside the %zu-byte blob",
+			       (unsigned long long)str_start, (unsigned long long)str_end, len);
 	if (type_len && str_len && type_start < str_end && str_start < type_end)
-		return bw_fail(v->err, BW_EFORMAT, "BTF header: type section [%llu, %llu) overlaps "
-			       "string section [%llu, %llu)", (unsigned long long)type_start,
-			       (unsigned long long)type_end, (unsigned long long)str_start,
-			       (unsigned long long)str_end);
+		return bw_fail(v->err, BW_EFORMAT,
+			       "BTF header: type section [%llu, %llu) overlaps "
+			       "string section [%llu, %llu)",
+			       (unsigned long long)type_start, (unsigned long long)type_end,
+			       (unsigned long long)str_start, (unsigned long long)str_end);
 	if (!btf->base && !type_len)
 		return bw_fail(v->err, BW_EFORMAT, "BTF header: empty type section");
 	if (!btf->base && !str_len)
 		return bw_fail(v->err, BW_EFORMAT, "BTF header: empty string section");
 	if (str_len && str_len - 1 > BW_BTF_MAX_NAME_OFF)
-		return bw_fail(v->err, BW_ELIMIT, "BTF header: string section of %u bytes exceeds "
-			       "the format's %u", str_len, BW_BTF_MAX_NAME_OFF + 1);
+		return bw_fail(v->err, BW_ELIMIT,
+			       "BTF header: string section of %u bytes exceeds "
+			       "the format's %u",
+			       str_len, BW_BTF_MAX_NAME_OFF + 1);
 	if (str_len && blob[str_end - 1])
-		return bw_fail(v->err, BW_EFORMAT, "BTF strings: last byte (offset %llu) is not NUL",
+		return bw_fail(v->err, BW_EFORMAT,
+			       "BTF strings: last byte (offset %llu) is not NUL",
 			       (unsigned long long)(str_end - 1));
 	if (!btf->base && blob[str_start])
-		return bw_fail(v->err, BW_EFORMAT, "BTF strings: first byte (offset %llu) is not "
-			       "NUL", (unsigned long long)str_start);
+		return bw_fail(v->err, BW_EFORMAT,
+			       "BTF strings: first byte (offset %llu) is not "
+			       "NUL",
+			       (unsigned long long)str_start);
 	if ((uint64_t)btf->start_str + str_len > UINT32_MAX)
-		return bw_fail(v->err, BW_ELIMIT, "BTF strings: %u bytes after the base's %u "
-			       "overflow 32-bit offsets", str_len, btf->start_str);
+		return bw_fail(v->err, BW_ELIMIT,
+			       "BTF strings: %u bytes after the base's %u "
+			       "overflow 32-bit offsets",
+			       str_len, btf->start_str);
 	btf->types = blob + type_start;
 	btf->types_len = type_len;
 	btf->strs = (const char *)blob + str_start;
@@ -127,13 +138,47 @@ static int btfval_grow(struct btfval *v, uint32_t cap)
 	return 0;
 }
 
-/* Walk the records once: where each starts, its kind, and what the indexes will hold. */
+/* Why record n of this blob, at pos, cannot be walked (the walk's only exits). */
+static int btfval_record_fail(const struct btfval *v, uint32_t n, uint32_t pos)
+{
+	const struct bw_btf *btf = v->btf;
+	uint32_t info, left = btf->types_len - pos, id = btf->start_id + n;
+	int64_t extra;
+	int kind;
+
+	if (n == BW_BTF_MAX_TYPES - btf->start_id + 1)
+		return bw_fail(v->err, BW_ELIMIT, "BTF [%u] at offset %u: more than %u types", id,
+			       btf->types_at + pos, BW_BTF_MAX_TYPES);
+	if (left < BW_BTF_TYPE_LEN)
+		return bw_fail(v->err, BW_EFORMAT, "BTF [%u] at offset %u: %u bytes left, need %u",
+			       id, btf->types_at + pos, left, BW_BTF_TYPE_LEN);
+	info = bw_btfi_rd32(btf->types + pos + 4);
+	kind = bw_btfi_info_kind(info);
+	extra = bw_btfi_kind_extra(kind, bw_btfi_info_vlen(info));
+	if (extra < 0)
+		return bw_fail(v->err, BW_EFORMAT, "BTF [%u] at offset %u: unknown kind %d", id,
+			       btf->types_at + pos, kind);
+	return bw_fail(v->err, BW_EFORMAT,
+		       "BTF [%u] %s at offset %u: vlen %u needs %lld bytes, %u left in the type "
+		       "section",
+		       id, bw_kind_name(kind), btf->types_at + pos, bw_btfi_info_vlen(info),
+		       (long long)extra, left - BW_BTF_TYPE_LEN);
+}
+
+/*
+ * Walk the records once: where each starts, its kind, and what the indexes will hold. The
+ * loop keeps its state in locals (stores to the tables could alias fields reached through v).
+ */
 static int btfval_records(struct btfval *v)
 {
 	struct bw_btf *btf = v->btf;
-	uint32_t pos, n = 0, limit = BW_BTF_MAX_TYPES - btf->start_id + 1;
+	const uint8_t *types = btf->types;
+	uint32_t len = btf->types_len, pos, n = 0, named = 0, enumerators = 0;
+	uint32_t limit = BW_BTF_MAX_TYPES - btf->start_id + 1;
 	/* Records average 16 to 25 bytes: this is rarely outgrown. */
-	uint32_t cap = btf->types_len / 16 + 16;
+	uint32_t cap = len / 16 + 16;
+	uint32_t *offs;
+	uint8_t *kinds;
 	int ret;
 
 	if (btf->start_id > BW_BTF_MAX_TYPES)
@@ -142,52 +187,45 @@ static int btfval_records(struct btfval *v)
 	ret = btfval_grow(v, cap);
 	if (ret)
 		return ret;
-	for (pos = 0; pos < btf->types_len; n++) {
-		uint32_t info, left = btf->types_len - pos;
+	offs = btf->offs;
+	kinds = btf->kinds;
+	for (pos = 0; pos < len; n++) {
+		uint32_t info, left = len - pos;
 		int64_t extra;
 		int kind;
 
-		if (n == limit)
-			return bw_fail(v->err, BW_ELIMIT, "BTF [%u] at offset %u: more than %u types",
-				       btf->start_id + n, btf->types_at + pos, BW_BTF_MAX_TYPES);
-		if (left < BW_BTF_TYPE_LEN)
-			return bw_fail(v->err, BW_EFORMAT, "BTF [%u] at offset %u: %u bytes left, "
-				       "need %u", btf->start_id + n, btf->types_at + pos, left,
-				       BW_BTF_TYPE_LEN);
-		info = bw_btfi_rd32(btf->types + pos + 4);
+		if (n == limit || left < BW_BTF_TYPE_LEN)
+			return btfval_record_fail(v, n, pos);
+		info = bw_btfi_rd32(types + pos + 4);
 		kind = bw_btfi_info_kind(info);
 		extra = bw_btfi_kind_extra(kind, bw_btfi_info_vlen(info));
-		if (extra < 0)
-			return bw_fail(v->err, BW_EFORMAT, "BTF [%u] at offset %u: unknown kind %d",
-				       btf->start_id + n, btf->types_at + pos, kind);
-		if ((uint64_t)extra > left - BW_BTF_TYPE_LEN)
-			return bw_fail(v->err, BW_EFORMAT, "BTF [%u] %s at offset %u: vlen %u needs "
-				       "%lld bytes, %u left in the type section",
-				       btf->start_id + n, bw_kind_name(kind), btf->types_at + pos,
-				       bw_btfi_info_vlen(info), (long long)extra,
-				       left - BW_BTF_TYPE_LEN);
+		if (extra < 0 || (uint64_t)extra > left - BW_BTF_TYPE_LEN)
+			return btfval_record_fail(v, n, pos);
 		if (n == cap) {
 			cap *= 2;
 			ret = btfval_grow(v, cap);
 			if (ret)
 				return ret;
+			offs = btf->offs;
+			kinds = btf->kinds;
 		}
-		btf->offs[n] = pos;
-		btf->kinds[n] = (uint8_t)kind;
-		v->named += bw_btfi_rd32(btf->types + pos) != 0;
+		offs[n] = pos;
+		kinds[n] = (uint8_t)kind;
+		named += bw_btfi_rd32(types + pos) != 0;
 		if (kind == BW_KIND_ENUM || kind == BW_KIND_ENUM64)
-			v->enumerators += bw_btfi_info_vlen(info);
+			enumerators += bw_btfi_info_vlen(info);
 		pos += BW_BTF_TYPE_LEN + (uint32_t)extra;
 	}
 	btf->nr_types = n;
+	v->named = named;
+	v->enumerators = enumerators;
 	return 0;
 }
 
 int bw_btfi_validate(struct bw_btf *btf, const uint8_t *blob, size_t len, struct bw_error *err)
 {
-	struct btfval v = { .btf = btf, .err = err };
-	struct bw_btfi_check c = { .btf = btf, .err = err };
-	uint32_t i;
+	struct btfval v = {.btf = btf, .err = err};
+	struct bw_btfi_check c = {.btf = btf, .err = err};
 	int ret;
 
 	ret = btfval_header(&v, blob, len);
@@ -201,17 +239,7 @@ int bw_btfi_validate(struct bw_btf *btf, const uint8_t *blob, size_t len, struct
 	if (!c.ident_ok)
 		return bw_fail(err, BW_ENOMEM, "BTF: no memory for %u bytes of string marks",
 			       btf->strs_len / 8 + 1);
-	for (i = 0; i < btf->nr_types && !ret; i++) {
-		/* Overlap the cache misses on names: fetch the name of a type a few ahead. */
-		if (i + BTFVAL_PREFETCH_AHEAD < btf->nr_types) {
-			uint32_t off = bw_btfi_rd32(btf->types + btf->offs[i + BTFVAL_PREFETCH_AHEAD]);
-
-			/* Unsigned: an offset below start_str wraps around and fails too. */
-			if (off - btf->start_str < btf->strs_len)
-				BW_BTFI_PREFETCH(btf->strs + (off - btf->start_str));
-		}
-		ret = bw_btfi_check_type(&c, btf->start_id + i);
-	}
+	ret = bw_btfi_check_types(&c);
 	bw_free(btf->alloc, c.ident_ok);
 	bw_btfi_index_done(btf);
 	if (ret)
@@ -222,4 +250,3 @@ int bw_btfi_validate(struct bw_btf *btf, const uint8_t *blob, size_t len, struct
 }
 
 #undef BTFVAL_DEFAULT_PTR_SIZE
-#undef BTFVAL_PREFETCH_AHEAD

@@ -20,51 +20,44 @@ struct btfgraph {
 };
 
 struct btfgraph_frame {
-	uint32_t idx;  /* type index in this blob */
-	uint32_t next; /* next child to visit */
-	uint32_t nr;   /* children */
+	const uint8_t *child; /* the next child's type id field */
+	uint32_t idx;	      /* type index in this blob */
+	uint32_t left;	      /* children not visited yet */
+	uint32_t stride;      /* bytes between children's id fields */
 };
 
 /* Kinds that contain other types by value (variables and sections too: their checks need
  * their types' sizes). */
-#define BTFGRAPH_CONTAINERS                                                                    \
-	((1u << BW_KIND_ARRAY) | (1u << BW_KIND_STRUCT) | (1u << BW_KIND_UNION) |             \
-	 (1u << BW_KIND_TYPEDEF) | (1u << BW_KIND_CONST) | (1u << BW_KIND_VOLATILE) |          \
-	 (1u << BW_KIND_RESTRICT) | (1u << BW_KIND_TYPE_TAG) | (1u << BW_KIND_VAR) |           \
+#define BTFGRAPH_CONTAINERS                                                                        \
+	((1u << BW_KIND_ARRAY) | (1u << BW_KIND_STRUCT) | (1u << BW_KIND_UNION) |                  \
+	 (1u << BW_KIND_TYPEDEF) | (1u << BW_KIND_CONST) | (1u << BW_KIND_VOLATILE) |              \
+	 (1u << BW_KIND_RESTRICT) | (1u << BW_KIND_TYPE_TAG) | (1u << BW_KIND_VAR) |               \
 	 (1u << BW_KIND_DATASEC))
 
-/* Leaves with nothing to note or check: the initial facts (no size) are theirs. */
-#define BTFGRAPH_NO_FACTS ((1u << BW_KIND_FUNC) | (1u << BW_KIND_FUNC_PROTO) | (1u << BW_KIND_FWD))
+/* Leaves with nothing to note or check but that they have no size. */
+#define BTFGRAPH_UNSIZED ((1u << BW_KIND_FUNC) | (1u << BW_KIND_FUNC_PROTO) | (1u << BW_KIND_FWD))
 
 static bool btfgraph_is_leaf(int kind)
 {
 	return !((BTFGRAPH_CONTAINERS >> kind) & 1);
 }
 
-/* How many types idx contains by value (what its size, layout or checks depend on). */
-static uint32_t btfgraph_children(const struct bw_btf *btf, uint32_t idx)
-{
-	int kind = btf->kinds[idx];
-
-	if (kind == BW_KIND_ARRAY)
-		return 2; /* element and index */
-	if (kind == BW_KIND_STRUCT || kind == BW_KIND_UNION || kind == BW_KIND_DATASEC)
-		return bw_btfi_info_vlen(bw_btfi_rd32(btf->types + btf->offs[idx] + 4));
-	return 1; /* modifiers and VAR: their type */
-}
-
-static uint32_t btfgraph_child(const struct bw_btf *btf, uint32_t idx, uint32_t k)
+/* A frame for idx: where the ids of the types it contains by value are (what its size, layout
+ * or checks depend on). */
+static struct btfgraph_frame btfgraph_frame_of(const struct bw_btf *btf, uint32_t idx)
 {
 	const uint8_t *t = btf->types + btf->offs[idx];
 	int kind = btf->kinds[idx];
+	uint32_t vlen = bw_btfi_info_vlen(bw_btfi_rd32(t + 4));
 
-	if (kind == BW_KIND_ARRAY)
-		return bw_btfi_rd32(t + BW_BTF_TYPE_LEN + 4 * k);
+	if (kind == BW_KIND_ARRAY) /* element and index */
+		return (struct btfgraph_frame){t + BW_BTF_TYPE_LEN, idx, 2, 4};
 	if (kind == BW_KIND_STRUCT || kind == BW_KIND_UNION)
-		return bw_btfi_rd32(t + BW_BTF_TYPE_LEN + k * BW_BTF_MEMBER_LEN + 4);
+		return (struct btfgraph_frame){t + BW_BTF_TYPE_LEN + 4, idx, vlen,
+					       BW_BTF_MEMBER_LEN};
 	if (kind == BW_KIND_DATASEC)
-		return bw_btfi_rd32(t + BW_BTF_TYPE_LEN + k * BW_BTF_SECINFO_LEN);
-	return bw_btfi_rd32(t + 8);
+		return (struct btfgraph_frame){t + BW_BTF_TYPE_LEN, idx, vlen, BW_BTF_SECINFO_LEN};
+	return (struct btfgraph_frame){t + 8, idx, 1, 0}; /* modifiers and VAR: their type */
 }
 
 static uint8_t btfgraph_log2(uint32_t v)
@@ -95,6 +88,15 @@ static uint32_t btfgraph_depth_of(const struct btfgraph *g, uint32_t id)
 	return hops;
 }
 
+/* The facts of a type without size, alignment or modifiers; idx is done. */
+static inline void btfgraph_unsized(struct btfgraph *g, uint32_t idx, int kind)
+{
+	g->colour[idx] = BTFGRAPH_BLACK;
+	g->btf->rkinds[idx] = (uint8_t)kind;
+	g->btf->sizes[idx] = BW_BTFI_NO_SIZE;
+	g->btf->align_log2[idx] = BW_BTFI_NO_ALIGN;
+}
+
 /* Type index idx: all it contains by value is done; note its facts and check its rules. */
 static int btfgraph_finish(struct btfgraph *g, uint32_t idx)
 {
@@ -103,8 +105,8 @@ static int btfgraph_finish(struct btfgraph *g, uint32_t idx)
 	uint32_t id = btf->start_id + idx, st = bw_btfi_rd32(t + 8), depth;
 	int kind = btf->kinds[idx];
 
-	/* depth, rkinds, sizes and align_log2 start as for a type without size (see below). */
-	g->colour[idx] = BTFGRAPH_BLACK;
+	/* Every type gets all its facts here, once: first those of a type without size. */
+	btfgraph_unsized(g, idx, kind);
 	switch (kind) {
 	case BW_KIND_INT:
 	case BW_KIND_ENUM:
@@ -115,7 +117,8 @@ static int btfgraph_finish(struct btfgraph *g, uint32_t idx)
 		if (st == 16 && btf->ptr_size == 8)
 			btf->align_log2[idx] = 4;
 		else
-			btf->align_log2[idx] = btfgraph_log2(st < btf->ptr_size ? st : btf->ptr_size);
+			btf->align_log2[idx] =
+				btfgraph_log2(st < btf->ptr_size ? st : btf->ptr_size);
 		return 0;
 	case BW_KIND_DATASEC:
 		btf->sizes[idx] = st;
@@ -136,11 +139,13 @@ static int btfgraph_finish(struct btfgraph *g, uint32_t idx)
 		return bw_btfi_check_members(btf, idx, g->err);
 	default:
 		if (!bw_btfi_is_modifier(kind))
-			return 0;
+			return 0; /* FUNC, FUNC_PROTO, FWD: no size */
 		depth = bw_btfi_is_modifier(bw_btfi_kind(btf, st)) ? btfgraph_depth_of(g, st) : 0;
 		if (depth >= BW_BTF_MAX_RESOLVE_DEPTH)
-			return btfgraph_fail(btf, g->err, id, BW_ELIMIT, "more than %u typedef/"
-					     "modifier hops to a type", BW_BTF_MAX_RESOLVE_DEPTH);
+			return btfgraph_fail(btf, g->err, id, BW_ELIMIT,
+					     "more than %u typedef/"
+					     "modifier hops to a type",
+					     BW_BTF_MAX_RESOLVE_DEPTH);
 		g->depth[idx] = (uint8_t)(depth + 1);
 		btf->rkinds[idx] = (uint8_t)bw_btfi_rkind_of(btf, st);
 		btf->sizes[idx] = bw_btfi_size_of(btf, st);
@@ -182,39 +187,40 @@ static int btfgraph_value_cycles(struct btfgraph *g)
 			continue;
 		/* Most types (functions, pointers, integers) contain nothing by value. */
 		if (btfgraph_is_leaf(btf->kinds[i])) {
-			if ((BTFGRAPH_NO_FACTS >> btf->kinds[i]) & 1)
-				g->colour[i] = BTFGRAPH_BLACK;
+			if ((BTFGRAPH_UNSIZED >> btf->kinds[i]) & 1)
+				btfgraph_unsized(g, i, btf->kinds[i]);
 			else
 				ret = btfgraph_finish(g, i);
 			continue;
 		}
 		g->colour[i] = BTFGRAPH_GREY;
-		stack[0] = (struct btfgraph_frame){ .idx = i, .nr = btfgraph_children(btf, i) };
+		stack[0] = btfgraph_frame_of(btf, i);
 		depth = 1;
 		while (depth && !ret) {
 			top = &stack[depth - 1];
-			if (top->next == top->nr) {
+			if (!top->left) {
 				ret = btfgraph_finish(g, top->idx);
 				depth--;
 				continue;
 			}
-			child = btfgraph_child(btf, top->idx, top->next++);
+			child = bw_btfi_rd32(top->child);
+			top->child += top->stride;
+			top->left--;
 			if (child < btf->start_id)
 				continue;
 			child -= btf->start_id;
 			if (g->colour[child] == BTFGRAPH_GREY) {
-				ret = btfgraph_fail(btf, g->err, btf->start_id + top->idx, BW_EFORMAT,
-						    "reference cycle: [%u] contains itself by value",
-						    btf->start_id + child);
+				ret = btfgraph_fail(
+					btf, g->err, btf->start_id + top->idx, BW_EFORMAT,
+					"reference cycle: [%u] contains itself by value",
+					btf->start_id + child);
 			} else if (g->colour[child] != BTFGRAPH_WHITE) {
 				continue;
 			} else if (btfgraph_is_leaf(btf->kinds[child])) {
 				ret = btfgraph_finish(g, child);
 			} else if (depth < cap || !(ret = btfgraph_grow(g, &stack, &cap))) {
 				g->colour[child] = BTFGRAPH_GREY;
-				stack[depth++] = (struct btfgraph_frame){
-					.idx = child, .nr = btfgraph_children(btf, child)
-				};
+				stack[depth++] = btfgraph_frame_of(btf, child);
 			}
 		}
 	}
@@ -230,9 +236,11 @@ static int btfgraph_pointer_cycles(const struct btfgraph *g)
 	uint32_t i, j, id;
 
 	for (i = 0; i < btf->nr_types; i++) {
-		/* Chains start and go on at pointers and modifiers only. */
-		if (colour[i] != BTFGRAPH_BLACK ||
-		    (btf->kinds[i] != BW_KIND_PTR && !bw_btfi_is_modifier(btf->kinds[i])))
+		/*
+		 * Chains go on at pointers and modifiers only, and start at pointers: a cycle of
+		 * modifiers alone is a value cycle (found above), so every cycle left has a pointer.
+		 */
+		if (btf->kinds[i] != BW_KIND_PTR || colour[i] != BTFGRAPH_BLACK)
 			continue;
 		for (j = i;;) {
 			int kind = btf->kinds[j];
@@ -266,7 +274,7 @@ static int btfgraph_pointer_cycles(const struct btfgraph *g)
 int bw_btfi_check_graph(struct bw_btf *btf, struct bw_error *err)
 {
 	size_t n = btf->nr_types ? btf->nr_types : 1;
-	struct btfgraph g = { .btf = btf, .err = err };
+	struct btfgraph g = {.btf = btf, .err = err};
 	int ret = 0;
 
 	btf->align_log2 = bw_alloc(btf->alloc, n);
@@ -277,13 +285,8 @@ int bw_btfi_check_graph(struct bw_btf *btf, struct bw_error *err)
 	if (!btf->align_log2 || !btf->rkinds || !btf->sizes || !g.colour || !g.depth)
 		ret = bw_fail(err, BW_ENOMEM, "BTF: no memory for the sizes of %u types",
 			      btf->nr_types);
-	if (!ret) {
-		/* Every type as one without size, alignment or modifiers: finishing sets the rest. */
-		memset(btf->sizes, 0xff, n * sizeof(*btf->sizes)); /* BW_BTFI_NO_SIZE */
-		memset(btf->align_log2, BW_BTFI_NO_ALIGN, n);
-		memcpy(btf->rkinds, btf->kinds, btf->nr_types);
-		memset(g.depth, 0, n);
-	}
+	/* No filling: btfgraph_finish writes each type's facts (and a modifier's depth) once, and
+	 * only finished types' facts are read. */
 	if (!ret)
 		ret = btfgraph_value_cycles(&g);
 	if (!ret)
@@ -295,4 +298,4 @@ int bw_btfi_check_graph(struct bw_btf *btf, struct bw_error *err)
 
 #undef btfgraph_fail
 #undef BTFGRAPH_CONTAINERS
-#undef BTFGRAPH_NO_FACTS
+#undef BTFGRAPH_UNSIZED

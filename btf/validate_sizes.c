@@ -10,6 +10,19 @@
 
 #define btfsz_fail(btf, id, err, code, ...) bw_btfi_type_fail(btf, id, err, code, __VA_ARGS__)
 
+/* Size and alignment of a finished type: most members' types are of this blob (no base walk). */
+static inline uint32_t btfsz_size(const struct bw_btf *btf, uint32_t type)
+{
+	return type - btf->start_id < btf->nr_types ? btf->sizes[type - btf->start_id]
+						    : bw_btfi_size_of(btf, type);
+}
+
+static inline uint8_t btfsz_align(const struct bw_btf *btf, uint32_t type)
+{
+	return type - btf->start_id < btf->nr_types ? btf->align_log2[type - btf->start_id]
+						    : bw_btfi_align_of(btf, type);
+}
+
 int bw_btfi_check_array(struct bw_btf *btf, uint32_t idx, struct bw_error *err)
 {
 	const uint8_t *t = btf->types + btf->offs[idx];
@@ -46,8 +59,8 @@ static uint32_t btfsz_int_data(const struct bw_btf *btf, uint32_t type)
 }
 
 /* Bit just past member i, or a failure; the member's type is sized and finished. */
-static int btfsz_member_end(const struct bw_btf *btf, uint32_t id, const uint8_t *t,
-			    uint32_t i, uint64_t *end, struct bw_error *err)
+static int btfsz_member_end(const struct bw_btf *btf, uint32_t id, const uint8_t *t, uint32_t i,
+			    uint64_t *end, struct bw_error *err)
 {
 	const uint8_t *m = t + BW_BTF_TYPE_LEN + i * BW_BTF_MEMBER_LEN;
 	bool kflag = bw_btfi_info_kflag(bw_btfi_rd32(t + 4));
@@ -62,13 +75,16 @@ static int btfsz_member_end(const struct bw_btf *btf, uint32_t id, const uint8_t
 		if (rkind == BW_KIND_INT)
 			max = btfsz_int_data(btf, type) & 0xff;
 		else if (rkind != BW_KIND_ENUM && rkind != BW_KIND_ENUM64)
-			return btfsz_fail(btf, id, err, BW_EFORMAT, "member #%u '%.32s' is a "
-					  "bitfield of a %s", i, bw_btfi_str(btf, bw_btfi_rd32(m)),
+			return btfsz_fail(btf, id, err, BW_EFORMAT,
+					  "member #%u '%.32s' is a "
+					  "bitfield of a %s",
+					  i, bw_btfi_str(btf, bw_btfi_rd32(m)),
 					  bw_kind_name(rkind));
 		if (bf_size > max)
-			return btfsz_fail(btf, id, err, BW_EFORMAT, "member #%u '%.32s' bitfield "
-					  "of %u bits is wider than its type's %llu", i,
-					  bw_btfi_str(btf, bw_btfi_rd32(m)), bf_size,
+			return btfsz_fail(btf, id, err, BW_EFORMAT,
+					  "member #%u '%.32s' bitfield "
+					  "of %u bits is wider than its type's %llu",
+					  i, bw_btfi_str(btf, bw_btfi_rd32(m)), bf_size,
 					  (unsigned long long)max);
 		*end = (uint64_t)bit_off + bf_size;
 	} else if (bit_off % 8) {
@@ -76,9 +92,10 @@ static int btfsz_member_end(const struct bw_btf *btf, uint32_t id, const uint8_t
 
 		/* Without kind_flag an INT member may be a bitfield by its own offset/bits. */
 		if (kflag || rkind != BW_KIND_INT)
-			return btfsz_fail(btf, id, err, BW_EFORMAT, "member #%u '%.32s' at bit %u is "
-					  "not byte aligned", i, bw_btfi_str(btf, bw_btfi_rd32(m)),
-					  bit_off);
+			return btfsz_fail(btf, id, err, BW_EFORMAT,
+					  "member #%u '%.32s' at bit %u is "
+					  "not byte aligned",
+					  i, bw_btfi_str(btf, bw_btfi_rd32(m)), bit_off);
 		data = btfsz_int_data(btf, type);
 		*end = (uint64_t)bit_off + ((data >> 16) & 0xff) + (data & 0xff);
 	} else {
@@ -100,13 +117,15 @@ int bw_btfi_check_members(struct bw_btf *btf, uint32_t idx, struct bw_error *err
 	for (i = 0; i < vlen; i++) {
 		const uint8_t *m = t + BW_BTF_TYPE_LEN + i * BW_BTF_MEMBER_LEN;
 		uint32_t type = bw_btfi_rd32(m + 4), off = bw_btfi_rd32(m + 8);
-		uint32_t msize = bw_btfi_size_of(btf, type);
-		uint8_t align = bw_btfi_align_of(btf, type);
+		uint32_t msize = btfsz_size(btf, type);
+		uint8_t align = btfsz_align(btf, type);
 
 		if (msize == BW_BTFI_NO_SIZE)
-			return btfsz_fail(btf, id, err, BW_EFORMAT, "member #%u '%.32s' type [%u] "
-					  "(%s) has no size", i, bw_btfi_str(btf, bw_btfi_rd32(m)),
-					  type, bw_kind_name(bw_btfi_rkind_of(btf, type)));
+			return btfsz_fail(btf, id, err, BW_EFORMAT,
+					  "member #%u '%.32s' type [%u] "
+					  "(%s) has no size",
+					  i, bw_btfi_str(btf, bw_btfi_rd32(m)), type,
+					  bw_kind_name(bw_btfi_rkind_of(btf, type)));
 		/* Most members are whole bytes, not bitfields: no need to look at the type. */
 		if (!(kflag && off >> 24) && !(off % 8)) {
 			end = (uint64_t)(kflag ? off & 0xffffff : off) + (uint64_t)msize * 8;
@@ -116,17 +135,19 @@ int bw_btfi_check_members(struct bw_btf *btf, uint32_t idx, struct bw_error *err
 				return ret;
 		}
 		if (end > (uint64_t)size * 8)
-			return btfsz_fail(btf, id, err, BW_EFORMAT, "member #%u '%.32s' ends at bit "
-					  "%llu, past the size of %u bytes", i,
-					  bw_btfi_str(btf, bw_btfi_rd32(m)), (unsigned long long)end,
-					  size);
+			return btfsz_fail(btf, id, err, BW_EFORMAT,
+					  "member #%u '%.32s' ends at bit "
+					  "%llu, past the size of %u bytes",
+					  i, bw_btfi_str(btf, bw_btfi_rd32(m)),
+					  (unsigned long long)end, size);
 		/* A member not at its type's alignment proves the struct packed. */
-		if (!(kflag && off >> 24) && (off & 0xffffff) % (8u << align))
+		/* Alignments are powers of two: a mask, not a division per member. */
+		if (!(kflag && off >> 24) && (off & 0xffffff & ((8u << align) - 1)))
 			packed = true;
 		if (align > max_align)
 			max_align = align;
 	}
-	btf->align_log2[idx] = packed || size % (1u << max_align) ? 0 : max_align;
+	btf->align_log2[idx] = packed || (size & ((1u << max_align) - 1)) ? 0 : max_align;
 	return 0;
 }
 
@@ -156,9 +177,10 @@ int bw_btfi_check_datasec(const struct bw_btf *btf, uint32_t idx, struct bw_erro
 			continue;
 		size = bw_btfi_size_of(btf, bw_btfi_rd32(bw_btfi_rec(btf, var) + 8));
 		if (size > bw_btfi_rd32(s + 8))
-			return btfsz_fail(btf, btf->start_id + idx, err, BW_EFORMAT, "variable #%u "
-					  "[%u] of %u bytes has an entry of %u", i, var, size,
-					  bw_btfi_rd32(s + 8));
+			return btfsz_fail(btf, btf->start_id + idx, err, BW_EFORMAT,
+					  "variable #%u "
+					  "[%u] of %u bytes has an entry of %u",
+					  i, var, size, bw_btfi_rd32(s + 8));
 	}
 	return 0;
 }
@@ -177,7 +199,8 @@ int bw_btfi_check_decl_tag(const struct bw_btf *btf, uint32_t idx, struct bw_err
 	if (kind == BW_KIND_STRUCT || kind == BW_KIND_UNION)
 		n = bw_btfi_info_vlen(bw_btfi_info(btf, target));
 	else if (kind == BW_KIND_FUNC)
-		n = bw_btfi_info_vlen(bw_btfi_info(btf, bw_btfi_rd32(bw_btfi_rec(btf, target) + 8)));
+		n = bw_btfi_info_vlen(
+			bw_btfi_info(btf, bw_btfi_rd32(bw_btfi_rec(btf, target) + 8)));
 	else
 		return btfsz_fail(btf, id, err, BW_EFORMAT, "component_idx %d on a %s", cidx,
 				  bw_kind_name(kind));

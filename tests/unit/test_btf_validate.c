@@ -21,7 +21,7 @@
 static void expect_blob(const uint8_t *blob, size_t len, int code, const char *what,
 			const char *where)
 {
-	struct bw_error err = { 0 };
+	struct bw_error err = {0};
 	struct bw_btf *btf = NULL;
 	int ret = bw_btf_open_mem(blob, len, NULL, &btf, &err);
 
@@ -32,7 +32,8 @@ static void expect_blob(const uint8_t *blob, size_t len, int code, const char *w
 		return;
 	}
 	if (ret != -code)
-		fail_msg("want %s, got %d (%s)", bw_strerror(code), ret, ret ? err.msg : "accepted");
+		fail_msg("want %s, got %d (%s)", bw_strerror(code), ret,
+			 ret ? err.msg : "accepted");
 	assert_null(btf);
 	assert_int_equal(err.code, code);
 	if (what && !strstr(err.msg, what))
@@ -73,7 +74,7 @@ static void test_header(void **state)
 {
 	struct btfb_hdr h;
 	struct btfb b;
-	uint8_t tiny[10] = { 0x9f, 0xeb, 1, 0 };
+	uint8_t tiny[10] = {0x9f, 0xeb, 1, 0};
 
 	(void)state;
 	expect_blob(tiny, sizeof(tiny), BW_EFORMAT, "BTF header: 10 bytes", NULL);
@@ -193,7 +194,8 @@ static void test_int_float_rules(void **state)
 	btfb_init(&b), btfb_type(&b, "i", BTFB_INT, false, 0, 4), btfb_u32(&b, 0x10000020);
 	expect(&b, NULL, BW_EFORMAT, "int data 0x10000020 has unknown bits", NULL);
 	btfb_init(&b), pos = btfb_pos(&b), btfb_float(&b, "f", 3);
-	expect(&b, NULL, BW_EFORMAT, "size 3 is not 2, 4, 8, 12 or 16", where(1, "FLOAT", "f", pos));
+	expect(&b, NULL, BW_EFORMAT, "size 3 is not 2, 4, 8, 12 or 16",
+	       where(1, "FLOAT", "f", pos));
 }
 
 static void test_reference_rules(void **state)
@@ -204,7 +206,8 @@ static void test_reference_rules(void **state)
 
 	(void)state;
 	btfb_init(&b), add_int(&b), pos = btfb_pos(&b), btfb_ptr(&b, 99);
-	expect(&b, NULL, BW_EFORMAT, "type refers to type id 99, which does not exist (type count 3)",
+	expect(&b, NULL, BW_EFORMAT,
+	       "type refers to type id 99, which does not exist (type count 3)",
 	       where(2, "PTR", "", pos));
 	btfb_init(&b), add_int(&b), proto = btfb_proto(&b, 1, 0), btfb_func(&b, "f", proto, 0);
 	pos = btfb_pos(&b), btfb_ptr(&b, 3);
@@ -326,12 +329,14 @@ static void test_datasec_tag_rules(void **state)
 
 	(void)state;
 	btfb_init(&b), add_int(&b), pos = btfb_pos(&b), btfb_datasec(&b, ".data", 8, 0);
-	expect(&b, NULL, BW_EFORMAT, "has no variables (vlen 0)", where(2, "DATASEC", ".data", pos));
+	expect(&b, NULL, BW_EFORMAT, "has no variables (vlen 0)",
+	       where(2, "DATASEC", ".data", pos));
 	btfb_init(&b), add_int(&b), btfb_datasec(&b, ".data", 8, 1), btfb_secinfo(&b, 1, 0, 4);
 	expect(&b, NULL, BW_EFORMAT, "variable #0 refers to [1], a INT", NULL);
 	btfb_init(&b), add_int(&b), btfb_var(&b, "a", 1, 0), btfb_var(&b, "b", 1, 0);
 	btfb_datasec(&b, ".data", 8, 2), btfb_secinfo(&b, 2, 0, 4), btfb_secinfo(&b, 3, 2, 4);
-	expect(&b, NULL, BW_EFORMAT, "variable #1 [3] at offset 2 size 4 does not fit after 4", NULL);
+	expect(&b, NULL, BW_EFORMAT, "variable #1 [3] at offset 2 size 4 does not fit after 4",
+	       NULL);
 	btfb_init(&b), add_int(&b), btfb_var(&b, "a", 1, 0), btfb_datasec(&b, ".data", 8, 1);
 	btfb_secinfo(&b, 2, 6, 4);
 	expect(&b, NULL, BW_EFORMAT, "does not fit after 0 within the section size 8", NULL);
@@ -353,7 +358,8 @@ static void test_datasec_tag_rules(void **state)
 	expect(&b, NULL, BW_EFORMAT, "component_idx -2 is below -1", NULL);
 	btfb_init(&b), add_int(&b), btfb_struct(&b, BTFB_STRUCT, "s", 4, false, 1);
 	btfb_member(&b, "a", 1, 0, 0), pos = btfb_pos(&b), btfb_decl_tag(&b, "t", 2, 1);
-	expect(&b, NULL, BW_EFORMAT, "component_idx 1, but [2] has 1", where(3, "DECL_TAG", "t", pos));
+	expect(&b, NULL, BW_EFORMAT, "component_idx 1, but [2] has 1",
+	       where(3, "DECL_TAG", "t", pos));
 	btfb_init(&b), add_int(&b), btfb_var(&b, "v", 1, 0), btfb_decl_tag(&b, "t", 2, 0);
 	expect(&b, NULL, BW_EFORMAT, "component_idx 0 on a VAR", NULL);
 	btfb_init(&b), add_int(&b), btfb_var(&b, "v", 1, 0), btfb_decl_tag(&b, NULL, 2, -1);
@@ -431,6 +437,100 @@ static void test_resolve_depth_cap(void **state)
 	expect(&b, NULL, BW_ELIMIT, "[34] TYPEDEF 't'", "more than 32 typedef/modifier hops");
 }
 
+/*
+ * Identifiers are checked 8 bytes at a time: every byte value at every position of names around
+ * word boundaries, against C's identifier characters written out here, and each accepted name
+ * found again by name (its index hash is computed in the same pass). The name is the section's
+ * last string (words padded at its end) or followed by another (whole words read past it).
+ */
+static const char ident_start[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_";
+
+static void check_ident(const char *name, bool last)
+{
+	bool ok = strchr(ident_start, name[0]) != NULL;
+	struct bw_error err = {0};
+	struct bw_btf *btf = NULL;
+	uint8_t *blob;
+	uint32_t id = 0;
+	struct btfb b;
+	size_t i, len;
+	int ret;
+
+	for (i = 1; name[i]; i++)
+		ok = ok && (strchr(ident_start, name[i]) || (name[i] >= '0' && name[i] <= '9'));
+	btfb_init(&b), add_int(&b), btfb_ref(&b, BTFB_TYPEDEF, name, 1);
+	if (!last)
+		btfb_ref(&b, BTFB_TYPEDEF, "after_it", 1);
+	len = btfb_blob(&b, &blob);
+	btfb_free(&b);
+	ret = bw_btf_open_mem(blob, len, NULL, &btf, &err);
+	if (ok != !ret)
+		fail_msg("name '%s' (0x%02x...): want %s, got %s", name, (uint8_t)name[0],
+			 ok ? "accepted" : "rejected", ret ? err.msg : "accepted");
+	if (!ret) {
+		assert_int_equal(bw_btf_find(btf, name, BW_KIND_TYPEDEF, &id, &err), 0);
+		assert_int_equal(id, 2);
+	} else {
+		assert_non_null(strstr(err.msg, "is not a valid identifier"));
+	}
+	bw_btf_close(btf);
+	free(blob);
+}
+
+static void test_identifier_bytes(void **state)
+{
+	static const size_t lens[] = {1, 2, 7, 8, 9, 15, 16, 17, 24};
+	char name[32];
+	size_t l, pos;
+	int c, last;
+
+	(void)state;
+	for (last = 0; last < 2; last++) {
+		for (l = 0; l < sizeof(lens) / sizeof(lens[0]); l++) {
+			for (pos = 0; pos < lens[l]; pos++) {
+				for (c = 1; c < 256; c++) {
+					memset(name, 'q', lens[l]);
+					name[lens[l]] = 0;
+					name[pos] = (char)c;
+					check_ident(name, last);
+				}
+			}
+		}
+	}
+}
+
+/* A TYPEDEF named name, mid-section and as the last string: accepted iff ok. */
+static void expect_ident_len(const char *name, bool ok)
+{
+	int last;
+
+	for (last = 0; last < 2; last++) {
+		struct btfb b;
+
+		btfb_init(&b), add_int(&b), btfb_ref(&b, BTFB_TYPEDEF, name, 1);
+		if (!last)
+			btfb_ref(&b, BTFB_TYPEDEF, "after_it", 1);
+		if (ok)
+			expect(&b, NULL, 0, NULL, NULL);
+		else
+			expect(&b, NULL, BW_EFORMAT, "is not a valid identifier", NULL);
+	}
+}
+
+static void test_identifier_length_cap(void **state)
+{
+	char name[BW_BTF_MAX_NAME_LEN + 2];
+	size_t len;
+
+	(void)state;
+	/* 511 bytes are allowed, 512 not (the kernel's KSYM_NAME_LEN), mid-section or last. */
+	for (len = BW_BTF_MAX_NAME_LEN - 9; len <= BW_BTF_MAX_NAME_LEN + 1; len++) {
+		memset(name, 'x', len);
+		name[len] = 0;
+		expect_ident_len(name, len < BW_BTF_MAX_NAME_LEN);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -445,6 +545,8 @@ int main(void)
 		cmocka_unit_test(test_array_rules),
 		cmocka_unit_test(test_cycles),
 		cmocka_unit_test(test_resolve_depth_cap),
+		cmocka_unit_test(test_identifier_bytes),
+		cmocka_unit_test(test_identifier_length_cap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
