@@ -21,6 +21,9 @@ void *bw_zalloc(const struct bw_allocator *a, size_t size);
 void *bw_alloc_array(const struct bw_allocator *a, size_t n, size_t size);
 void *bw_realloc(const struct bw_allocator *a, void *ptr, size_t size);
 void bw_free(const struct bw_allocator *a, void *ptr);
+/* A buffer of megabytes about to be filled at once, in huge pages where libc's allocator and the
+ * host allow (btf/bulk.c); freed, and grown with bw_realloc, like any other. */
+void *bw_alloc_bulk(const struct bw_allocator *a, size_t size);
 
 /*
  * Parse the unsigned number s[0..len): base 16 or 10, or 0 for "0x" hex else decimal; a "0x"

@@ -22,7 +22,7 @@ static int readall_fd(const struct bw_allocator *a, int fd, const char *path, si
 
 	if (size > cap + 1)
 		size = cap + 1;
-	buf = bw_alloc(a, size);
+	buf = bw_alloc_bulk(a, size);
 	if (!buf)
 		return bw_fail(err, BW_ENOMEM, "%s: no memory to read %zu bytes", path, size);
 	for (;;) {

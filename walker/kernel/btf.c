@@ -4,10 +4,7 @@
  * __start_BTF and __stop_BTF; without those symbols, the kernel image is scanned for a BTF
  * header whose blob loads and describes a kernel.
  */
-#define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE */
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include "internal.h"
 #include "kernel/kernel_impl.h"
 #include "mem/mem_impl.h"
@@ -15,7 +12,6 @@
 #define KBTF_HDR_LEN 24
 #define KBTF_SCAN_CHUNK (1u << 20)
 #define KBTF_MAX_TRIES 16 /* candidate headers loaded before giving up */
-#define KBTF_HUGE_PAGE (1u << 21)
 
 static int kbtf_open_buffer(struct bw_kernel *k, void *data, size_t len, struct bw_error *err)
 {
@@ -89,25 +85,6 @@ out:
 	return ret;
 }
 
-/*
- * The buffer the BTF blob is copied into (megabytes, freed with bw_free). With libc's allocator
- * it is aligned to, and sized in, 2 MiB huge pages and advised as such: where transparent huge
- * pages are on (madvise), a 5 MiB blob costs 3 page faults instead of about 1350, a large part
- * of a short-lived process's time on hosts where faults are dear. Elsewhere a plain allocation.
- */
-static void *kbtf_buffer(const struct bw_kernel *k, size_t len)
-{
-	size_t huge = (len + KBTF_HUGE_PAGE - 1) & ~(size_t)(KBTF_HUGE_PAGE - 1);
-	void *data;
-
-	if (k->alloc || huge < len)
-		return bw_alloc(k->alloc, len);
-	if (posix_memalign(&data, KBTF_HUGE_PAGE, huge))
-		return NULL;
-	madvise(data, huge, MADV_HUGEPAGE); /* a hint: without huge pages, small ones */
-	return data;
-}
-
 static int kbtf_from_symbols(struct bw_kernel *k, uint64_t start, uint64_t stop,
 			     struct bw_error *err)
 {
@@ -128,7 +105,7 @@ static int kbtf_from_symbols(struct bw_kernel *k, uint64_t start, uint64_t stop,
 		ret = kbtf_backed(k, start, stop - start, err);
 	if (ret)
 		return ret;
-	data = kbtf_buffer(k, (size_t)(stop - start));
+	data = bw_alloc_bulk(k->alloc, (size_t)(stop - start));
 	if (!data)
 		return bw_fail(err, BW_ENOMEM, "out of memory for %llu bytes of BTF",
 			       (unsigned long long)(stop - start));
@@ -255,4 +232,3 @@ int bw_kernel_btf_load(struct bw_kernel *k, const struct bw_kernel_opts *opts, s
 #undef KBTF_HDR_LEN
 #undef KBTF_SCAN_CHUNK
 #undef KBTF_MAX_TRIES
-#undef KBTF_HUGE_PAGE
