@@ -108,6 +108,7 @@ static void kallsyms_reader_init(const struct bw_kallsyms *ks, struct kallsyms_r
 {
 	r->vread = ks->vread;
 	r->ctx = ks->ctx;
+	r->start = 0; /* read beside len in kallsyms_skip's test, which the compiler may reorder */
 	r->len = 0;
 }
 
