@@ -7,8 +7,10 @@ node RAM is memory-backend-file (watched through the files) and one with plain a
 (memory-backend-ram), attached by QMP. While the watch samples every 100 ms, the guest runs
 tests/e2e/probes/numa_phases (quiet 2 s, traffic 4 s at 48 pages per 10 ms bound to node 1,
 quiet 3 s) which logs its own numastat and CLOCK_MONOTONIC at each phase edge, and the rate it
-measured; QMP stop for 1.2 s in the second quiet phase; then QMP quit (QMP guest: the watch must exit 3 saying
-the guest went away) or SIGINT (file guest: exit 130). Checks, all against the guest's own reads:
+measured; QMP stop for 1.2 s in the second quiet phase; then QMP quit: the watch must exit 3 saying
+the guest went away (through QMP, or, for the file guest, because the process that mapped its
+files exited). The file guest also has a second watch that SIGINT ends (exit 130).
+Checks, all against the guest's own reads:
   - every sample has every value (no errors), and every counter is non-decreasing;
   - in each quiet phase, every sample taken between the guest's two numastat reads lies between
     them (samples are placed by the host time the guest's console line arrived, less 0.25 s);
@@ -40,9 +42,9 @@ the two clocks (host, TCG guest) do. Checks:
     takes "now" from the clocksource, btfwalk from the last timekeeping update (documented);
   - the spinning CPU 2's busy time (all columns but idle and iowait) per guest second (jiffies_64
     and CONFIG_HZ) is what the guest's own /proc/stat over its /proc/uptime says, within 12%; at
-    least 90% of its ticks are busy, most of them user; and the rate is 100 within 12%, unless
-    the guest's own /proc/stat shows the host starving the vCPU (ticks are counted only when the
-    vCPU takes them): then that line is a SKIP saying so;
+    least 90% of its ticks are busy, most of them user (the rate itself, 100 on an idle host, is
+    printed: ticks are counted only when the vCPU takes them, so a host that starves the TCG vCPU
+    lowers it in the guest's own /proc/stat as in btfwalk);
   - a value is an error only where the guest has no such /proc file (pressure.irq).
 """
 import json
@@ -127,7 +129,7 @@ def run_guest(tag, paging, mode, cache, initrd):
     g = G.Guest(kdir, initrd, work, paging=paging, cpus=4, file_ram=(mode == "files"),
                 watch_qmp=(mode == "qmp"), traffic_mib=2)
     out_path, err_path = os.path.join(work, "watch.jsonl"), os.path.join(work, "watch.stderr")
-    proc = None
+    proc = sigint_proc = None
     try:
         g.boot_ready(300)
         if mode == "files":
@@ -139,6 +141,9 @@ def run_guest(tag, paging, mode, cache, initrd):
         t_attach = time.monotonic()
         with open(out_path, "w") as out, open(err_path, "w") as err:
             proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        if mode == "files":
+            sigint_proc = subprocess.Popen([BTFWALK, "watch", "--numa"] + src, stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.PIPE)
         while time.monotonic() - t_attach < 60 and proc.poll() is None:
             if os.path.getsize(out_path):
                 break
@@ -162,13 +167,18 @@ def run_guest(tag, paging, mode, cache, initrd):
             json.dump(reads, f)
         time.sleep(1.0)
         t_end = time.monotonic()
-        if mode == "qmp":
+        sigint = None
+        if sigint_proc:
+            sigint_proc.send_signal(signal.SIGINT)
             try:
-                g.qmp.cmd("quit")
-            except (G.GuestError, OSError):
-                pass
-        else:
-            proc.send_signal(signal.SIGINT)
+                sigint = (sigint_proc.wait(20), sigint_proc.stderr.read().decode(errors="replace"))
+            except subprocess.TimeoutExpired:
+                sigint_proc.kill()
+                sigint = (sigint_proc.wait(), "did not stop within 20 s of SIGINT")
+        try:
+            g.qmp.cmd("quit")
+        except (G.GuestError, OSError):
+            pass
         try:
             rc = proc.wait(20)
         except subprocess.TimeoutExpired:
@@ -178,8 +188,9 @@ def run_guest(tag, paging, mode, cache, initrd):
         rate_m = re.compile(rb"numa_phases: traffic rate node1 numa_hit=([\d.]+)/s").search(bytes(g.out), start)
     except G.GuestError as e:
         tap(False, "%s: guest and watch ran" % label, e)
-        if proc and proc.poll() is None:
-            proc.kill()
+        for p in (proc, sigint_proc):
+            if p and p.poll() is None:
+                p.kill()
         return
     finally:
         g.kill()
@@ -189,7 +200,7 @@ def run_guest(tag, paging, mode, cache, initrd):
         stderr = f.read()
     for s in samples:
         s["t"] = float(s["t"])
-    check(label, mode, hz, samples, stderr, rc, edges, rate_m, t_stop, t_cont, t_end)
+    check(label, mode, hz, samples, stderr, rc, edges, rate_m, t_stop, t_cont, t_end, sigint)
     check_walks(label, hz, samples, reads)
 
 
@@ -310,20 +321,16 @@ def check_walks(label, hz, samples, reads):
             "(%.1f, within %d%%), %.0f%% of its ticks busy, mostly user (%.1f)" % (
                 label, BUSY_CPU, rate, grate, BUSY_TOLERANCE * 100, 100 * rate * secs / total if total else 0,
                 user))
-        # Tick-based accounting counts a tick only when the vCPU takes it: a TCG vCPU the host
-        # starves loses ticks, in the guest's own /proc/stat as in btfwalk.
-        if grate < 100 * (1 - BUSY_TOLERANCE):
-            print("ok - %s: the spinning CPU %d at 100 ticks per second # SKIP the host starves the TCG "
-                  "vCPU: the guest's own /proc/stat counts %.1f ticks/s (load %.1f)" % (
-                      label, BUSY_CPU, grate, os.getloadavg()[0]), flush=True)
-        else:
-            tap(abs(rate - 100) <= 100 * BUSY_TOLERANCE,
-                "%s: the spinning CPU %d at 100 ticks per second (%.1f)" % (label, BUSY_CPU, rate))
+        # Ticks are counted only when the vCPU takes them: a TCG vCPU the host starves loses
+        # some, in the guest's own /proc/stat as in btfwalk. The agreement above is the check;
+        # how near 100 the rate is says how busy the host was.
+        note("%s: the spinning CPU %d at %.1f of 100 ticks per second (load %.1f)" % (
+            label, BUSY_CPU, rate, os.getloadavg()[0]))
     else:
         tap(False, "%s: busy CPU rate" % label, "%d samples in the window, HZ %s" % (len(win), hz))
 
 
-def check(label, mode, hz, samples, stderr, rc, edges, rate_m, t_stop, t_cont, t_end):
+def check(label, mode, hz, samples, stderr, rc, edges, rate_m, t_stop, t_cont, t_end, sigint):
     want = ("quiet1", "start"), ("quiet1", "end"), ("traffic", "start"), ("traffic", "end"), \
         ("quiet2", "start"), ("quiet2", "end")
     tap(len(samples) >= 40 and all(k in edges for k in want) and rate_m,
@@ -407,12 +414,13 @@ def check(label, mode, hz, samples, stderr, rc, edges, rate_m, t_stop, t_cont, t
         "%s: stall flag: CPU 3 (busy) flagged after %d paused samples, no CPU flagged while running" % (label, STALL),
         [(s["sample"], s["stalled"]) for s in paused + before])
 
-    if mode == "qmp":
-        tap(rc == 3 and "the guest went away" in stderr,
-            "%s: QMP quit ends the watch: exit 3, 'the guest went away'" % label, "exit %s: %s" % (rc, stderr))
-    else:
-        tap(rc == 130 and "interrupted after" in stderr,
-            "%s: SIGINT ends the watch: exit 130, 'interrupted after N samples'" % label, "exit %s: %s" % (rc, stderr))
+    tap(rc == 3 and "the guest went away" in stderr
+        and (mode == "qmp" or "which mapped its memory files, exited" in stderr),
+        "%s: QMP quit ends the watch: exit 3, 'the guest went away'" % label, "exit %s: %s" % (rc, stderr))
+    if sigint:
+        tap(sigint[0] == 130 and "interrupted after" in sigint[1],
+            "%s: SIGINT ends a second watch: exit 130, 'interrupted after N samples'" % label,
+            "exit %s: %s" % sigint)
 
 
 def main():

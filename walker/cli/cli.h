@@ -3,6 +3,7 @@
 #define BTFWALK_CLI_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 #include "btfwalk.h"
 
 /* argv[0] is the verb group ("btf") or a verb cli_walk_verb() accepts. Exit status. */
@@ -59,6 +60,12 @@ bool cli_is_dump(const char *arg);
 int cli_dump_open(struct cli_dump *d);
 /* Close them and flush stdout: ret, or 1 when the output could not be written. */
 int cli_dump_close(struct cli_dump *d, int ret);
+
+/* The processes (other than this one) that map any of the dump files (PATH or PATH@PHYSADDR):
+ * up to max pids. For a guest read through its memory-backend files, that is QEMU. */
+size_t cli_holders_find(const char *const *files, size_t nfiles, pid_t *pids, size_t max);
+/* All of them have exited (gone, or zombies): the first pid; else, or when n is 0, 0. */
+pid_t cli_holders_gone(const pid_t *pids, size_t n);
 
 /* Print s[0..len) to stdout as a JSON string, quotes included. */
 void cli_json_mem(const char *s, size_t len);

@@ -3,7 +3,8 @@
  * btfwalk watch: open a live guest once, then sample a compiled query every interval and print
  * each sample (values, deltas, rates, stalled CPUs) as a JSON line or a table row. Stops after
  * --count samples or --duration seconds (exit 0), on SIGINT/SIGTERM (exit 130), or when the
- * guest goes away (exit 3).
+ * guest goes away (exit 3): QEMU exited, seen through QMP or, for backend files, because the
+ * processes that mapped them exited.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include "cli.h"
 
 #define WATCH_MAX_ARGS 1024
+#define WATCH_MAX_HOLDERS 16
 #define WATCH_EXIT_INTERRUPTED 130
 
 struct watch_args {
@@ -26,6 +28,9 @@ struct watch_args {
 	uint64_t count;	      /* 0: no limit */
 	uint64_t duration_ns; /* 0: no limit */
 	bool json;
+	/* The processes that map the memory files (QEMU): when they are gone, so is the guest. */
+	pid_t holders[WATCH_MAX_HOLDERS];
+	size_t nholders;
 };
 
 static volatile sig_atomic_t watch_stop;
@@ -256,6 +261,14 @@ static int watch_loop(struct bw_watch *w, const struct watch_args *a)
 		t = watch_now();
 		if (a->duration_ns && t - t0 > a->duration_ns)
 			break;
+		if (cli_holders_gone(a->holders, a->nholders)) {
+			fprintf(stderr,
+				"btfwalk watch: the guest went away after %llu samples: process "
+				"%ld, "
+				"which mapped its memory files, exited\n",
+				(unsigned long long)seq, (long)a->holders[0]);
+			return CLI_EXIT_GONE;
+		}
 		if (bw_watch_sample(w, t, &err)) {
 			fflush(stdout);
 			if (err.code == BW_EGONE) {
@@ -317,6 +330,8 @@ int cli_watch(int argc, char **argv)
 	ret = cli_dump_open(&a.d);
 	if (ret)
 		return ret == 2 ? watch_usage() : ret;
+	if (!a.d.qemu)
+		a.nholders = cli_holders_find(a.d.dumps, a.d.ndumps, a.holders, WATCH_MAX_HOLDERS);
 	if (bw_watch_open(a.d.k, &a.wopts, &w, &err)) {
 		fprintf(stderr, "btfwalk watch: %s\n", err.msg);
 		return cli_dump_close(&a.d, err.code == BW_EGONE ? CLI_EXIT_GONE : 1);
@@ -332,4 +347,5 @@ int cli_watch(int argc, char **argv)
 }
 
 #undef WATCH_MAX_ARGS
+#undef WATCH_MAX_HOLDERS
 #undef WATCH_EXIT_INTERRUPTED
