@@ -25,6 +25,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import guest as G  # noqa: E402
+from tap import note, tap  # noqa: E402
 
 ROOT = G.ROOT
 BTFWALK = os.environ.get("BTFWALK") or os.path.join(ROOT, "build", "btfwalk")
@@ -34,17 +35,6 @@ ATTEMPT_TIMEOUT = 30  # s for one attach + open + read
 BOOT_LIMIT = 300  # s until the first successful attach
 WATCH_COUNT = 3
 NOTREADY_RX = re.compile(r"^btfwalk read: kernel not ready yet: \S.*\n$")
-
-
-def tap(ok, desc, detail=None):
-    print("%s - %s" % ("ok" if ok else "not ok", desc), flush=True)
-    if detail and not ok:
-        for ln in str(detail).splitlines()[:20]:
-            print("#   " + ln, flush=True)
-
-
-def note(msg):
-    print("# " + msg, flush=True)
 
 
 def attempt(sock):

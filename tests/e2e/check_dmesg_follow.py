@@ -24,6 +24,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import guest as G  # noqa: E402
+from tap import note, tap  # noqa: E402
 from probes.postmortem import parse_kmsg  # noqa: E402
 
 ROOT = G.ROOT
@@ -33,17 +34,6 @@ MARKERS = 200
 PACE = 0.01  # s between two marker lines in the guest
 TAG = "follow-marker"
 GAP_INTERVAL = 4000  # ms
-
-
-def tap(ok, desc, detail=None):
-    print("%s - %s" % ("ok" if ok else "not ok", desc), flush=True)
-    if detail and not ok:
-        for ln in str(detail).splitlines()[:20]:
-            print("#   " + ln, flush=True)
-
-
-def note(msg):
-    print("# " + msg, flush=True)
 
 
 def run(cache, initrd):

@@ -58,6 +58,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import guest as G  # noqa: E402
+from tap import note, tap  # noqa: E402
 
 ROOT = G.ROOT
 BTFWALK = os.environ.get("BTFWALK") or os.path.join(ROOT, "build", "btfwalk")
@@ -78,17 +79,6 @@ SCHEDSTAT_COLS = ("yld_count", None, "sched_count", "sched_goidle", "ttwu_count"
                   "rq_cpu_time", "run_delay", "pcount")
 PROC_FILES = "/proc/uptime /proc/interrupts /proc/stat /proc/softirqs /proc/schedstat /proc/pressure/cpu /proc/pressure/memory /proc/pressure/io"
 STALL = 3  # --stall: samples  # quiet s, traffic s, quiet s, pages per 10 ms
-
-
-def tap(ok, desc, detail=None):
-    print("%s - %s" % ("ok" if ok else "not ok", desc), flush=True)
-    if detail and not ok:
-        for ln in str(detail).splitlines()[:20]:
-            print("#   " + ln, flush=True)
-
-
-def note(msg):
-    print("# " + msg, flush=True)
 
 
 def config_hz(kdir):
