@@ -133,6 +133,14 @@ struct bw_btfi_names {
 #define BW_BTFI_NO_SIZE UINT32_MAX
 
 /* ---- The loaded object ---- */
+/* The per-blob tables' arena (btf/arena.c). */
+struct bw_btfi_arena {
+	uint8_t *base; /* NULL: every table is an allocation of its own */
+	size_t size;
+	size_t used;
+	size_t last; /* offset of the newest table */
+};
+
 struct bw_btf {
 	struct bw_allocator alloc_copy;
 	const struct bw_allocator *alloc; /* NULL or &alloc_copy */
@@ -157,6 +165,7 @@ struct bw_btf {
 	struct bw_btfi_names enumerators;
 	uint32_t *enum_refs;
 	uint32_t nr_enumerators;
+	struct bw_btfi_arena arena;
 	void *owned; /* the file's bytes, or a private copy of the other byte order; freed on close */
 	bool swapped;
 };
@@ -244,6 +253,24 @@ int bw_btfi_elf_find(const uint8_t *data, size_t len, size_t *off, size_t *size,
 int bw_btfi_swap(uint8_t *blob, size_t len, uint32_t start_id, struct bw_error *err);
 /* Validate blob (native byte order) as this btf's own types, building offs, kinds, the
  * name indexes, alignments and sizes. */
+/*
+ * Tables of a blob (btf/arena.c): with libc's allocator, carved from one arena of `size` bytes
+ * reserved in huge pages (smaller than BW_BTFI_ARENA_MIN: none); otherwise, or when the arena is
+ * full, allocations of their own. tab_alloc checks n * size; tab_grow is realloc, given the old
+ * size (a table in the arena moves, leaving its old space unused); tab_free of a table in
+ * the arena does nothing (the newest: its space is reused).
+ * arena_release frees the arena, after every table has been tab_free'd or is no longer read.
+ */
+/* The bound a blob's tables are reserved for is about four times what a kernel's tables use: below
+ * this they would fill too little of their last 2 MiB page to be worth it. */
+#define BW_BTFI_ARENA_MIN ((size_t)8 << 20)
+void bw_btfi_arena_reserve(struct bw_btf *btf, size_t size);
+void bw_btfi_arena_release(struct bw_btf *btf);
+void *bw_btfi_tab_alloc(struct bw_btf *btf, size_t n, size_t size);
+void *bw_btfi_tab_zalloc(struct bw_btf *btf, size_t n, size_t size);
+void *bw_btfi_tab_grow(struct bw_btf *btf, void *p, size_t old, size_t size);
+void bw_btfi_tab_free(struct bw_btf *btf, void *p);
+
 int bw_btfi_validate(struct bw_btf *btf, const uint8_t *blob, size_t len, struct bw_error *err);
 
 /* Fail with "BTF [id] KIND 'name' at offset N: <what>" for a type of this blob. */
