@@ -21,6 +21,8 @@ void bw_btfi_arena_reserve(struct bw_btf *btf, size_t size)
 
 	if (btf->alloc || ar->base || size < BW_BTFI_ARENA_MIN)
 		return;
+	if (size > BW_BTFI_ARENA_MAX)
+		size = BW_BTFI_ARENA_MAX;
 	ar->base = bw_alloc_huge(size);
 	ar->size = ar->base ? size : 0;
 }

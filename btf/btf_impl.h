@@ -255,7 +255,7 @@ int bw_btfi_swap(uint8_t *blob, size_t len, uint32_t start_id, struct bw_error *
  * name indexes, alignments and sizes. */
 /*
  * Tables of a blob (btf/arena.c): with libc's allocator, carved from one arena of `size` bytes
- * reserved in huge pages (smaller than BW_BTFI_ARENA_MIN: none); otherwise, or when the arena is
+ * (at most BW_BTFI_ARENA_MAX) reserved in huge pages (below BW_BTFI_ARENA_MIN: none); otherwise, or when the arena is
  * full, allocations of their own. tab_alloc checks n * size; tab_grow is realloc, given the old
  * size (a table in the arena moves, leaving its old space unused); tab_free of a table in
  * the arena does nothing (the newest: its space is reused).
@@ -264,6 +264,8 @@ int bw_btfi_swap(uint8_t *blob, size_t len, uint32_t start_id, struct bw_error *
 /* The bound a blob's tables are reserved for is about four times what a kernel's tables use: below
  * this they would fill too little of their last 2 MiB page to be worth it. */
 #define BW_BTFI_ARENA_MIN ((size_t)8 << 20)
+/* A 7.x kernel's bound is 20 MB: bigger blobs' further tables are allocated on their own. */
+#define BW_BTFI_ARENA_MAX ((size_t)64 << 20)
 void bw_btfi_arena_reserve(struct bw_btf *btf, size_t size);
 void bw_btfi_arena_release(struct bw_btf *btf);
 void *bw_btfi_tab_alloc(struct bw_btf *btf, size_t n, size_t size);
