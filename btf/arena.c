@@ -84,4 +84,15 @@ void bw_btfi_tab_free(struct bw_btf *btf, void *p)
 		ar->used = ar->last;
 }
 
+size_t bw_btfi_arena_mark(const struct bw_btf *btf)
+{
+	return btf->arena.used;
+}
+
+void bw_btfi_arena_reset(struct bw_btf *btf, size_t mark)
+{
+	if (btf->arena.base)
+		btf->arena.used = btf->arena.last = mark;
+}
+
 #undef ARENA_ALIGN

@@ -272,6 +272,9 @@ void *bw_btfi_tab_alloc(struct bw_btf *btf, size_t n, size_t size);
 void *bw_btfi_tab_zalloc(struct bw_btf *btf, size_t n, size_t size);
 void *bw_btfi_tab_grow(struct bw_btf *btf, void *p, size_t old, size_t size);
 void bw_btfi_tab_free(struct bw_btf *btf, void *p);
+/* The arena's fill level, and a return to it once every table allocated since is dead. */
+size_t bw_btfi_arena_mark(const struct bw_btf *btf);
+void bw_btfi_arena_reset(struct bw_btf *btf, size_t mark);
 
 int bw_btfi_validate(struct bw_btf *btf, const uint8_t *blob, size_t len, struct bw_error *err);
 
@@ -386,6 +389,8 @@ uint32_t bw_btfi_hash(const struct bw_btf *btf, const char *s);
 /* names: records with a name (at most); enumerators: all of them. Sets btf->hash_key. */
 int bw_btfi_index_alloc(struct bw_btf *btf, uint32_t names, uint32_t enumerators,
 			struct bw_error *err);
+/* What only insertion needs, after bw_btfi_index_alloc; dropped by bw_btfi_index_done. */
+int bw_btfi_index_alloc_tails(struct bw_btf *btf, struct bw_error *err);
 /* Building is over: drop what only insertion needed. */
 void bw_btfi_index_done(struct bw_btf *btf);
 /* Whether entry e (0-based) of table t (of btf) is named name. */

@@ -56,9 +56,8 @@ static int btfidx_alloc(struct bw_btf *btf, struct bw_btfi_names *t, uint32_t na
 		slots *= 2;
 	t->slots = bw_btfi_tab_zalloc(btf, slots, sizeof(*t->slots));
 	t->hashes = bw_btfi_tab_alloc(btf, slots, sizeof(*t->hashes));
-	t->tails = bw_btfi_tab_alloc(btf, slots, sizeof(*t->tails));
 	t->next = bw_btfi_tab_alloc(btf, entries ? entries : 1, sizeof(*t->next));
-	if (!t->slots || !t->hashes || !t->tails || !t->next)
+	if (!t->slots || !t->hashes || !t->next)
 		return bw_fail(err, BW_ENOMEM, "BTF: no memory for a %u-slot name index", slots);
 	t->mask = slots - 1;
 	return 0;
@@ -105,6 +104,22 @@ int bw_btfi_index_alloc(struct bw_btf *btf, uint32_t names, uint32_t enumerators
 	if (!btf->enum_refs)
 		return bw_fail(err, BW_ENOMEM, "BTF: no memory for %u enumerators", enumerators);
 	return 0;
+}
+
+static int btfidx_alloc_tails(struct bw_btf *btf, struct bw_btfi_names *t, struct bw_error *err)
+{
+	t->tails = bw_btfi_tab_alloc(btf, (size_t)t->mask + 1, sizeof(*t->tails));
+	if (!t->tails)
+		return bw_fail(err, BW_ENOMEM, "BTF: no memory for a %u-slot name index",
+			       t->mask + 1);
+	return 0;
+}
+
+int bw_btfi_index_alloc_tails(struct bw_btf *btf, struct bw_error *err)
+{
+	int ret = btfidx_alloc_tails(btf, &btf->names, err);
+
+	return ret ? ret : btfidx_alloc_tails(btf, &btf->enumerators, err);
 }
 
 static void btfidx_free_tails(struct bw_btf *btf, struct bw_btfi_names *t)

@@ -238,6 +238,7 @@ int bw_btfi_validate(struct bw_btf *btf, const uint8_t *blob, size_t len, struct
 {
 	struct btfval v = {.btf = btf, .err = err};
 	struct bw_btfi_check c = {.btf = btf, .err = err};
+	size_t scratch;
 	int ret;
 
 	ret = btfval_header(&v, blob, len);
@@ -249,6 +250,11 @@ int bw_btfi_validate(struct bw_btf *btf, const uint8_t *blob, size_t len, struct
 		ret = bw_btfi_index_alloc(btf, v.named, v.enumerators, err);
 	if (ret)
 		return ret;
+	/* Tables needed only while the types are checked come last: the graph's reuse them. */
+	scratch = bw_btfi_arena_mark(btf);
+	ret = bw_btfi_index_alloc_tails(btf, err);
+	if (ret)
+		return ret;
 	c.ident_ok = bw_btfi_tab_zalloc(btf, btf->strs_len / 8 + 1, 1);
 	if (!c.ident_ok)
 		return bw_fail(err, BW_ENOMEM, "BTF: no memory for %u bytes of string marks",
@@ -256,6 +262,7 @@ int bw_btfi_validate(struct bw_btf *btf, const uint8_t *blob, size_t len, struct
 	ret = bw_btfi_check_types(&c);
 	bw_btfi_tab_free(btf, c.ident_ok);
 	bw_btfi_index_done(btf);
+	bw_btfi_arena_reset(btf, scratch);
 	if (ret)
 		return ret;
 	if (!btf->ptr_size)
