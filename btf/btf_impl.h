@@ -133,6 +133,14 @@ struct bw_btfi_names {
 #define BW_BTFI_NO_SIZE UINT32_MAX
 
 /* ---- The loaded object ---- */
+/* The per-blob tables' arena (btf/arena.c). */
+struct bw_btfi_arena {
+	uint8_t *base; /* NULL: every table is an allocation of its own */
+	size_t size;
+	size_t used;
+	size_t last; /* offset of the newest table */
+};
+
 struct bw_btf {
 	struct bw_allocator alloc_copy;
 	const struct bw_allocator *alloc; /* NULL or &alloc_copy */
@@ -157,6 +165,7 @@ struct bw_btf {
 	struct bw_btfi_names enumerators;
 	uint32_t *enum_refs;
 	uint32_t nr_enumerators;
+	struct bw_btfi_arena arena;
 	void *owned; /* the file's bytes, or a private copy of the other byte order; freed on close */
 	bool swapped;
 };
@@ -244,6 +253,29 @@ int bw_btfi_elf_find(const uint8_t *data, size_t len, size_t *off, size_t *size,
 int bw_btfi_swap(uint8_t *blob, size_t len, uint32_t start_id, struct bw_error *err);
 /* Validate blob (native byte order) as this btf's own types, building offs, kinds, the
  * name indexes, alignments and sizes. */
+/*
+ * Tables of a blob (btf/arena.c): with libc's allocator, carved from one arena of `size` bytes
+ * (at most BW_BTFI_ARENA_MAX) reserved in huge pages (below BW_BTFI_ARENA_MIN: none); otherwise, or when the arena is
+ * full, allocations of their own. tab_alloc checks n * size; tab_grow is realloc, given the old
+ * size (a table in the arena moves, leaving its old space unused); tab_free of a table in
+ * the arena does nothing (the newest: its space is reused).
+ * arena_release frees the arena, after every table has been tab_free'd or is no longer read.
+ */
+/* The bound a blob's tables are reserved for is about four times what a kernel's tables use: below
+ * this they would fill too little of their last 2 MiB page to be worth it. */
+#define BW_BTFI_ARENA_MIN ((size_t)8 << 20)
+/* A 7.x kernel's bound is 20 MB: bigger blobs' further tables are allocated on their own. */
+#define BW_BTFI_ARENA_MAX ((size_t)64 << 20)
+void bw_btfi_arena_reserve(struct bw_btf *btf, size_t size);
+void bw_btfi_arena_release(struct bw_btf *btf);
+void *bw_btfi_tab_alloc(struct bw_btf *btf, size_t n, size_t size);
+void *bw_btfi_tab_zalloc(struct bw_btf *btf, size_t n, size_t size);
+void *bw_btfi_tab_grow(struct bw_btf *btf, void *p, size_t old, size_t size);
+void bw_btfi_tab_free(struct bw_btf *btf, void *p);
+/* The arena's fill level, and a return to it once every table allocated since is dead. */
+size_t bw_btfi_arena_mark(const struct bw_btf *btf);
+void bw_btfi_arena_reset(struct bw_btf *btf, size_t mark);
+
 int bw_btfi_validate(struct bw_btf *btf, const uint8_t *blob, size_t len, struct bw_error *err);
 
 /* Fail with "BTF [id] KIND 'name' at offset N: <what>" for a type of this blob. */
@@ -357,6 +389,8 @@ uint32_t bw_btfi_hash(const struct bw_btf *btf, const char *s);
 /* names: records with a name (at most); enumerators: all of them. Sets btf->hash_key. */
 int bw_btfi_index_alloc(struct bw_btf *btf, uint32_t names, uint32_t enumerators,
 			struct bw_error *err);
+/* What only insertion needs, after bw_btfi_index_alloc; dropped by bw_btfi_index_done. */
+int bw_btfi_index_alloc_tails(struct bw_btf *btf, struct bw_error *err);
 /* Building is over: drop what only insertion needed. */
 void bw_btfi_index_done(struct bw_btf *btf);
 /* Whether entry e (0-based) of table t (of btf) is named name. */

@@ -13,20 +13,27 @@
 
 #define BULK_HUGE_PAGE ((size_t)2 << 20)
 
-void *bw_alloc_bulk(const struct bw_allocator *a, size_t size)
+void *bw_alloc_huge(size_t size)
 {
 	size_t huge = (size + BULK_HUGE_PAGE - 1) & ~(BULK_HUGE_PAGE - 1);
 	void *p;
 
-	/* Rounding up may waste at most a quarter: a 2.1 MB buffer stays small pages. */
-	if (a || huge < size || size < BULK_HUGE_PAGE || huge - size > size / 4)
-		return bw_alloc(a, size);
-	if (posix_memalign(&p, BULK_HUGE_PAGE, huge))
+	if (huge < size || posix_memalign(&p, BULK_HUGE_PAGE, huge))
 		return NULL;
 #ifdef MADV_HUGEPAGE
 	madvise(p, huge, MADV_HUGEPAGE); /* a hint: without huge pages, small ones */
 #endif
 	return p;
+}
+
+void *bw_alloc_bulk(const struct bw_allocator *a, size_t size)
+{
+	size_t huge = (size + BULK_HUGE_PAGE - 1) & ~(BULK_HUGE_PAGE - 1);
+
+	/* Rounding up may waste at most a quarter: a 2.1 MB buffer stays small pages. */
+	if (a || huge < size || size < BULK_HUGE_PAGE || huge - size > size / 4)
+		return bw_alloc(a, size);
+	return bw_alloc_huge(size);
 }
 
 #undef BULK_HUGE_PAGE

@@ -46,7 +46,7 @@ static void btfidx_key(struct bw_btf *btf)
 }
 
 /* A table for up to `names` distinct names and entries numbered below `entries`. */
-static int btfidx_alloc(const struct bw_btf *btf, struct bw_btfi_names *t, uint32_t names,
+static int btfidx_alloc(struct bw_btf *btf, struct bw_btfi_names *t, uint32_t names,
 			uint32_t entries, struct bw_error *err)
 {
 	uint32_t slots = 16;
@@ -54,11 +54,10 @@ static int btfidx_alloc(const struct bw_btf *btf, struct bw_btfi_names *t, uint3
 	/* At most 3/4 full: short probes, and half the cache misses of a half-full table. */
 	while (slots / 4 * 3 < names)
 		slots *= 2;
-	t->slots = bw_zalloc(btf->alloc, (size_t)slots * sizeof(*t->slots));
-	t->hashes = bw_alloc_array(btf->alloc, slots, sizeof(*t->hashes));
-	t->tails = bw_alloc_array(btf->alloc, slots, sizeof(*t->tails));
-	t->next = bw_alloc_array(btf->alloc, entries ? entries : 1, sizeof(*t->next));
-	if (!t->slots || !t->hashes || !t->tails || !t->next)
+	t->slots = bw_btfi_tab_zalloc(btf, slots, sizeof(*t->slots));
+	t->hashes = bw_btfi_tab_alloc(btf, slots, sizeof(*t->hashes));
+	t->next = bw_btfi_tab_alloc(btf, entries ? entries : 1, sizeof(*t->next));
+	if (!t->slots || !t->hashes || !t->next)
 		return bw_fail(err, BW_ENOMEM, "BTF: no memory for a %u-slot name index", slots);
 	t->mask = slots - 1;
 	return 0;
@@ -101,15 +100,31 @@ int bw_btfi_index_alloc(struct bw_btf *btf, uint32_t names, uint32_t enumerators
 	if (ret)
 		return ret;
 	btf->enum_refs =
-		bw_alloc_array(btf->alloc, (size_t)enumerators * 2 + 1, sizeof(*btf->enum_refs));
+		bw_btfi_tab_alloc(btf, (size_t)enumerators * 2 + 1, sizeof(*btf->enum_refs));
 	if (!btf->enum_refs)
 		return bw_fail(err, BW_ENOMEM, "BTF: no memory for %u enumerators", enumerators);
 	return 0;
 }
 
+static int btfidx_alloc_tails(struct bw_btf *btf, struct bw_btfi_names *t, struct bw_error *err)
+{
+	t->tails = bw_btfi_tab_alloc(btf, (size_t)t->mask + 1, sizeof(*t->tails));
+	if (!t->tails)
+		return bw_fail(err, BW_ENOMEM, "BTF: no memory for a %u-slot name index",
+			       t->mask + 1);
+	return 0;
+}
+
+int bw_btfi_index_alloc_tails(struct bw_btf *btf, struct bw_error *err)
+{
+	int ret = btfidx_alloc_tails(btf, &btf->names, err);
+
+	return ret ? ret : btfidx_alloc_tails(btf, &btf->enumerators, err);
+}
+
 static void btfidx_free_tails(struct bw_btf *btf, struct bw_btfi_names *t)
 {
-	bw_free(btf->alloc, t->tails);
+	bw_btfi_tab_free(btf, t->tails);
 	t->tails = NULL;
 }
 
@@ -121,17 +136,17 @@ void bw_btfi_index_done(struct bw_btf *btf)
 
 static void btfidx_free(struct bw_btf *btf, struct bw_btfi_names *t)
 {
-	bw_free(btf->alloc, t->slots);
-	bw_free(btf->alloc, t->hashes);
-	bw_free(btf->alloc, t->tails);
-	bw_free(btf->alloc, t->next);
+	bw_btfi_tab_free(btf, t->slots);
+	bw_btfi_tab_free(btf, t->hashes);
+	bw_btfi_tab_free(btf, t->tails);
+	bw_btfi_tab_free(btf, t->next);
 }
 
 void bw_btfi_index_free(struct bw_btf *btf)
 {
 	btfidx_free(btf, &btf->names);
 	btfidx_free(btf, &btf->enumerators);
-	bw_free(btf->alloc, btf->enum_refs);
+	bw_btfi_tab_free(btf, btf->enum_refs);
 }
 
 /* First entry + 1 of name's chain in table t, or 0. */

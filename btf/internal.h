@@ -24,6 +24,8 @@ void bw_free(const struct bw_allocator *a, void *ptr);
 /* A buffer of megabytes about to be filled at once, in huge pages where libc's allocator and the
  * host allow (btf/bulk.c); freed, and grown with bw_realloc, like any other. */
 void *bw_alloc_bulk(const struct bw_allocator *a, size_t size);
+/* libc memory aligned to and rounded up to 2 MiB, advised as huge pages (free() it); NULL: none. */
+void *bw_alloc_huge(size_t size);
 
 /*
  * Parse the unsigned number s[0..len): base 16 or 10, or 0 for "0x" hex else decimal; a "0x"

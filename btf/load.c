@@ -8,7 +8,7 @@
  * `writable` says data is ours already), validate and index it.
  */
 static int btfload_data(struct bw_btf *btf, uint8_t *writable, const uint8_t *data, size_t len,
-		     struct bw_error *err)
+			struct bw_error *err)
 {
 	size_t off = 0, size = len;
 	uint32_t ptr_size = 0;
@@ -126,11 +126,12 @@ void bw_btf_close(struct bw_btf *btf)
 	if (!btf)
 		return;
 	bw_btfi_index_free(btf);
-	bw_free(btf->alloc, btf->offs);
-	bw_free(btf->alloc, btf->kinds);
-	bw_free(btf->alloc, btf->rkinds);
-	bw_free(btf->alloc, btf->align_log2);
-	bw_free(btf->alloc, btf->sizes);
+	bw_btfi_tab_free(btf, btf->offs);
+	bw_btfi_tab_free(btf, btf->kinds);
+	bw_btfi_tab_free(btf, btf->rkinds);
+	bw_btfi_tab_free(btf, btf->align_log2);
+	bw_btfi_tab_free(btf, btf->sizes);
+	bw_btfi_arena_release(btf);
 	bw_free(btf->alloc, btf->owned);
 	bw_free(btf->alloc, btf);
 }

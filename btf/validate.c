@@ -121,17 +121,18 @@ static int btfval_header(struct btfval *v, const uint8_t *blob, size_t len)
 	return 0;
 }
 
-/* Grow the offset and kind tables to hold cap entries. */
-static int btfval_grow(struct btfval *v, uint32_t cap)
+/* Grow the offset and kind tables from old to cap entries. */
+static int btfval_grow(struct btfval *v, uint32_t old, uint32_t cap)
 {
 	struct bw_btf *btf = v->btf;
-	uint32_t *offs = bw_realloc(btf->alloc, btf->offs, (size_t)cap * sizeof(*offs));
+	uint32_t *offs = bw_btfi_tab_grow(btf, btf->offs, (size_t)old * sizeof(*offs),
+					  (size_t)cap * sizeof(*offs));
 	uint8_t *kinds;
 
 	if (!offs)
 		return bw_fail(v->err, BW_ENOMEM, "BTF: no memory for %u type offsets", cap);
 	btf->offs = offs;
-	kinds = bw_realloc(btf->alloc, btf->kinds, cap);
+	kinds = bw_btfi_tab_grow(btf, btf->kinds, old, cap);
 	if (!kinds)
 		return bw_fail(v->err, BW_ENOMEM, "BTF: no memory for %u type kinds", cap);
 	btf->kinds = kinds;
@@ -184,7 +185,7 @@ static int btfval_records(struct btfval *v)
 	if (btf->start_id > BW_BTF_MAX_TYPES)
 		return bw_fail(v->err, BW_ELIMIT, "BTF: base has %u types, the cap is %u",
 			       btf->start_id - 1, BW_BTF_MAX_TYPES);
-	ret = btfval_grow(v, cap);
+	ret = btfval_grow(v, 0, cap);
 	if (ret)
 		return ret;
 	offs = btf->offs;
@@ -203,7 +204,7 @@ static int btfval_records(struct btfval *v)
 			return btfval_record_fail(v, n, pos);
 		if (n == cap) {
 			cap *= 2;
-			ret = btfval_grow(v, cap);
+			ret = btfval_grow(v, n, cap);
 			if (ret)
 				return ret;
 			offs = btf->offs;
@@ -222,26 +223,46 @@ static int btfval_records(struct btfval *v)
 	return 0;
 }
 
+/*
+ * Bytes of tables a blob can need, from the sections' lengths (so from bytes present): per byte
+ * of the type section about 6 at most (a 12-byte record takes up to 49 bytes of tables, an
+ * 8-byte enumerator 44, and a grown offset table leaves its first place unused), a bit per
+ * string byte, and room for the cycle search's stack. A table past it is allocated on its own.
+ */
+static size_t btfval_tables_bound(const struct bw_btf *btf)
+{
+	return (size_t)btf->types_len * 6 + btf->strs_len / 8 + ((size_t)64 << 10);
+}
+
 int bw_btfi_validate(struct bw_btf *btf, const uint8_t *blob, size_t len, struct bw_error *err)
 {
 	struct btfval v = {.btf = btf, .err = err};
 	struct bw_btfi_check c = {.btf = btf, .err = err};
+	size_t scratch;
 	int ret;
 
 	ret = btfval_header(&v, blob, len);
-	if (!ret)
+	if (!ret) {
+		bw_btfi_arena_reserve(btf, btfval_tables_bound(btf));
 		ret = btfval_records(&v);
+	}
 	if (!ret)
 		ret = bw_btfi_index_alloc(btf, v.named, v.enumerators, err);
 	if (ret)
 		return ret;
-	c.ident_ok = bw_zalloc(btf->alloc, btf->strs_len / 8 + 1);
+	/* Tables needed only while the types are checked come last: the graph's reuse them. */
+	scratch = bw_btfi_arena_mark(btf);
+	ret = bw_btfi_index_alloc_tails(btf, err);
+	if (ret)
+		return ret;
+	c.ident_ok = bw_btfi_tab_zalloc(btf, btf->strs_len / 8 + 1, 1);
 	if (!c.ident_ok)
 		return bw_fail(err, BW_ENOMEM, "BTF: no memory for %u bytes of string marks",
 			       btf->strs_len / 8 + 1);
 	ret = bw_btfi_check_types(&c);
-	bw_free(btf->alloc, c.ident_ok);
+	bw_btfi_tab_free(btf, c.ident_ok);
 	bw_btfi_index_done(btf);
+	bw_btfi_arena_reset(btf, scratch);
 	if (ret)
 		return ret;
 	if (!btf->ptr_size)

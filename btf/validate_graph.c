@@ -158,7 +158,8 @@ static int btfgraph_grow(struct btfgraph *g, struct btfgraph_frame **stack, uint
 {
 	struct btfgraph_frame *ns;
 
-	ns = bw_realloc(g->btf->alloc, *stack, (size_t)*cap * 2 * sizeof(**stack));
+	ns = bw_btfi_tab_grow(g->btf, *stack, (size_t)*cap * sizeof(**stack),
+			      (size_t)*cap * 2 * sizeof(**stack));
 	if (!ns)
 		return bw_fail(g->err, BW_ENOMEM, "BTF: no memory for a %u-deep cycle search",
 			       *cap * 2);
@@ -179,7 +180,7 @@ static int btfgraph_value_cycles(struct btfgraph *g)
 	uint32_t cap = 64, depth, i, child;
 	int ret = 0;
 
-	stack = bw_alloc_array(btf->alloc, cap, sizeof(*stack));
+	stack = bw_btfi_tab_alloc(btf, cap, sizeof(*stack));
 	if (!stack)
 		return bw_fail(g->err, BW_ENOMEM, "BTF: no memory for the cycle search");
 	for (i = 0; i < btf->nr_types && !ret; i++) {
@@ -224,7 +225,7 @@ static int btfgraph_value_cycles(struct btfgraph *g)
 			}
 		}
 	}
-	bw_free(btf->alloc, stack);
+	bw_btfi_tab_free(btf, stack);
 	return ret;
 }
 
@@ -277,11 +278,11 @@ int bw_btfi_check_graph(struct bw_btf *btf, struct bw_error *err)
 	struct btfgraph g = {.btf = btf, .err = err};
 	int ret = 0;
 
-	btf->align_log2 = bw_alloc(btf->alloc, n);
-	btf->rkinds = bw_alloc(btf->alloc, n);
-	btf->sizes = bw_alloc_array(btf->alloc, n, sizeof(*btf->sizes));
-	g.colour = bw_zalloc(btf->alloc, n);
-	g.depth = bw_alloc(btf->alloc, n);
+	btf->align_log2 = bw_btfi_tab_alloc(btf, n, 1);
+	btf->rkinds = bw_btfi_tab_alloc(btf, n, 1);
+	btf->sizes = bw_btfi_tab_alloc(btf, n, sizeof(*btf->sizes));
+	g.colour = bw_btfi_tab_zalloc(btf, n, 1);
+	g.depth = bw_btfi_tab_alloc(btf, n, 1);
 	if (!btf->align_log2 || !btf->rkinds || !btf->sizes || !g.colour || !g.depth)
 		ret = bw_fail(err, BW_ENOMEM, "BTF: no memory for the sizes of %u types",
 			      btf->nr_types);
@@ -291,8 +292,8 @@ int bw_btfi_check_graph(struct bw_btf *btf, struct bw_error *err)
 		ret = btfgraph_value_cycles(&g);
 	if (!ret)
 		ret = btfgraph_pointer_cycles(&g);
-	bw_free(btf->alloc, g.colour);
-	bw_free(btf->alloc, g.depth);
+	bw_btfi_tab_free(btf, g.depth);
+	bw_btfi_tab_free(btf, g.colour);
 	return ret;
 }
 

@@ -3,7 +3,7 @@
  * Loading: the other byte order (the builder writes big-endian blobs itself), ELF wrapping
  * (32/64-bit, both byte orders, malformed section tables), files, split BTF on a base, and the
  * caller's allocator: every allocation is freed, and every allocation failure gives BW_ENOMEM
- * without a leak.
+ * without a leak; a kernel-sized blob, whose tables are in an arena.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
@@ -555,6 +555,93 @@ static void test_allocator(void **state)
 	free(blob);
 }
 
+/* ---- a kernel-sized blob ---- */
+
+#define BIG_PTRS 150000u
+#define BIG_TYPEDEFS 60000u
+#define BIG_ENUMERATORS 5000u
+
+/*
+ * Megabytes of mostly 12-byte records: its tables are carved from one arena (btf/arena.c), and
+ * its records average less than the 16 bytes the offset table is first sized for, so that
+ * table grows inside the arena. ids[]: the builder's ids of "int", "td12345", "big", "colours".
+ */
+static size_t big_blob(uint8_t **out, uint32_t ids[4])
+{
+	struct btfb b;
+	char name[32];
+	uint32_t i;
+	size_t len;
+
+	btfb_init(&b);
+	ids[0] = btfb_int(&b, "int", 4, 1, 0, 32);
+	for (i = 0; i < BIG_PTRS; i++)
+		btfb_ptr(&b, ids[0]);
+	ids[1] = ids[0] + BIG_PTRS + 1 + 12345;
+	for (i = 0; i < BIG_TYPEDEFS; i++) {
+		snprintf(name, sizeof(name), "td%u", i);
+		btfb_ref(&b, BTFB_TYPEDEF, name, ids[0]);
+	}
+	ids[2] = btfb_struct(&b, BTFB_STRUCT, "big", 24, false, 3);
+	btfb_member(&b, "a", ids[0], 0, 0);
+	btfb_member(&b, "p", ids[0] + 1, 64, 0);
+	btfb_member(&b, "c", ids[0], 128, 0);
+	ids[3] = btfb_enum(&b, "colours", 4, false, BIG_ENUMERATORS);
+	for (i = 0; i < BIG_ENUMERATORS; i++) {
+		snprintf(name, sizeof(name), "C%u", i);
+		btfb_enumerator(&b, name, (int32_t)(i * 3));
+	}
+	len = btfb_blob(&b, out);
+	btfb_free(&b);
+	return len;
+}
+
+/* Every table of a big blob answers as the builder wrote it, with libc's allocator or ours. */
+static void check_big(const struct bw_btf_opts *opts)
+{
+	struct bw_enumerator e;
+	uint32_t ids[4], id;
+	struct bw_btf *btf;
+	uint64_t size;
+	uint8_t *blob;
+	size_t len;
+
+	len = big_blob(&blob, ids);
+	assert_true(len > ((size_t)2 << 20));
+	assert_int_equal(bw_btf_open_mem(blob, len, opts, &btf, NULL), 0);
+	assert_int_equal(bw_btf_type_cnt(btf), ids[3] + 1);
+	assert_int_equal(bw_btf_find(btf, "int", BW_KIND_INT, &id, NULL), 0);
+	assert_int_equal(id, ids[0]);
+	assert_int_equal(bw_btf_find(btf, "td12345", BW_KIND_TYPEDEF, &id, NULL), 0);
+	assert_int_equal(id, ids[1]);
+	assert_int_equal(bw_btf_sizeof(btf, ids[1], &size, NULL), 0);
+	assert_int_equal(size, 4);
+	assert_int_equal(bw_btf_sizeof(btf, ids[0] + BIG_PTRS, &size, NULL), 0);
+	assert_int_equal(size, 8);
+	assert_int_equal(bw_btf_find(btf, "big", BW_KIND_STRUCT, &id, NULL), 0);
+	assert_int_equal(id, ids[2]);
+	assert_int_equal(bw_btf_sizeof(btf, ids[2], &size, NULL), 0);
+	assert_int_equal(size, 24);
+	assert_int_equal(bw_btf_find(btf, "td60000", BW_KIND_UNKN, &id, NULL), -BW_ENOENT);
+	assert_int_equal(bw_btf_enum_value(btf, 0, "C4321", &e, NULL), 0);
+	assert_int_equal(e.value, 4321 * 3);
+	assert_string_equal(bw_btf_enum_name(btf, ids[3], 4999 * 3), "C4999");
+	bw_btf_close(btf);
+	free(blob);
+}
+
+static void test_big(void **state)
+{
+	struct counting c = { .fail_at = -1 };
+	struct bw_allocator a = { counting_malloc, counting_realloc, counting_free, &c };
+	struct bw_btf_opts opts = { .alloc = &a };
+
+	(void)state;
+	check_big(NULL);
+	check_big(&opts);
+	assert_int_equal(c.live, 0);
+}
+
 static void test_bad_arguments(void **state)
 {
 	struct bw_error err = { 0 };
@@ -579,6 +666,7 @@ int main(void)
 		cmocka_unit_test(test_split_dump_matches_bpftool),
 		cmocka_unit_test(test_split_bad_reference),
 		cmocka_unit_test(test_allocator),
+		cmocka_unit_test(test_big),
 		cmocka_unit_test(test_bad_arguments),
 	};
 
