@@ -63,7 +63,7 @@ int cli_dump_close(struct cli_dump *d, int ret);
 
 /* The processes (other than this one) that map any of the dump files (PATH or PATH@PHYSADDR):
  * up to max pids. For a guest read through its memory-backend files, that is QEMU. */
-size_t cli_holders_find(const char *const *files, size_t nfiles, pid_t *pids, size_t max);
+size_t cli_holders_find(const char *const *args, size_t nargs, pid_t *pids, size_t max);
 /* All of them have exited (gone, or zombies): the first pid; else, or when n is 0, 0. */
 pid_t cli_holders_gone(const pid_t *pids, size_t n);
 

@@ -18,29 +18,34 @@
 #include <unistd.h>
 #include "cli.h"
 
+struct holder_file {
+	struct stat st;
+	char real[PATH_MAX];
+};
+
 /* PATH of "PATH" or "PATH@PHYSADDR" (a dump argument), resolved: 0, or -1. */
-static int holders_file(const char *arg, char *real, struct stat *st)
+static int holders_file(const char *arg, struct holder_file *hf)
 {
 	char path[4096];
 	const char *at = strrchr(arg, '@');
 	size_t n = strlen(arg);
 
-	if (stat(arg, st) && at)
+	if (stat(arg, &hf->st) && at)
 		n = (size_t)(at - arg);
 	if (n >= sizeof(path))
 		return -1;
 	memcpy(path, arg, n);
 	path[n] = '\0';
-	if (stat(path, st) || !S_ISREG(st->st_mode) || !realpath(path, real))
+	if (stat(path, &hf->st) || !S_ISREG(hf->st.st_mode) || !realpath(path, hf->real))
 		return -1;
 	return 0;
 }
 
-/* Does /proc/PID/maps map the file (same device and inode, or the same path)? */
-static bool holders_maps(const char *pid, const struct stat *st, const char *real)
+/* Does /proc/PID/maps map one of the files (same device and inode, or the same path)? */
+static bool holders_maps(const char *pid, const struct holder_file *files, size_t nfiles)
 {
 	char name[sizeof("/proc//maps") + 256], *line = NULL;
-	size_t cap = 0;
+	size_t cap = 0, i;
 	bool found = false;
 	FILE *f;
 
@@ -58,46 +63,43 @@ static bool holders_maps(const char *pid, const struct stat *st, const char *rea
 			continue;
 		path = line + at;
 		path[strcspn(path, "\n")] = '\0';
-		found = (ino == (unsigned long long)st->st_ino && maj == major(st->st_dev) &&
-			 min == minor(st->st_dev)) ||
-			!strcmp(path, real);
+		for (i = 0; i < nfiles && !found; i++)
+			found = (ino == (unsigned long long)files[i].st.st_ino &&
+				 maj == major(files[i].st.st_dev) &&
+				 min == minor(files[i].st.st_dev)) ||
+				!strcmp(path, files[i].real);
 	}
 	free(line);
 	fclose(f);
 	return found;
 }
 
-size_t cli_holders_find(const char *const *files, size_t nfiles, pid_t *pids, size_t max)
+size_t cli_holders_find(const char *const *args, size_t nargs, pid_t *pids, size_t max)
 {
-	char real[PATH_MAX];
-	struct stat st;
+	struct holder_file *files = calloc(nargs ? nargs : 1, sizeof(*files));
 	struct dirent *e;
-	size_t n = 0, i;
+	size_t n = 0, nfiles = 0, i;
 	DIR *proc;
 
-	proc = opendir("/proc");
-	if (!proc)
+	if (!files)
 		return 0;
-	while (n < max && (e = readdir(proc))) {
+	for (i = 0; i < nargs; i++)
+		nfiles += !holders_file(args[i], &files[nfiles]);
+	proc = nfiles ? opendir("/proc") : NULL;
+	while (proc && n < max && (e = readdir(proc))) {
 		pid_t pid;
 
 		if (!isdigit((unsigned char)e->d_name[0]))
 			continue;
 		pid = (pid_t)atol(e->d_name);
-		if (pid == getpid())
-			continue;
-		for (i = 0; i < nfiles; i++) {
-			if (!holders_file(files[i], real, &st) &&
-			    holders_maps(e->d_name, &st, real)) {
-				pids[n++] = pid;
-				break;
-			}
-		}
+		if (pid != getpid() && holders_maps(e->d_name, files, nfiles))
+			pids[n++] = pid;
 	}
-	closedir(proc);
+	if (proc)
+		closedir(proc);
+	free(files);
 	return n;
 }
-
 /* Exited: no such process, or a zombie its parent has not reaped yet. */
 static bool holders_exited(pid_t pid)
 {
