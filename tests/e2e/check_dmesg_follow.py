@@ -59,11 +59,7 @@ def run(cache, initrd):
         kmsg = g.run("grep '%s ' /tmp/f.kmsg" % TAG)
         time.sleep(1.0)  # the follower polls every 100 ms
         proc.send_signal(signal.SIGTERM)
-        try:
-            rc = proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            rc = proc.wait()
+        rc = G.wait_or_kill(proc, 20)
         # The QMP socket takes one client at a time: the second follower attaches after the first.
         gap_path = os.path.join(work, "follow-gap.jsonl")
         with open(gap_path, "w") as out, open(gap_path + ".stderr", "w") as err:
@@ -75,11 +71,7 @@ def run(cache, initrd):
             g.qmp.cmd("quit")
         except (G.GuestError, OSError):
             pass
-        try:
-            rc2 = proc2.wait(20)
-        except subprocess.TimeoutExpired:
-            proc2.kill()
-            rc2 = proc2.wait()
+        rc2 = G.wait_or_kill(proc2, 20)
     except G.GuestError as e:
         tap(False, "%s: guest and follower ran" % COMBO, e)
         for p in (proc, proc2):

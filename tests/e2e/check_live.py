@@ -160,20 +160,12 @@ def run_guest(tag, paging, mode, cache, initrd):
         sigint = None
         if sigint_proc:
             sigint_proc.send_signal(signal.SIGINT)
-            try:
-                sigint = (sigint_proc.wait(20), sigint_proc.stderr.read().decode(errors="replace"))
-            except subprocess.TimeoutExpired:
-                sigint_proc.kill()
-                sigint = (sigint_proc.wait(), "did not stop within 20 s of SIGINT")
+            sigint = (G.wait_or_kill(sigint_proc, 20), sigint_proc.stderr.read().decode(errors="replace"))
         try:
             g.qmp.cmd("quit")
         except (G.GuestError, OSError):
             pass
-        try:
-            rc = proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            rc = proc.wait()
+        rc = G.wait_or_kill(proc, 20)
         edges = parse_edges(g, start)
         rate_m = re.compile(rb"numa_phases: traffic rate node1 numa_hit=([\d.]+)/s").search(bytes(g.out), start)
     except G.GuestError as e:

@@ -75,6 +75,15 @@ def log(msg):
     sys.stderr.flush()
 
 
+def wait_or_kill(proc, timeout):
+    """proc's exit status within timeout seconds; past that it is killed (status -SIGKILL)."""
+    try:
+        return proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait()
+
+
 class GuestError(Exception):
     pass
 
