@@ -43,6 +43,7 @@ HEADERS := $(wildcard include/*.h include/btfwalk/*.h btf/*.h walker/*/*.h)
 STATIC_LIB := $(BUILD)/libbtfwalk.a
 SHARED_LIB := $(BUILD)/libbtfwalk.so.$(VERSION)
 CLI := $(BUILD)/btfwalk
+CLI_DYNAMIC := $(BUILD)/tests/btfwalk-dynamic
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -53,7 +54,7 @@ UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 all: lib cli
 lib: $(STATIC_LIB) $(SHARED_LIB)
 cli: $(CLI)
-tests: $(UNIT_BIN)
+tests: $(UNIT_BIN) $(CLI_DYNAMIC)
 
 $(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -85,7 +86,21 @@ $(SHARED_LIB): $(LIB_PIC) $(BUILD)/libbtfwalk.map
 	$(Q)ln -sf libbtfwalk.so.$(VERSION) $(BUILD)/libbtfwalk.so.$(SOVERSION)
 	$(Q)ln -sf libbtfwalk.so.$(SOVERSION) $(BUILD)/libbtfwalk.so
 
+# The CLI is linked statically, except under sanitizers (they need the dynamic loader): a
+# process then starts with about 25 fewer page faults and no loading of libc, which a harness
+# running it once per sample pays each time. Static PIE keeps address randomisation. valgrind
+# can follow the heap of a dynamic binary only, so its check runs $(CLI_DYNAMIC): the same
+# objects, linked dynamically.
+ifeq ($(SAN),)
+CLI_STATIC := -static-pie
+endif
+
 $(CLI): $(CLI_OBJ) $(STATIC_LIB)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) $(CLI_STATIC) -o $@ $(CLI_OBJ) $(STATIC_LIB)
+
+$(CLI_DYNAMIC): $(CLI_OBJ) $(STATIC_LIB)
+	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC_LIB)
 
