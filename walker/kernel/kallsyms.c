@@ -62,13 +62,19 @@ static int kallsyms_read(struct kallsyms_reader *r, uint64_t vaddr, void *out, s
 	uint8_t *dst = out;
 
 	while (n) {
-		uint64_t page = vaddr & ~(uint64_t)(KALLSYMS_CHUNK - 1), bad;
+		uint64_t bad;
 		size_t off, take;
 
+		/*
+		 * A window starts where it is needed, not at its page: a name skipped to from a
+		 * marker is then mostly read in one call, not two.
+		 */
 		if (!r->len || vaddr < r->start || vaddr - r->start >= r->len) {
-			r->start = page;
+			r->start = vaddr;
 			r->len = KALLSYMS_CHUNK;
-			if (r->vread(r->ctx, page, r->buf, KALLSYMS_CHUNK) &&
+			/* Near the top of the address space only the window's search may read. */
+			if ((UINT64_MAX - vaddr < KALLSYMS_CHUNK - 1 ||
+			     r->vread(r->ctx, vaddr, r->buf, KALLSYMS_CHUNK)) &&
 			    kallsyms_window(r, vaddr, n < KALLSYMS_CHUNK ? n : KALLSYMS_CHUNK,
 					    &bad))
 				return bw_fail(err, BW_EFAULT,
