@@ -18,7 +18,14 @@
 
 uint32_t bw_btfi_hash(const struct bw_btf *btf, const char *s)
 {
-	return bw_btfi_hash_len(btf, s, strlen(s));
+	size_t len = strlen(s), i, r;
+	uint64_t h = 0;
+
+	for (i = 0; i + 16 <= len; i += 16)
+		h = bw_btfi_hash_block(btf, h, bw_btfi_load8(s + i), bw_btfi_load8(s + i + 8));
+	r = len - i;
+	return bw_btfi_hash_last(btf, h, bw_btfi_load(s + i, r < 8 ? r : 8),
+				 r > 8 ? bw_btfi_load(s + i + 8, r - 8) : 0);
 }
 
 /*
