@@ -121,12 +121,17 @@ static inline int64_t bw_btfi_kind_extra(int kind, uint32_t vlen)
 }
 
 /* ---- Name index: one slot per distinct name, its entries chained in id order ---- */
+/* A slot's name hash next to its first entry: one cache line for a probe. */
+struct bw_btfi_slot {
+	uint32_t first; /* 0: empty; else the name's first entry + 1 */
+	uint32_t hash;	/* hash of the slot's name */
+};
+
 struct bw_btfi_names {
-	uint32_t *slots;  /* 0: empty; else the name's first entry + 1 */
-	uint32_t *hashes; /* hash of each slot's name */
-	uint32_t *tails;  /* while building: each slot's last entry + 1 */
-	uint32_t *next;	  /* per entry: the next entry of the same name + 1, or 0 */
-	uint32_t mask;	  /* slot count - 1 (slot count is a power of two) */
+	struct bw_btfi_slot *slots;
+	uint32_t *tails; /* while building: each slot's last entry + 1 */
+	uint32_t *next;	 /* per entry: the next entry of the same name + 1, or 0 */
+	uint32_t mask;	 /* slot count - 1 (slot count is a power of two) */
 };
 
 #define BW_BTFI_NO_ALIGN 0xffu
@@ -393,16 +398,16 @@ static inline void bw_btfi_index_insert(const struct bw_btf *btf, struct bw_btfi
 	uint32_t i = hash & t->mask, e;
 
 	t->next[entry] = 0;
-	for (; (e = t->slots[i]); i = (i + 1) & t->mask) {
-		if (t->hashes[i] == hash && bw_btfi_index_is(btf, t, e - 1, name)) {
+	for (; (e = t->slots[i].first); i = (i + 1) & t->mask) {
+		if (t->slots[i].hash == hash && bw_btfi_index_is(btf, t, e - 1, name)) {
 			t->next[t->tails[i] - 1] = entry + 1;
 			t->tails[i] = entry + 1;
 			return;
 		}
 	}
-	t->slots[i] = entry + 1;
+	t->slots[i].first = entry + 1;
+	t->slots[i].hash = hash;
 	t->tails[i] = entry + 1;
-	t->hashes[i] = hash;
 }
 
 /* Add type index i / enumerator k of type index i, named name (hashed to hash). */
