@@ -63,7 +63,8 @@ static inline uint64_t bw_btfi_ident_head(uint64_t w, uint64_t bad)
 {
 	uint64_t upto = bad ^ (bad - 1); /* the bytes up to and including the first bad one */
 
-	return w & upto & ~(upto >> 8) ? ~0ull : w & (upto >> 8);
+	/* That byte is the top one of w & upto: NUL iff nothing is left above the bytes below it. */
+	return (w & upto) > upto >> 8 ? ~0ull : w & (upto >> 8);
 }
 
 /* The scan is in every name check's loop: a call per name costs more than its copies. */
