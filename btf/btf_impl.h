@@ -121,12 +121,17 @@ static inline int64_t bw_btfi_kind_extra(int kind, uint32_t vlen)
 }
 
 /* ---- Name index: one slot per distinct name, its entries chained in id order ---- */
+/* A slot's name hash next to its first entry: one cache line for a probe. */
+struct bw_btfi_slot {
+	uint32_t first; /* 0: empty; else the name's first entry + 1 */
+	uint32_t hash;	/* hash of the slot's name */
+};
+
 struct bw_btfi_names {
-	uint32_t *slots;  /* 0: empty; else the name's first entry + 1 */
-	uint32_t *hashes; /* hash of each slot's name */
-	uint32_t *tails;  /* while building: each slot's last entry + 1 */
-	uint32_t *next;	  /* per entry: the next entry of the same name + 1, or 0 */
-	uint32_t mask;	  /* slot count - 1 (slot count is a power of two) */
+	struct bw_btfi_slot *slots;
+	uint32_t *tails; /* while building: each slot's last entry + 1 */
+	uint32_t *next;	 /* per entry: the next entry of the same name + 1, or 0 */
+	uint32_t mask;	 /* slot count - 1 (slot count is a power of two) */
 };
 
 #define BW_BTFI_NO_ALIGN 0xffu
@@ -309,10 +314,13 @@ int bw_btfi_check_decl_tag(const struct bw_btf *btf, uint32_t idx, struct bw_err
 
 /* ---- Name indexes (index.c) ---- */
 /*
- * The name hash: 8 bytes at a time (little-endian, the last word zero-padded), each word folded
- * into the state by a 64x64->128-bit multiply of (word ^ key[1]) by (state ^ key[0]), the two
- * halves xor-ed; the length is folded into the last step. Keyed per object, so names cannot be
- * chosen offline to collide (not a proven PRF like SipHash: a flooding defence).
+ * The name hash, keyed per object: the name zero-padded to whole blocks of 16 bytes (at least
+ * one zero byte, so a name of 16n bytes ends in a block of zeros), each block's two little-endian
+ * words a, b folded into the state by a 64x64->128-bit multiply of (a ^ key[0]) by
+ * (b ^ state ^ key[1]), the product's halves xor-ed (wyhash's step: one multiply per 16 bytes).
+ * Names have no NUL, so the padded blocks tell every name apart without its length. Keyed per
+ * object, so names cannot be chosen offline to collide (not a proven PRF like SipHash: a
+ * flooding defence).
  */
 static inline uint64_t bw_btfi_mix(uint64_t a, uint64_t b)
 {
@@ -329,15 +337,18 @@ static inline uint64_t bw_btfi_mix(uint64_t a, uint64_t b)
 #endif
 }
 
-static inline uint64_t bw_btfi_hash_word(const struct bw_btf *btf, uint64_t h, uint64_t w)
+/* The state h after one more block (a, b). */
+static inline uint64_t bw_btfi_hash_block(const struct bw_btf *btf, uint64_t h, uint64_t a,
+					  uint64_t b)
 {
-	return bw_btfi_mix(w ^ btf->hash_key[1], h ^ btf->hash_key[0]);
+	return bw_btfi_mix(a ^ btf->hash_key[0], b ^ h ^ btf->hash_key[1]);
 }
 
-static inline uint32_t bw_btfi_hash_last(const struct bw_btf *btf, uint64_t h, uint64_t tail,
-					 size_t len)
+/* The hash, from the state before the last block (a, b) (the one holding the padding). */
+static inline uint32_t bw_btfi_hash_last(const struct bw_btf *btf, uint64_t h, uint64_t a,
+					 uint64_t b)
 {
-	h = bw_btfi_mix(tail ^ btf->hash_key[1], h ^ btf->hash_key[0] ^ len);
+	h = bw_btfi_hash_block(btf, h, a, b);
 	return (uint32_t)(h ^ (h >> 32));
 }
 
@@ -364,27 +375,7 @@ static inline uint64_t bw_btfi_load8(const char *s)
 #endif
 }
 
-/* The hash of s[0..len), where room >= len bytes may be read from s. */
-static inline uint32_t bw_btfi_hash_room(const struct bw_btf *btf, const char *s, size_t len,
-					 size_t room)
-{
-	uint64_t h = 0, tail;
-	size_t i;
-
-	for (i = 0; i + 8 <= len; i += 8)
-		h = bw_btfi_hash_word(btf, h, bw_btfi_load8(s + i));
-	if (i + 8 <= room && len > i)
-		tail = bw_btfi_load8(s + i) & (~0ull >> (64 - 8 * (len - i)));
-	else
-		tail = bw_btfi_load(s + i, len - i);
-	return bw_btfi_hash_last(btf, h, tail, len);
-}
-
-static inline uint32_t bw_btfi_hash_len(const struct bw_btf *btf, const char *s, size_t len)
-{
-	return bw_btfi_hash_room(btf, s, len, len);
-}
-
+/* The hash of a NUL-terminated name (the same as validation computes for it). */
 uint32_t bw_btfi_hash(const struct bw_btf *btf, const char *s);
 /* names: records with a name (at most); enumerators: all of them. Sets btf->hash_key. */
 int bw_btfi_index_alloc(struct bw_btf *btf, uint32_t names, uint32_t enumerators,
@@ -407,16 +398,16 @@ static inline void bw_btfi_index_insert(const struct bw_btf *btf, struct bw_btfi
 	uint32_t i = hash & t->mask, e;
 
 	t->next[entry] = 0;
-	for (; (e = t->slots[i]); i = (i + 1) & t->mask) {
-		if (t->hashes[i] == hash && bw_btfi_index_is(btf, t, e - 1, name)) {
+	for (; (e = t->slots[i].first); i = (i + 1) & t->mask) {
+		if (t->slots[i].hash == hash && bw_btfi_index_is(btf, t, e - 1, name)) {
 			t->next[t->tails[i] - 1] = entry + 1;
 			t->tails[i] = entry + 1;
 			return;
 		}
 	}
-	t->slots[i] = entry + 1;
+	t->slots[i].first = entry + 1;
+	t->slots[i].hash = hash;
 	t->tails[i] = entry + 1;
-	t->hashes[i] = hash;
 }
 
 /* Add type index i / enumerator k of type index i, named name (hashed to hash). */

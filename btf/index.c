@@ -18,7 +18,14 @@
 
 uint32_t bw_btfi_hash(const struct bw_btf *btf, const char *s)
 {
-	return bw_btfi_hash_len(btf, s, strlen(s));
+	size_t len = strlen(s), i, r;
+	uint64_t h = 0;
+
+	for (i = 0; i + 16 <= len; i += 16)
+		h = bw_btfi_hash_block(btf, h, bw_btfi_load8(s + i), bw_btfi_load8(s + i + 8));
+	r = len - i;
+	return bw_btfi_hash_last(btf, h, bw_btfi_load(s + i, r < 8 ? r : 8),
+				 r > 8 ? bw_btfi_load(s + i + 8, r - 8) : 0);
 }
 
 /*
@@ -55,9 +62,8 @@ static int btfidx_alloc(struct bw_btf *btf, struct bw_btfi_names *t, uint32_t na
 	while (slots / 4 * 3 < names)
 		slots *= 2;
 	t->slots = bw_btfi_tab_zalloc(btf, slots, sizeof(*t->slots));
-	t->hashes = bw_btfi_tab_alloc(btf, slots, sizeof(*t->hashes));
 	t->next = bw_btfi_tab_alloc(btf, entries ? entries : 1, sizeof(*t->next));
-	if (!t->slots || !t->hashes || !t->next)
+	if (!t->slots || !t->next)
 		return bw_fail(err, BW_ENOMEM, "BTF: no memory for a %u-slot name index", slots);
 	t->mask = slots - 1;
 	return 0;
@@ -137,7 +143,6 @@ void bw_btfi_index_done(struct bw_btf *btf)
 static void btfidx_free(struct bw_btf *btf, struct bw_btfi_names *t)
 {
 	bw_btfi_tab_free(btf, t->slots);
-	bw_btfi_tab_free(btf, t->hashes);
 	bw_btfi_tab_free(btf, t->tails);
 	bw_btfi_tab_free(btf, t->next);
 }
@@ -158,8 +163,8 @@ static uint32_t btfidx_lookup(const struct bw_btf *btf, const struct bw_btfi_nam
 	if (!t->slots)
 		return 0;
 	hash = bw_btfi_hash(btf, name);
-	for (i = hash & t->mask; (e = t->slots[i]); i = (i + 1) & t->mask) {
-		if (t->hashes[i] == hash && bw_btfi_index_is(btf, t, e - 1, name))
+	for (i = hash & t->mask; (e = t->slots[i].first); i = (i + 1) & t->mask) {
+		if (t->slots[i].hash == hash && bw_btfi_index_is(btf, t, e - 1, name))
 			return e;
 	}
 	return 0;

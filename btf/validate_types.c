@@ -74,8 +74,8 @@ static inline const char *btfchk_local_str(const struct bw_btf *b, uint32_t off)
 }
 
 /* This blob's string at off is an identifier: *name gets it, and *hash its hash if non-NULL. */
-static inline bool btfchk_local_ident(const struct bw_btf *b, uint32_t off, const char **name,
-				      uint32_t *hash)
+static BW_BTFI_INLINE bool btfchk_local_ident(const struct bw_btf *b, uint32_t off,
+					      const char **name, uint32_t *hash)
 {
 	uint32_t rel = off - b->start_str; /* unsigned: a base's offset wraps around */
 

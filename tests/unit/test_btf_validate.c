@@ -438,16 +438,19 @@ static void test_resolve_depth_cap(void **state)
 }
 
 /*
- * Identifiers are checked 8 bytes at a time: every byte value at every position of names around
- * word boundaries, against C's identifier characters written out here, and each accepted name
- * found again by name (its index hash is computed in the same pass). The name is the section's
- * last string (words padded at its end) or followed by another (whole words read past it).
+ * Identifiers are checked 8 bytes at a time, 16 to a hash block: every byte value at every
+ * position of names around word and block boundaries, and every pair of values across a word
+ * and a block boundary, against C's identifier characters written out here, and each accepted
+ * name found again by name (its index hash is computed in the same pass). The name is the
+ * section's last string (a copy padded at its end) or followed by 800 more bytes (whole words
+ * read in place).
  */
 static const char ident_start[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_";
 
 static void check_ident(const char *name, bool last)
 {
 	bool ok = strchr(ident_start, name[0]) != NULL;
+	char after[400];
 	struct bw_error err = {0};
 	struct bw_btf *btf = NULL;
 	uint8_t *blob;
@@ -459,8 +462,13 @@ static void check_ident(const char *name, bool last)
 	for (i = 1; name[i]; i++)
 		ok = ok && (strchr(ident_start, name[i]) || (name[i] >= '0' && name[i] <= '9'));
 	btfb_init(&b), add_int(&b), btfb_ref(&b, BTFB_TYPEDEF, name, 1);
-	if (!last)
-		btfb_ref(&b, BTFB_TYPEDEF, "after_it", 1);
+	if (!last) {
+		memset(after, 'a', sizeof(after) - 1);
+		after[sizeof(after) - 1] = 0;
+		btfb_ref(&b, BTFB_TYPEDEF, after, 1);
+		after[0] = 'b';
+		btfb_ref(&b, BTFB_TYPEDEF, after, 1);
+	}
 	len = btfb_blob(&b, &blob);
 	btfb_free(&b);
 	ret = bw_btf_open_mem(blob, len, NULL, &btf, &err);
@@ -479,10 +487,11 @@ static void check_ident(const char *name, bool last)
 
 static void test_identifier_bytes(void **state)
 {
-	static const size_t lens[] = {1, 2, 7, 8, 9, 15, 16, 17, 24};
-	char name[32];
+	static const size_t lens[] = {1, 2, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33};
+	static const size_t pairs[] = {7, 15};
+	char name[40];
 	size_t l, pos;
-	int c, last;
+	int c, d, last;
 
 	(void)state;
 	for (last = 0; last < 2; last++) {
@@ -492,6 +501,18 @@ static void test_identifier_bytes(void **state)
 					memset(name, 'q', lens[l]);
 					name[lens[l]] = 0;
 					name[pos] = (char)c;
+					check_ident(name, last);
+				}
+			}
+		}
+		/* A byte out of class, then any byte: only the first may decide. */
+		for (pos = 0; pos < sizeof(pairs) / sizeof(pairs[0]); pos++) {
+			for (c = 1; c < 256; c++) {
+				for (d = 1; d < 256; d++) {
+					memset(name, 'q', 24);
+					name[24] = 0;
+					name[pairs[pos]] = (char)c;
+					name[pairs[pos] + 1] = (char)d;
 					check_ident(name, last);
 				}
 			}
