@@ -169,15 +169,18 @@ static int btfval_record_fail(const struct btfval *v, uint32_t n, uint32_t pos)
 /*
  * Walk the records once: where each starts, its kind, and what the indexes will hold. The
  * loop keeps its state in locals (stores to the tables could alias fields reached through v).
+ * Its one test of each record's length also catches an unknown kind (extra -1, as unsigned
+ * larger than any section), and the table's capacity and the cap on types share one count
+ * (stop): btfval_record_fail words why a record cannot be walked.
  */
 static int btfval_records(struct btfval *v)
 {
 	struct bw_btf *btf = v->btf;
 	const uint8_t *types = btf->types;
-	uint32_t len = btf->types_len, pos, n = 0, named = 0, enumerators = 0;
+	uint32_t len = btf->types_len, pos = 0, n = 0, named = 0, enumerators = 0;
 	uint32_t limit = BW_BTF_MAX_TYPES - btf->start_id + 1;
 	/* Records average 16 to 25 bytes: this is rarely outgrown. */
-	uint32_t cap = len / 16 + 16;
+	uint32_t cap = len / 16 + 16, stop;
 	uint32_t *offs;
 	uint8_t *kinds;
 	int ret;
@@ -190,33 +193,33 @@ static int btfval_records(struct btfval *v)
 		return ret;
 	offs = btf->offs;
 	kinds = btf->kinds;
-	for (pos = 0; pos < len; n++) {
-		uint32_t info, left = len - pos;
-		int64_t extra;
-		int kind;
+	stop = cap < limit ? cap : limit;
+	/* pos <= len: each record was checked to fit. */
+	while (len - pos >= BW_BTF_TYPE_LEN) {
+		uint32_t info = bw_btfi_rd32(types + pos + 4), vlen = bw_btfi_info_vlen(info);
+		int kind = bw_btfi_info_kind(info);
+		uint64_t extra = (uint64_t)bw_btfi_kind_extra(kind, vlen);
 
-		if (n == limit || left < BW_BTF_TYPE_LEN)
-			return btfval_record_fail(v, n, pos);
-		info = bw_btfi_rd32(types + pos + 4);
-		kind = bw_btfi_info_kind(info);
-		extra = bw_btfi_kind_extra(kind, bw_btfi_info_vlen(info));
-		if (extra < 0 || (uint64_t)extra > left - BW_BTF_TYPE_LEN)
-			return btfval_record_fail(v, n, pos);
-		if (n == cap) {
+		if (n == stop || extra > len - pos - BW_BTF_TYPE_LEN) {
+			if (n == limit || extra > len - pos - BW_BTF_TYPE_LEN)
+				return btfval_record_fail(v, n, pos);
 			cap *= 2;
 			ret = btfval_grow(v, n, cap);
 			if (ret)
 				return ret;
 			offs = btf->offs;
 			kinds = btf->kinds;
+			stop = cap < limit ? cap : limit;
 		}
 		offs[n] = pos;
 		kinds[n] = (uint8_t)kind;
 		named += bw_btfi_rd32(types + pos) != 0;
-		if (kind == BW_KIND_ENUM || kind == BW_KIND_ENUM64)
-			enumerators += bw_btfi_info_vlen(info);
+		enumerators += kind == BW_KIND_ENUM || kind == BW_KIND_ENUM64 ? vlen : 0;
 		pos += BW_BTF_TYPE_LEN + (uint32_t)extra;
+		n++;
 	}
+	if (pos != len)
+		return btfval_record_fail(v, n, pos);
 	btf->nr_types = n;
 	v->named = named;
 	v->enumerators = enumerators;
