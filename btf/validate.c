@@ -168,10 +168,10 @@ static int btfval_record_fail(const struct btfval *v, uint32_t n, uint32_t pos)
 
 /*
  * Walk the records once: where each starts, its kind, and what the indexes will hold. The
- * loop keeps its state in locals (stores to the tables could alias fields reached through v).
- * Its one test of each record's length also catches an unknown kind (extra -1, as unsigned
- * larger than any section), and the table's capacity and the cap on types share one count
- * (stop): btfval_record_fail words why a record cannot be walked.
+ * inner loop makes no call and keeps its state in locals, so in registers (stores to the tables
+ * could alias fields reached through v). It leaves at the end, at a record that does not fit
+ * (an unknown kind's extra is -1, as unsigned more than any section), or when the tables are
+ * full; then the outer loop grows them, or btfval_record_fail words why the walk stops.
  */
 static int btfval_records(struct btfval *v)
 {
@@ -181,45 +181,41 @@ static int btfval_records(struct btfval *v)
 	uint32_t limit = BW_BTF_MAX_TYPES - btf->start_id + 1;
 	/* Records average 16 to 25 bytes: this is rarely outgrown. */
 	uint32_t cap = len / 16 + 16, stop;
-	uint32_t *offs;
-	uint8_t *kinds;
 	int ret;
 
 	if (btf->start_id > BW_BTF_MAX_TYPES)
 		return bw_fail(v->err, BW_ELIMIT, "BTF: base has %u types, the cap is %u",
 			       btf->start_id - 1, BW_BTF_MAX_TYPES);
 	ret = btfval_grow(v, 0, cap);
+	for (; !ret; ret = btfval_grow(v, n, cap)) {
+		uint32_t *offs = btf->offs;
+		uint8_t *kinds = btf->kinds;
+
+		stop = cap < limit ? cap : limit;
+		/* pos <= len: each record was checked to fit. */
+		while (n < stop && len - pos >= BW_BTF_TYPE_LEN) {
+			uint32_t info = bw_btfi_rd32(types + pos + 4);
+			uint32_t vlen = bw_btfi_info_vlen(info);
+			int kind = bw_btfi_info_kind(info);
+			uint64_t extra = (uint64_t)bw_btfi_kind_extra(kind, vlen);
+
+			if (extra > len - pos - BW_BTF_TYPE_LEN)
+				break;
+			offs[n] = pos;
+			kinds[n] = (uint8_t)kind;
+			named += bw_btfi_rd32(types + pos) != 0;
+			enumerators += kind == BW_KIND_ENUM || kind == BW_KIND_ENUM64 ? vlen : 0;
+			pos += BW_BTF_TYPE_LEN + (uint32_t)extra;
+			n++;
+		}
+		if (pos == len)
+			break;
+		if (n != stop || n == limit || len - pos < BW_BTF_TYPE_LEN)
+			return btfval_record_fail(v, n, pos);
+		cap *= 2;
+	}
 	if (ret)
 		return ret;
-	offs = btf->offs;
-	kinds = btf->kinds;
-	stop = cap < limit ? cap : limit;
-	/* pos <= len: each record was checked to fit. */
-	while (len - pos >= BW_BTF_TYPE_LEN) {
-		uint32_t info = bw_btfi_rd32(types + pos + 4), vlen = bw_btfi_info_vlen(info);
-		int kind = bw_btfi_info_kind(info);
-		uint64_t extra = (uint64_t)bw_btfi_kind_extra(kind, vlen);
-
-		if (n == stop || extra > len - pos - BW_BTF_TYPE_LEN) {
-			if (n == limit || extra > len - pos - BW_BTF_TYPE_LEN)
-				return btfval_record_fail(v, n, pos);
-			cap *= 2;
-			ret = btfval_grow(v, n, cap);
-			if (ret)
-				return ret;
-			offs = btf->offs;
-			kinds = btf->kinds;
-			stop = cap < limit ? cap : limit;
-		}
-		offs[n] = pos;
-		kinds[n] = (uint8_t)kind;
-		named += bw_btfi_rd32(types + pos) != 0;
-		enumerators += kind == BW_KIND_ENUM || kind == BW_KIND_ENUM64 ? vlen : 0;
-		pos += BW_BTF_TYPE_LEN + (uint32_t)extra;
-		n++;
-	}
-	if (pos != len)
-		return btfval_record_fail(v, n, pos);
 	btf->nr_types = n;
 	v->named = named;
 	v->enumerators = enumerators;

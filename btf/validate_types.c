@@ -662,21 +662,20 @@ int bw_btfi_check_types(struct bw_btfi_check *v)
 	const uint8_t *types = b->types;
 	const uint32_t *offs = b->offs;
 	const char *strs = b->strs;
-	uint32_t i, n = b->nr_types, start_id = b->start_id, start_str = b->start_str;
-	uint32_t strs_len = b->strs_len;
+	uint32_t i, j, n = b->nr_types, start_id = b->start_id, start_str = b->start_str;
 	int ret = 0;
 
 	for (i = 0; i < n && !ret; i++) {
 		const uint8_t *t = types + offs[i];
 
-		/* Overlap the cache misses on names: fetch the name of a type a few ahead. */
-		if (i + BTFCHK_PREFETCH_AHEAD < n) {
-			uint32_t off = bw_btfi_rd32(types + offs[i + BTFCHK_PREFETCH_AHEAD]);
-
-			/* Unsigned: an offset below start_str wraps around and fails too. */
-			if (off - start_str < strs_len)
-				BW_BTFI_PREFETCH(strs + (off - start_str));
-		}
+		/*
+		 * Overlap the cache misses on names: fetch the name of a type a few ahead. A
+		 * prefetch never faults, so an offset out of range needs no test: the address
+		 * is computed as an integer.
+		 */
+		j = i + BTFCHK_PREFETCH_AHEAD < n ? i + BTFCHK_PREFETCH_AHEAD : i;
+		BW_BTFI_PREFETCH((const void *)((uintptr_t)strs +
+						(bw_btfi_rd32(types + offs[j]) - start_str)));
 		if (!btfchk_common_ok(v, start_id + i, t))
 			ret = btfchk_type(v, start_id + i, t);
 	}
