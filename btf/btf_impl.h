@@ -73,7 +73,10 @@ static inline bool bw_btfi_info_kflag(uint32_t info)
 	return info >> 31;
 }
 
-/* Bytes of kind data after the common record: fixed + per_vlen * vlen (-1: unknown kind). */
+/*
+ * Bytes of kind data after the common record: fixed + per_vlen * vlen (-1: unknown kind, whose
+ * fixed is -1 and per_vlen 0).
+ */
 struct bw_btfi_kind_layout {
 	int8_t fixed;
 	uint8_t per_vlen;
@@ -117,7 +120,7 @@ static inline int64_t bw_btfi_kind_extra(int kind, uint32_t vlen)
 	};
 	const struct bw_btfi_kind_layout *l = &layout[kind & 31];
 
-	return l->fixed < 0 ? -1 : l->fixed + (int64_t)l->per_vlen * vlen;
+	return l->fixed + (int64_t)l->per_vlen * vlen;
 }
 
 /* ---- Name index: one slot per distinct name, its entries chained in id order ---- */

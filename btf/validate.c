@@ -168,55 +168,54 @@ static int btfval_record_fail(const struct btfval *v, uint32_t n, uint32_t pos)
 
 /*
  * Walk the records once: where each starts, its kind, and what the indexes will hold. The
- * loop keeps its state in locals (stores to the tables could alias fields reached through v).
+ * inner loop makes no call and keeps its state in locals, so in registers (stores to the tables
+ * could alias fields reached through v). It leaves at the end, at a record that does not fit
+ * (an unknown kind's extra is -1, as unsigned more than any section), or when the tables are
+ * full; then the outer loop grows them, or btfval_record_fail words why the walk stops.
  */
 static int btfval_records(struct btfval *v)
 {
 	struct bw_btf *btf = v->btf;
 	const uint8_t *types = btf->types;
-	uint32_t len = btf->types_len, pos, n = 0, named = 0, enumerators = 0;
+	uint32_t len = btf->types_len, pos = 0, n = 0, named = 0, enumerators = 0;
 	uint32_t limit = BW_BTF_MAX_TYPES - btf->start_id + 1;
 	/* Records average 16 to 25 bytes: this is rarely outgrown. */
-	uint32_t cap = len / 16 + 16;
-	uint32_t *offs;
-	uint8_t *kinds;
+	uint32_t cap = len / 16 + 16, stop;
 	int ret;
 
 	if (btf->start_id > BW_BTF_MAX_TYPES)
 		return bw_fail(v->err, BW_ELIMIT, "BTF: base has %u types, the cap is %u",
 			       btf->start_id - 1, BW_BTF_MAX_TYPES);
 	ret = btfval_grow(v, 0, cap);
+	for (; !ret; ret = btfval_grow(v, n, cap)) {
+		uint32_t *offs = btf->offs;
+		uint8_t *kinds = btf->kinds;
+
+		stop = cap < limit ? cap : limit;
+		/* pos <= len: each record was checked to fit. */
+		while (n < stop && len - pos >= BW_BTF_TYPE_LEN) {
+			uint32_t info = bw_btfi_rd32(types + pos + 4);
+			uint32_t vlen = bw_btfi_info_vlen(info);
+			int kind = bw_btfi_info_kind(info);
+			uint64_t extra = (uint64_t)bw_btfi_kind_extra(kind, vlen);
+
+			if (extra > len - pos - BW_BTF_TYPE_LEN)
+				break;
+			offs[n] = pos;
+			kinds[n] = (uint8_t)kind;
+			named += bw_btfi_rd32(types + pos) != 0;
+			enumerators += kind == BW_KIND_ENUM || kind == BW_KIND_ENUM64 ? vlen : 0;
+			pos += BW_BTF_TYPE_LEN + (uint32_t)extra;
+			n++;
+		}
+		if (pos == len)
+			break;
+		if (n != stop || n == limit || len - pos < BW_BTF_TYPE_LEN)
+			return btfval_record_fail(v, n, pos);
+		cap *= 2;
+	}
 	if (ret)
 		return ret;
-	offs = btf->offs;
-	kinds = btf->kinds;
-	for (pos = 0; pos < len; n++) {
-		uint32_t info, left = len - pos;
-		int64_t extra;
-		int kind;
-
-		if (n == limit || left < BW_BTF_TYPE_LEN)
-			return btfval_record_fail(v, n, pos);
-		info = bw_btfi_rd32(types + pos + 4);
-		kind = bw_btfi_info_kind(info);
-		extra = bw_btfi_kind_extra(kind, bw_btfi_info_vlen(info));
-		if (extra < 0 || (uint64_t)extra > left - BW_BTF_TYPE_LEN)
-			return btfval_record_fail(v, n, pos);
-		if (n == cap) {
-			cap *= 2;
-			ret = btfval_grow(v, n, cap);
-			if (ret)
-				return ret;
-			offs = btf->offs;
-			kinds = btf->kinds;
-		}
-		offs[n] = pos;
-		kinds[n] = (uint8_t)kind;
-		named += bw_btfi_rd32(types + pos) != 0;
-		if (kind == BW_KIND_ENUM || kind == BW_KIND_ENUM64)
-			enumerators += bw_btfi_info_vlen(info);
-		pos += BW_BTF_TYPE_LEN + (uint32_t)extra;
-	}
 	btf->nr_types = n;
 	v->named = named;
 	v->enumerators = enumerators;

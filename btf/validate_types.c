@@ -10,6 +10,15 @@
 #include "ident.h"
 
 #define BTFCHK_PREFETCH_AHEAD 8
+/* For the rarer paths, kept out of the hot loop's registers; and for a prototype's, the
+ * commonest record with a loop, into it (a call per prototype cost more than its loop). */
+#if defined(__GNUC__)
+#define BTFCHK_NOINLINE __attribute__((noinline))
+#define BTFCHK_INLINE __attribute__((always_inline)) inline
+#else
+#define BTFCHK_NOINLINE
+#define BTFCHK_INLINE inline
+#endif
 #define btfchk_fail(c, id, code, ...) bw_btfi_type_fail((c)->btf, id, (c)->err, code, __VA_ARGS__)
 
 /* A C identifier shorter than BW_BTF_MAX_NAME_LEN; *hash (if non-NULL) gets bw_btfi_hash(b, s). */
@@ -56,13 +65,35 @@ static const char *btfchk_what(struct btfchk_what *w, const char *what, int64_t 
 	return w->text;
 }
 
+/*
+ * What the hot loops read of the blob, copied into locals: the marks are bytes, whose stores may
+ * alias anything, so fields read through v->btf would be loaded again after each mark.
+ */
+struct btfchk_tabs {
+	const uint8_t *kinds;
+	uint8_t *ident_ok;
+	uint32_t start_id, nr_types, start_str, strs_len;
+};
+
+static inline struct btfchk_tabs btfchk_tabs_of(const struct bw_btfi_check *v)
+{
+	const struct bw_btf *b = v->btf;
+
+	return (struct btfchk_tabs){.kinds = b->kinds,
+				    .ident_ok = v->ident_ok,
+				    .start_id = b->start_id,
+				    .nr_types = b->nr_types,
+				    .start_str = b->start_str,
+				    .strs_len = b->strs_len};
+}
+
 /* Fast path: a name offset of this blob already known to be an identifier. */
-static inline bool btfchk_ident_known(const struct bw_btfi_check *v, uint32_t off)
+static inline bool btfchk_ident_known(struct btfchk_tabs tb, uint32_t off)
 {
 	/* Unsigned: an offset below start_str (a base's string) wraps around and is not known. */
-	uint32_t rel = off - v->btf->start_str;
+	uint32_t rel = off - tb.start_str;
 
-	return rel < v->btf->strs_len && ((v->ident_ok[rel / 8] >> (rel % 8)) & 1);
+	return rel < tb.strs_len && ((tb.ident_ok[rel / 8] >> (rel % 8)) & 1);
 }
 
 /* This blob's string at off, or NULL for a base's or none (the general check tells which). */
@@ -86,15 +117,22 @@ static BW_BTFI_INLINE bool btfchk_local_ident(const struct bw_btf *b, uint32_t o
 }
 
 /* A member or parameter name of this blob, empty or an identifier: mark it known. */
-static inline bool btfchk_opt_ident_mark(const struct bw_btfi_check *v, uint32_t off)
+BTFCHK_NOINLINE static bool btfchk_opt_ident_mark(const struct bw_btf *b, uint8_t *ident_ok,
+						  uint32_t off)
 {
-	uint32_t rel = off - v->btf->start_str;
+	uint32_t rel = off - b->start_str;
 	const char *s;
 
-	if (!btfchk_local_ident(v->btf, off, &s, NULL))
-		return rel < v->btf->strs_len && !v->btf->strs[rel];
-	v->ident_ok[rel / 8] |= (uint8_t)(1u << (rel % 8));
+	if (!btfchk_local_ident(b, off, &s, NULL))
+		return rel < b->strs_len && !b->strs[rel];
+	ident_ok[rel / 8] |= (uint8_t)(1u << (rel % 8));
 	return true;
+}
+
+/* Fast path: a member or parameter name, empty or an identifier (only a new one is a call). */
+static inline bool btfchk_opt_ident_ok(const struct bw_btf *b, struct btfchk_tabs tb, uint32_t off)
+{
+	return !off || btfchk_ident_known(tb, off) || btfchk_opt_ident_mark(b, tb.ident_ok, off);
 }
 
 /* Strings are shared (members called "next" or "flags"): check each offset once. */
@@ -195,12 +233,10 @@ static int btfchk_name(const struct bw_btfi_check *v, uint32_t id, const char *w
 	   (1u << BW_KIND_DATASEC) | (1u << BW_KIND_DECL_TAG)))
 
 /* Fast path: ref is a type of this blob of a kind that may be referenced. */
-static inline bool btfchk_ref_known(const struct bw_btfi_check *v, uint32_t ref)
+static inline bool btfchk_ref_known(struct btfchk_tabs tb, uint32_t ref)
 {
-	const struct bw_btf *b = v->btf;
-
-	return ref - b->start_id < b->nr_types &&
-	       ((BTFCHK_TYPE_KINDS >> b->kinds[ref - b->start_id]) & 1);
+	return ref - tb.start_id < tb.nr_types &&
+	       ((BTFCHK_TYPE_KINDS >> tb.kinds[ref - tb.start_id]) & 1);
 }
 
 static int btfchk_ref(const struct bw_btfi_check *v, uint32_t id, const char *what_s, int64_t idx,
@@ -274,48 +310,72 @@ static int btfchk_int(struct bw_btfi_check *v, uint32_t id, const uint8_t *t, ui
 	return 0;
 }
 
+/*
+ * Member i at m, by the rules in their order, for the failure's wording (or a name only the
+ * general check accepts). last: the previous member's bits_offset, updated on success.
+ */
+static int btfchk_member(const struct bw_btfi_check *v, uint32_t id, const uint8_t *m, uint32_t i,
+			 int kind, uint32_t bit_off, uint32_t size, uint64_t *last)
+{
+	uint32_t name_off = bw_btfi_rd32(m), type = bw_btfi_rd32(m + 4);
+	int ret;
+
+	if (name_off && !btfchk_opt_ident_ok(v->btf, btfchk_tabs_of(v), name_off)) {
+		ret = btfchk_name(v, id, "member", i, name_off, BTFCHK_NAME_OPT_IDENT, NULL, NULL);
+		if (ret)
+			return ret;
+	}
+	if (!btfchk_ref_known(btfchk_tabs_of(v), type)) {
+		ret = btfchk_ref(v, id, "member", i, type, false);
+		if (ret)
+			return ret;
+	}
+	if (kind == BW_KIND_UNION && bit_off)
+		return btfchk_fail(v, id, BW_EFORMAT,
+				   "member #%u '%.32s' of a union has "
+				   "bits_offset %u, want 0",
+				   i, bw_btfi_str(v->btf, name_off), bit_off);
+	if (((uint64_t)bit_off + 7) / 8 > size)
+		return btfchk_fail(v, id, BW_EFORMAT,
+				   "member #%u '%.32s' bits_offset %u is "
+				   "past the size %u",
+				   i, bw_btfi_str(v->btf, name_off), bit_off, size);
+	if (bit_off < *last)
+		return btfchk_fail(v, id, BW_EFORMAT,
+				   "member #%u '%.32s' bits_offset %u is "
+				   "before the previous member's %llu",
+				   i, bw_btfi_str(v->btf, name_off), bit_off,
+				   (unsigned long long)*last);
+	*last = bit_off;
+	return 0;
+}
+
 static int btfchk_members(const struct bw_btfi_check *v, uint32_t id, const uint8_t *t, int kind,
 			  uint32_t vlen, bool kflag, uint32_t size)
 {
-	uint64_t last = 0;
-	uint32_t i;
+	const struct btfchk_tabs tb = btfchk_tabs_of(v);
+	/*
+	 * A bits_offset is fine in [last, max]: a union's are all 0, a struct's do not decrease
+	 * and start within the size ((bit_off + 7) / 8 <= size). One unsigned compare tests both
+	 * ends, as last <= max.
+	 */
+	uint64_t last = 0, max = kind == BW_KIND_UNION ? 0 : (uint64_t)size * 8;
+	uint32_t i, off_mask = kflag ? 0xffffffu : 0xffffffffu;
 	int ret;
 
 	for (i = 0; i < vlen; i++) {
 		const uint8_t *m = t + BW_BTF_TYPE_LEN + i * BW_BTF_MEMBER_LEN;
-		uint32_t name_off = bw_btfi_rd32(m), type = bw_btfi_rd32(m + 4);
-		uint32_t off = bw_btfi_rd32(m + 8);
-		uint32_t bit_off = kflag ? off & 0xffffff : off;
+		uint32_t bit_off = bw_btfi_rd32(m + 8) & off_mask;
 
-		if (name_off && !btfchk_ident_known(v, name_off) &&
-		    !btfchk_opt_ident_mark(v, name_off)) {
-			ret = btfchk_name(v, id, "member", i, name_off, BTFCHK_NAME_OPT_IDENT, NULL,
-					  NULL);
-			if (ret)
-				return ret;
+		if ((uint64_t)bit_off - last <= max - last &&
+		    btfchk_opt_ident_ok(v->btf, tb, bw_btfi_rd32(m)) &&
+		    btfchk_ref_known(tb, bw_btfi_rd32(m + 4))) {
+			last = bit_off;
+			continue;
 		}
-		if (!btfchk_ref_known(v, type)) {
-			ret = btfchk_ref(v, id, "member", i, type, false);
-			if (ret)
-				return ret;
-		}
-		if (kind == BW_KIND_UNION && bit_off)
-			return btfchk_fail(v, id, BW_EFORMAT,
-					   "member #%u '%.32s' of a union has "
-					   "bits_offset %u, want 0",
-					   i, bw_btfi_str(v->btf, name_off), bit_off);
-		if (((uint64_t)bit_off + 7) / 8 > size)
-			return btfchk_fail(v, id, BW_EFORMAT,
-					   "member #%u '%.32s' bits_offset %u is "
-					   "past the size %u",
-					   i, bw_btfi_str(v->btf, name_off), bit_off, size);
-		if (bit_off < last)
-			return btfchk_fail(v, id, BW_EFORMAT,
-					   "member #%u '%.32s' bits_offset %u is "
-					   "before the previous member's %llu",
-					   i, bw_btfi_str(v->btf, name_off), bit_off,
-					   (unsigned long long)last);
-		last = bit_off;
+		ret = btfchk_member(v, id, m, i, kind, bit_off, size, &last);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -343,31 +403,45 @@ static int btfchk_enum(const struct bw_btfi_check *v, uint32_t id, const uint8_t
 	return 0;
 }
 
-static int btfchk_func_proto(const struct bw_btfi_check *v, uint32_t id, const uint8_t *t,
-			     uint32_t vlen, uint32_t ret_type)
+/* Parameter i at p of vlen, by the rules in their order (see btfchk_member). */
+static int btfchk_param(const struct bw_btfi_check *v, uint32_t id, const uint8_t *p, uint32_t i,
+			uint32_t vlen)
 {
+	uint32_t name_off = bw_btfi_rd32(p), type = bw_btfi_rd32(p + 4);
+	int ret;
+
+	if (name_off && !btfchk_opt_ident_ok(v->btf, btfchk_tabs_of(v), name_off)) {
+		ret = btfchk_name(v, id, "parameter", i, name_off, BTFCHK_NAME_OPT_IDENT, NULL,
+				  NULL);
+		if (ret)
+			return ret;
+	}
+	/* A last {0, 0} parameter is "...". */
+	if ((i == vlen - 1 && !type && !name_off) || btfchk_ref_known(btfchk_tabs_of(v), type))
+		return 0;
+	return btfchk_ref(v, id, "parameter", i, type, false);
+}
+
+static BTFCHK_INLINE int btfchk_func_proto(const struct bw_btfi_check *v, uint32_t id,
+					   const uint8_t *t, uint32_t vlen, uint32_t ret_type)
+{
+	const struct btfchk_tabs tb = btfchk_tabs_of(v);
 	uint32_t i;
 	int ret;
 
-	ret = ret_type && btfchk_ref_known(v, ret_type)
-		      ? 0
-		      : btfchk_ref(v, id, "return type", -1, ret_type, true);
-	if (ret)
-		return ret;
+	if (ret_type && !btfchk_ref_known(tb, ret_type)) {
+		ret = btfchk_ref(v, id, "return type", -1, ret_type, true);
+		if (ret)
+			return ret;
+	}
 	for (i = 0; i < vlen; i++) {
 		const uint8_t *p = t + BW_BTF_TYPE_LEN + i * BW_BTF_PARAM_LEN;
-		uint32_t name_off = bw_btfi_rd32(p), type = bw_btfi_rd32(p + 4);
-		if (name_off && !btfchk_ident_known(v, name_off) &&
-		    !btfchk_opt_ident_mark(v, name_off)) {
-			ret = btfchk_name(v, id, "parameter", i, name_off, BTFCHK_NAME_OPT_IDENT,
-					  NULL, NULL);
-			if (ret)
-				return ret;
-		}
-		/* A last {0, 0} parameter is "...". */
-		if ((i == vlen - 1 && !type && !name_off) || btfchk_ref_known(v, type))
+
+		/* The "..." (type 0) fails the fast path: btfchk_param accepts it. */
+		if (btfchk_ref_known(tb, bw_btfi_rd32(p + 4)) &&
+		    btfchk_opt_ident_ok(v->btf, tb, bw_btfi_rd32(p)))
 			continue;
-		ret = btfchk_ref(v, id, "parameter", i, type, false);
+		ret = btfchk_param(v, id, p, i, vlen);
 		if (ret)
 			return ret;
 	}
@@ -484,14 +558,14 @@ static inline bool btfchk_common_ok(struct bw_btfi_check *v, uint32_t id, const 
 		bw_btfi_index_add_name(v->btf, id - b->start_id, name, hash);
 		return true;
 	case (uint32_t)BW_KIND_PTR << 24:
-		return !name_off && (!st || btfchk_ref_known(v, st));
+		return !name_off && (!st || btfchk_ref_known(btfchk_tabs_of(v), st));
 	}
 	if ((info & 0xffff0000u) == (uint32_t)BW_KIND_FUNC_PROTO << 24 && !name_off)
 		return !btfchk_func_proto(v, id, t, bw_btfi_info_vlen(info), st);
 	return false;
 }
 
-static inline int btfchk_type(struct bw_btfi_check *v, uint32_t id, const uint8_t *t)
+BTFCHK_NOINLINE static int btfchk_type(struct bw_btfi_check *v, uint32_t id, const uint8_t *t)
 {
 	const struct bw_btf *b = v->btf;
 	uint32_t name_off = bw_btfi_rd32(t), info = bw_btfi_rd32(t + 4);
@@ -536,7 +610,9 @@ static inline int btfchk_type(struct bw_btfi_check *v, uint32_t id, const uint8_
 	case BW_KIND_RESTRICT:
 	case BW_KIND_TYPEDEF:
 	case BW_KIND_TYPE_TAG:
-		return !st || btfchk_ref_known(v, st) ? 0 : btfchk_ref(v, id, "type", -1, st, true);
+		return !st || btfchk_ref_known(btfchk_tabs_of(v), st)
+			       ? 0
+			       : btfchk_ref(v, id, "type", -1, st, true);
 	case BW_KIND_ARRAY:
 		if (st)
 			return btfchk_fail(v, id, BW_EFORMAT, "size/type field %u, want 0", st);
@@ -585,22 +661,26 @@ static inline int btfchk_type(struct bw_btfi_check *v, uint32_t id, const uint8_
 int bw_btfi_check_types(struct bw_btfi_check *v)
 {
 	const struct bw_btf *b = v->btf;
-	const uint8_t *t;
-	uint32_t i;
+	/* In locals: the checks' stores (marks, index entries) could alias the fields. */
+	const uint8_t *types = b->types;
+	const uint32_t *offs = b->offs;
+	const char *strs = b->strs;
+	uint32_t i, j, n = b->nr_types, start_id = b->start_id, start_str = b->start_str;
 	int ret = 0;
 
-	for (i = 0; i < b->nr_types && !ret; i++) {
-		/* Overlap the cache misses on names: fetch the name of a type a few ahead. */
-		if (i + BTFCHK_PREFETCH_AHEAD < b->nr_types) {
-			uint32_t off = bw_btfi_rd32(b->types + b->offs[i + BTFCHK_PREFETCH_AHEAD]);
+	for (i = 0; i < n && !ret; i++) {
+		const uint8_t *t = types + offs[i];
 
-			/* Unsigned: an offset below start_str wraps around and fails too. */
-			if (off - b->start_str < b->strs_len)
-				BW_BTFI_PREFETCH(b->strs + (off - b->start_str));
-		}
-		t = b->types + b->offs[i];
-		if (!btfchk_common_ok(v, b->start_id + i, t))
-			ret = btfchk_type(v, b->start_id + i, t);
+		/*
+		 * Overlap the cache misses on names: fetch the name of a type a few ahead. A
+		 * prefetch never faults, so an offset out of range needs no test: the address
+		 * is computed as an integer.
+		 */
+		j = i + BTFCHK_PREFETCH_AHEAD < n ? i + BTFCHK_PREFETCH_AHEAD : i;
+		BW_BTFI_PREFETCH((const void *)((uintptr_t)strs +
+						(bw_btfi_rd32(types + offs[j]) - start_str)));
+		if (!btfchk_common_ok(v, start_id + i, t))
+			ret = btfchk_type(v, start_id + i, t);
 	}
 	return ret;
 }
@@ -608,5 +688,7 @@ int bw_btfi_check_types(struct bw_btfi_check *v)
 #undef btfchk_fail
 #undef BTFCHK_TYPE_KINDS
 #undef BTFCHK_PREFETCH_AHEAD
+#undef BTFCHK_NOINLINE
+#undef BTFCHK_INLINE
 #undef BTFCHK_KFLAG_KINDS
 #undef BTFCHK_VLEN_KINDS

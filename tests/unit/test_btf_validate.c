@@ -132,6 +132,16 @@ static void test_records(void **state)
 	btfb_init(&b), add_int(&b), pos = btfb_pos(&b);
 	btfb_struct(&b, BTFB_STRUCT, "s", 4, false, 3), btfb_member(&b, "a", 1, 0, 0);
 	expect(&b, NULL, BW_EFORMAT, "BTF [2] STRUCT at offset 40: vlen 3 needs 36 bytes", NULL);
+	/* Short by a whole member, and by an INT's 4 bytes of data: the record's own 12 bytes
+	 * are not room for its kind data. */
+	btfb_init(&b), add_int(&b), btfb_struct(&b, BTFB_STRUCT, "s", 4, false, 2);
+	btfb_member(&b, "a", 1, 0, 0);
+	expect(&b, NULL, BW_EFORMAT,
+	       "BTF [2] STRUCT at offset 40: vlen 2 needs 24 bytes, 12 left in the type section",
+	       NULL);
+	btfb_init(&b), add_int(&b), btfb_type(&b, "i", BTFB_INT, false, 0, 4);
+	expect(&b, NULL, BW_EFORMAT,
+	       "BTF [2] INT at offset 40: vlen 0 needs 4 bytes, 0 left in the type section", NULL);
 	btfb_init(&b), add_int(&b), btfb_type(&b, "x", 20, false, 0, 0);
 	expect(&b, NULL, BW_EFORMAT, "BTF [2] at offset 40: unknown kind 20", NULL);
 	btfb_init(&b), btfb_type(&b, "x", 0, false, 0, 0);
@@ -169,6 +179,18 @@ static void test_common_rules(void **state)
 	expect(&b, NULL, BW_EFORMAT, "'a-b'", "not a valid identifier");
 	btfb_init(&b), add_int(&b), btfb_ref(&b, BTFB_TYPEDEF, NULL, 1);
 	expect(&b, NULL, BW_EFORMAT, "name '' (offset 0) is not a valid identifier", NULL);
+	/* Member and parameter names: empty or an identifier, also when seen before. */
+	btfb_init(&b), add_int(&b), pos = btfb_pos(&b), btfb_proto(&b, 1, 2);
+	btfb_param(&b, "a", 1), btfb_param(&b, "1x", 1);
+	expect(&b, NULL, BW_EFORMAT, "parameter #1 name '1x'", "is not a valid identifier");
+	btfb_init(&b), add_int(&b), btfb_struct(&b, BTFB_STRUCT, "s", 8, false, 2);
+	btfb_member(&b, "a", 1, 0, 0), btfb_member(&b, NULL, 1, 32, 0), btfb_proto(&b, 1, 2);
+	btfb_param(&b, "a", 1), btfb_param(&b, "a-b", 1);
+	expect(&b, NULL, BW_EFORMAT, "parameter #1 name 'a-b'", "is not a valid identifier");
+	btfb_init(&b), add_int(&b), pos = btfb_pos(&b);
+	btfb_struct(&b, BTFB_STRUCT, "s", 8, false, 2), btfb_member(&b, "a", 1, 0, 0);
+	btfb_member(&b, "b c", 1, 32, 0);
+	expect(&b, NULL, BW_EFORMAT, "member #1 name 'b c'", where(2, "STRUCT", "s", pos));
 	btfb_init(&b), add_int(&b), btfb_ref(&b, BTFB_TYPE_TAG, NULL, 1);
 	expect(&b, NULL, BW_EFORMAT, "must be non-empty printable text", NULL);
 	btfb_init(&b), add_int(&b), btfb_ref(&b, BTFB_TYPE_TAG, "a\tb", 1);
@@ -253,6 +275,22 @@ static void test_struct_rules(void **state)
 	btfb_init(&b), add_int(&b), btfb_struct(&b, BTFB_STRUCT, "s", 4, false, 1);
 	btfb_member(&b, "a", 1, 64, 0);
 	expect(&b, NULL, BW_EFORMAT, "member #0 'a' bits_offset 64 is past the size 4", NULL);
+	/* The kernel's bound: BITS_ROUNDUP_BYTES(bits_offset) > size, so 33 is past 4 bytes... */
+	btfb_init(&b), add_int(&b), btfb_struct(&b, BTFB_STRUCT, "s", 4, false, 1);
+	btfb_member(&b, "a", 1, 33, 0);
+	expect(&b, NULL, BW_EFORMAT, "member #0 'a' bits_offset 33 is past the size 4", NULL);
+	/* ... and 32 is not (the member's own size then fails, a rule of its own). */
+	btfb_init(&b), add_int(&b), btfb_struct(&b, BTFB_STRUCT, "s", 4, false, 1);
+	btfb_member(&b, "a", 1, 32, 0);
+	expect(&b, NULL, BW_EFORMAT, "member #0 'a' ends at bit 64, past the size of 4 bytes",
+	       NULL);
+	/* Members at the same offset, and a union's members all at 0, are fine. */
+	btfb_init(&b), add_int(&b), btfb_struct(&b, BTFB_STRUCT, "s", 4, false, 2);
+	btfb_member(&b, "a", 1, 0, 0), btfb_member(&b, "b", 1, 0, 0);
+	expect(&b, NULL, 0, NULL, NULL);
+	btfb_init(&b), add_int(&b), btfb_struct(&b, BTFB_UNION, "u", 4, false, 2);
+	btfb_member(&b, "a", 1, 0, 0), btfb_member(&b, "b", 1, 0, 0);
+	expect(&b, NULL, 0, NULL, NULL);
 	btfb_init(&b), add_int(&b), btfb_struct(&b, BTFB_STRUCT, "s", 8, false, 2);
 	btfb_member(&b, "a", 1, 32, 0), btfb_member(&b, "b", 1, 0, 0);
 	expect(&b, NULL, BW_EFORMAT, "member #1 'b' bits_offset 0 is before the previous", NULL);
