@@ -23,13 +23,13 @@ void bw_btfi_arena_reserve(struct bw_btf *btf, size_t size)
 		return;
 	if (size > BW_BTFI_ARENA_MAX)
 		size = BW_BTFI_ARENA_MAX;
-	ar->base = bw_alloc_huge(size);
+	ar->base = bw_alloc_huge_zero(size, &ar->block);
 	ar->size = ar->base ? size : 0;
 }
 
 void bw_btfi_arena_release(struct bw_btf *btf)
 {
-	bw_free(NULL, btf->arena.base);
+	bw_free(NULL, btf->arena.block);
 	memset(&btf->arena, 0, sizeof(btf->arena));
 }
 
@@ -48,6 +48,8 @@ void *bw_btfi_tab_alloc(struct bw_btf *btf, size_t n, size_t size)
 	if (ar->base && (!size || n <= (ar->size - at) / size)) {
 		ar->last = at;
 		ar->used = at + n * size;
+		if (ar->used > ar->dirty)
+			ar->dirty = ar->used;
 		return ar->base + at;
 	}
 	return bw_alloc_array(btf->alloc, n, size);
@@ -55,10 +57,20 @@ void *bw_btfi_tab_alloc(struct bw_btf *btf, size_t n, size_t size)
 
 void *bw_btfi_tab_zalloc(struct bw_btf *btf, size_t n, size_t size)
 {
-	void *p = bw_btfi_tab_alloc(btf, n, size);
+	struct bw_btfi_arena *ar = &btf->arena;
+	size_t dirty = ar->dirty, at, used;
+	uint8_t *p = bw_btfi_tab_alloc(btf, n, size);
 
-	if (p)
+	if (!p)
+		return NULL;
+	if (!arena_owns(ar, p)) {
 		memset(p, 0, n * size);
+		return p;
+	}
+	/* Arena space never handed out is zero from the start: clear only what was used. */
+	at = (size_t)(p - ar->base);
+	used = dirty > at ? dirty - at : 0;
+	memset(p, 0, used < n * size ? used : n * size);
 	return p;
 }
 

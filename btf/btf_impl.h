@@ -144,9 +144,11 @@ struct bw_btfi_names {
 /* The per-blob tables' arena (btf/arena.c). */
 struct bw_btfi_arena {
 	uint8_t *base; /* NULL: every table is an allocation of its own */
+	void *block;   /* what to free: base lies in it, on a 2 MiB boundary */
 	size_t size;
 	size_t used;
-	size_t last; /* offset of the newest table */
+	size_t last;  /* offset of the newest table */
+	size_t dirty; /* every byte from here on was never handed out: still zero */
 };
 
 struct bw_btf {

@@ -7,6 +7,7 @@
  * advised as transparent huge pages: a few faults instead. Elsewhere a plain allocation.
  */
 #define _DEFAULT_SOURCE /* MADV_HUGEPAGE */
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include "internal.h"
@@ -22,6 +23,22 @@ void *bw_alloc_huge(size_t size)
 		return NULL;
 #ifdef MADV_HUGEPAGE
 	madvise(p, huge, MADV_HUGEPAGE); /* a hint: without huge pages, small ones */
+#endif
+	return p;
+}
+
+void *bw_alloc_huge_zero(size_t size, void **block)
+{
+	size_t huge = (size + BULK_HUGE_PAGE - 1) & ~(BULK_HUGE_PAGE - 1);
+	uint8_t *p;
+
+	/* calloc, not a memset: libc knows fresh pages are zero already and leaves them alone. */
+	if (huge < size || huge + BULK_HUGE_PAGE < huge || !(p = calloc(1, huge + BULK_HUGE_PAGE)))
+		return NULL;
+	*block = p;
+	p += (BULK_HUGE_PAGE - (uintptr_t)p % BULK_HUGE_PAGE) % BULK_HUGE_PAGE;
+#ifdef MADV_HUGEPAGE
+	madvise(p, huge, MADV_HUGEPAGE);
 #endif
 	return p;
 }

@@ -26,6 +26,8 @@ void bw_free(const struct bw_allocator *a, void *ptr);
 void *bw_alloc_bulk(const struct bw_allocator *a, size_t size);
 /* libc memory aligned to and rounded up to 2 MiB, advised as huge pages (free() it); NULL: none. */
 void *bw_alloc_huge(size_t size);
+/* The same, zero-filled, in a block of libc memory *block (free() that). */
+void *bw_alloc_huge_zero(size_t size, void **block);
 
 /*
  * Parse the unsigned number s[0..len): base 16 or 10, or 0 for "0x" hex else decimal; a "0x"
