@@ -10,17 +10,11 @@
 
 #define btfsz_fail(btf, id, err, code, ...) bw_btfi_type_fail(btf, id, err, code, __VA_ARGS__)
 
-/* Size and alignment of a finished type: most members' types are of this blob (no base walk). */
-static inline uint32_t btfsz_size(const struct bw_btf *btf, uint32_t type)
+/* Facts of a finished type: most members' types are of this blob (no base walk). */
+static inline struct bw_btfi_fact btfsz_fact(const struct bw_btf *btf, uint32_t type)
 {
-	return type - btf->start_id < btf->nr_types ? btf->sizes[type - btf->start_id]
-						    : bw_btfi_size_of(btf, type);
-}
-
-static inline uint8_t btfsz_align(const struct bw_btf *btf, uint32_t type)
-{
-	return type - btf->start_id < btf->nr_types ? btf->align_log2[type - btf->start_id]
-						    : bw_btfi_align_of(btf, type);
+	return type - btf->start_id < btf->nr_types ? btf->facts[type - btf->start_id]
+						    : bw_btfi_fact_of(btf, type);
 }
 
 int bw_btfi_check_array(struct bw_btf *btf, uint32_t idx, struct bw_error *err)
@@ -30,7 +24,8 @@ int bw_btfi_check_array(struct bw_btf *btf, uint32_t idx, struct bw_error *err)
 	uint32_t elem = bw_btfi_rd32(t + BW_BTF_TYPE_LEN);
 	uint32_t index = bw_btfi_rd32(t + BW_BTF_TYPE_LEN + 4);
 	uint32_t nelems = bw_btfi_rd32(t + BW_BTF_TYPE_LEN + 8);
-	uint32_t size = bw_btfi_size_of(btf, elem);
+	struct bw_btfi_fact ef = bw_btfi_fact_of(btf, elem);
+	uint32_t size = ef.size;
 	uint64_t total;
 
 	if (bw_btfi_rkind_of(btf, index) != BW_KIND_INT)
@@ -43,8 +38,8 @@ int bw_btfi_check_array(struct bw_btf *btf, uint32_t idx, struct bw_error *err)
 	if (total >= BW_BTFI_NO_SIZE)
 		return btfsz_fail(btf, id, err, BW_EFORMAT, "%u elements of %u bytes exceed 4 GiB",
 				  nelems, size);
-	btf->sizes[idx] = (uint32_t)total;
-	btf->align_log2[idx] = bw_btfi_align_of(btf, elem);
+	btf->facts[idx].size = (uint32_t)total;
+	btf->facts[idx].align_log2 = ef.align_log2;
 	return 0;
 }
 
@@ -117,8 +112,9 @@ int bw_btfi_check_members(struct bw_btf *btf, uint32_t idx, struct bw_error *err
 	for (i = 0; i < vlen; i++) {
 		const uint8_t *m = t + BW_BTF_TYPE_LEN + i * BW_BTF_MEMBER_LEN;
 		uint32_t type = bw_btfi_rd32(m + 4), off = bw_btfi_rd32(m + 8);
-		uint32_t msize = btfsz_size(btf, type);
-		uint8_t align = btfsz_align(btf, type);
+		struct bw_btfi_fact mf = btfsz_fact(btf, type);
+		uint32_t msize = mf.size;
+		uint8_t align = mf.align_log2;
 
 		if (msize == BW_BTFI_NO_SIZE)
 			return btfsz_fail(btf, id, err, BW_EFORMAT,
@@ -147,7 +143,7 @@ int bw_btfi_check_members(struct bw_btf *btf, uint32_t idx, struct bw_error *err
 		if (align > max_align)
 			max_align = align;
 	}
-	btf->align_log2[idx] = packed || (size & ((1u << max_align) - 1)) ? 0 : max_align;
+	btf->facts[idx].align_log2 = packed || (size & ((1u << max_align) - 1)) ? 0 : max_align;
 	return 0;
 }
 
