@@ -30,6 +30,7 @@ struct btfgraph {
 			     modifier of an id not lower */
 	uint32_t nr_starts;
 	uint32_t cap_starts;
+	struct bw_btfi_fact leaf[32]; /* the facts of BTFGRAPH_RUN kinds */
 };
 
 struct btfgraph_frame {
@@ -49,6 +50,9 @@ struct btfgraph_frame {
 
 /* Leaves with nothing to note or check but that they have no size. */
 #define BTFGRAPH_UNSIZED ((1u << BW_KIND_FUNC) | (1u << BW_KIND_FUNC_PROTO) | (1u << BW_KIND_FWD))
+
+/* Leaves whose facts are the same for all of their kind: done in runs. */
+#define BTFGRAPH_RUN (BTFGRAPH_UNSIZED | (1u << BW_KIND_PTR))
 
 /* Kinds whose chains are followed for pointer/modifier cycles. */
 #define BTFGRAPH_CHAINS                                                                            \
@@ -274,29 +278,57 @@ static int btfgraph_search(struct btfgraph *g, struct btfgraph_frame root,
 	return ret;
 }
 
+/*
+ * The facts of a run of types from index i of BTFGRAPH_RUN kinds, the most (in a loop of its
+ * own: its variables stay in registers); the index after it. A pointer whose chain is to be
+ * followed ends the run.
+ */
+static uint32_t btfgraph_run(const struct btfgraph *g, uint32_t i)
+{
+	const struct bw_btf *btf = g->btf;
+	struct bw_btfi_fact *facts = btf->facts;
+	const uint8_t *kinds = btf->kinds, *types = btf->types;
+	const uint32_t *offs = btf->offs;
+	uint32_t n = btf->nr_types, done = btf->start_id + i;
+
+	for (; i < n; i++, done++) {
+		int kind = kinds[i];
+
+		if (!((BTFGRAPH_RUN >> kind) & 1))
+			break;
+		if (kind == BW_KIND_PTR) {
+			uint32_t target = bw_btfi_rd32(types + offs[i] + 8);
+
+			if (target >= done && btfgraph_in_chain(kinds[target - btf->start_id]))
+				break;
+		}
+		facts[i] = g->leaf[kind];
+	}
+	return i;
+}
+
 /* Every type in id order: leaves at once, containers by a search when not done already. */
 static int btfgraph_value_cycles(struct btfgraph *g)
 {
 	struct bw_btf *btf = g->btf;
-	const struct bw_btfi_fact ptr = {btf->ptr_size, BW_KIND_PTR, btfgraph_log2(btf->ptr_size),
-					 0, 0};
+	uint32_t cap = 64, i, target;
 	struct btfgraph_frame *stack;
-	uint32_t cap = 64, i, n = btf->nr_types;
 	int ret = 0;
 
 	stack = bw_btfi_tab_alloc(btf, cap, sizeof(*stack));
 	if (!stack)
 		return bw_fail(g->err, BW_ENOMEM, "BTF: no memory for the cycle search");
-	for (i = 0; i < n && !ret; i++) {
-		int kind = btf->kinds[i];
+	for (i = 0; !ret; i++) {
+		int kind;
 
-		if ((BTFGRAPH_UNSIZED >> kind) & 1) {
-			btf->facts[i] = (struct bw_btfi_fact){BW_BTFI_NO_SIZE, (uint8_t)kind,
-							      BW_BTFI_NO_ALIGN, 0, 0};
-		} else if (kind == BW_KIND_PTR) {
-			btf->facts[i] = ptr;
-			ret = btfgraph_note_chain(g, i,
-						  bw_btfi_rd32(btf->types + btf->offs[i] + 8));
+		i = btfgraph_run(g, i);
+		if (i == btf->nr_types)
+			break;
+		kind = btf->kinds[i];
+		if (kind == BW_KIND_PTR) {
+			btf->facts[i] = g->leaf[kind];
+			target = bw_btfi_rd32(btf->types + btf->offs[i] + 8);
+			ret = btfgraph_note_chain(g, i, target);
 		} else if (btfgraph_is_leaf(kind)) {
 			ret = btfgraph_finish(g, i, kind);
 		} else if (g->colour[i] == BTFGRAPH_WHITE) {
@@ -373,7 +405,13 @@ int bw_btfi_check_graph(struct bw_btf *btf, struct bw_error *err)
 {
 	size_t n = btf->nr_types ? btf->nr_types : 1;
 	struct btfgraph g = {.btf = btf, .err = err, .cap_starts = 64};
-	int ret = 0;
+	int ret = 0, kind;
+
+	for (kind = 0; kind < 32; kind++)
+		g.leaf[kind] = (struct bw_btfi_fact){BW_BTFI_NO_SIZE, (uint8_t)kind,
+						     BW_BTFI_NO_ALIGN, 0, 0};
+	g.leaf[BW_KIND_PTR].size = btf->ptr_size;
+	g.leaf[BW_KIND_PTR].align_log2 = btfgraph_log2(btf->ptr_size);
 
 	btf->facts = bw_btfi_tab_alloc(btf, n, sizeof(*btf->facts));
 	g.colour = bw_btfi_tab_zalloc(btf, n, 1);
@@ -394,4 +432,5 @@ int bw_btfi_check_graph(struct bw_btf *btf, struct bw_error *err)
 #undef btfgraph_fail
 #undef BTFGRAPH_CONTAINERS
 #undef BTFGRAPH_UNSIZED
+#undef BTFGRAPH_RUN
 #undef BTFGRAPH_CHAINS

@@ -101,49 +101,49 @@ static int btfsz_member_end(const struct bw_btf *btf, uint32_t id, const uint8_t
 
 int bw_btfi_check_members(struct bw_btf *btf, uint32_t idx, struct bw_error *err)
 {
-	const uint8_t *t = btf->types + btf->offs[idx];
+	const uint8_t *t = btf->types + btf->offs[idx], *m = t + BW_BTF_TYPE_LEN;
 	uint32_t info = bw_btfi_rd32(t + 4), size = bw_btfi_rd32(t + 8), i;
 	uint32_t id = btf->start_id + idx, vlen = bw_btfi_info_vlen(info);
-	bool kflag = bw_btfi_info_kflag(info), packed = false;
+	bool kflag = bw_btfi_info_kflag(info);
+	/* Offset bits of a member that is a bitfield or not at a byte: the slow path. */
+	uint32_t odd = kflag ? 0xff000007u : 7u, misaligned = 0;
+	uint64_t end = 0, bits = (uint64_t)size * 8;
 	uint8_t max_align = 0;
-	uint64_t end = 0;
 	int ret;
 
-	for (i = 0; i < vlen; i++) {
-		const uint8_t *m = t + BW_BTF_TYPE_LEN + i * BW_BTF_MEMBER_LEN;
+	for (i = 0; i < vlen; i++, m += BW_BTF_MEMBER_LEN) {
 		uint32_t type = bw_btfi_rd32(m + 4), off = bw_btfi_rd32(m + 8);
 		struct bw_btfi_fact mf = btfsz_fact(btf, type);
-		uint32_t msize = mf.size;
-		uint8_t align = mf.align_log2;
 
-		if (msize == BW_BTFI_NO_SIZE)
+		if (mf.size == BW_BTFI_NO_SIZE)
 			return btfsz_fail(btf, id, err, BW_EFORMAT,
 					  "member #%u '%.32s' type [%u] "
 					  "(%s) has no size",
 					  i, bw_btfi_str(btf, bw_btfi_rd32(m)), type,
 					  bw_kind_name(bw_btfi_rkind_of(btf, type)));
-		/* Most members are whole bytes, not bitfields: no need to look at the type. */
-		if (!(kflag && off >> 24) && !(off % 8)) {
-			end = (uint64_t)(kflag ? off & 0xffffff : off) + (uint64_t)msize * 8;
+		/* Most members are whole bytes, not bitfields: no need to look at the type. A
+		 * member not at its type's alignment proves the struct packed (alignments are
+		 * powers of two: a mask, not a division per member). */
+		if (!(off & odd)) {
+			end = off + (uint64_t)mf.size * 8;
+			misaligned |= off & ((8u << mf.align_log2) - 1);
 		} else {
 			ret = btfsz_member_end(btf, id, t, i, &end, err);
 			if (ret)
 				return ret;
+			if (!(kflag && off >> 24))
+				misaligned |= off & 0xffffff & ((8u << mf.align_log2) - 1);
 		}
-		if (end > (uint64_t)size * 8)
+		if (end > bits)
 			return btfsz_fail(btf, id, err, BW_EFORMAT,
 					  "member #%u '%.32s' ends at bit "
 					  "%llu, past the size of %u bytes",
 					  i, bw_btfi_str(btf, bw_btfi_rd32(m)),
 					  (unsigned long long)end, size);
-		/* A member not at its type's alignment proves the struct packed. */
-		/* Alignments are powers of two: a mask, not a division per member. */
-		if (!(kflag && off >> 24) && (off & 0xffffff & ((8u << align) - 1)))
-			packed = true;
-		if (align > max_align)
-			max_align = align;
+		if (mf.align_log2 > max_align)
+			max_align = mf.align_log2;
 	}
-	btf->facts[idx].align_log2 = packed || (size & ((1u << max_align) - 1)) ? 0 : max_align;
+	btf->facts[idx].align_log2 = misaligned || (size & ((1u << max_align) - 1)) ? 0 : max_align;
 	return 0;
 }
 
