@@ -71,7 +71,7 @@ static inline bool btfgraph_in_chain(int kind)
 
 /* A frame for idx: where the ids of the types it contains by value are (what its size, layout
  * or checks depend on). */
-static struct btfgraph_frame btfgraph_frame_of(const struct bw_btf *btf, uint32_t idx)
+static inline struct btfgraph_frame btfgraph_frame_of(const struct bw_btf *btf, uint32_t idx)
 {
 	const uint8_t *t = btf->types + btf->offs[idx];
 	int kind = btf->kinds[idx];
@@ -88,7 +88,7 @@ static struct btfgraph_frame btfgraph_frame_of(const struct bw_btf *btf, uint32_
 }
 
 /* Whether all that frame f's type contains is done: of an id below done, or finished. */
-static bool btfgraph_ready(const struct btfgraph *g, struct btfgraph_frame f, uint32_t done)
+static inline bool btfgraph_ready(const struct btfgraph *g, struct btfgraph_frame f, uint32_t done)
 {
 	uint32_t child;
 
