@@ -139,7 +139,7 @@ struct bw_btfi_fact {
 	uint8_t rkind;	    /* kind after typedefs/modifiers (BW_KIND_UNKN: void) */
 	uint8_t align_log2; /* or BW_BTFI_NO_ALIGN */
 	uint8_t depth;	    /* of a modifier: typedef/modifier hops to a non-modifier */
-	uint8_t unused;
+	uint8_t colour;	    /* the graph validation's mark (validate_graph.c) */
 };
 
 /* ---- The loaded object ---- */
@@ -160,13 +160,13 @@ struct bw_btf {
 	uint32_t types_at; /* byte offset of the type section in the blob (for messages) */
 	const char *strs;  /* string section */
 	uint32_t strs_len;
-	uint32_t start_id;   /* first type id of this blob */
-	uint32_t nr_types;   /* types in this blob */
-	uint32_t start_str;  /* first string offset of this blob */
-	uint32_t ptr_size;   /* bytes of a pointer on the BTF's machine */
-	uint32_t *offs;	     /* offs[i]: byte offset of type start_id + i in types */
-	uint8_t *kinds;	     /* kinds[i]: kind of type start_id + i */
-	struct bw_btfi_fact *facts; /* facts[i]: size, alignment, resolved kind of type start_id + i */
+	uint32_t start_id;	    /* first type id of this blob */
+	uint32_t nr_types;	    /* types in this blob */
+	uint32_t start_str;	    /* first string offset of this blob */
+	uint32_t ptr_size;	    /* bytes of a pointer on the BTF's machine */
+	uint32_t *offs;		    /* offs[i]: byte offset of type start_id + i in types */
+	uint8_t *kinds;		    /* kinds[i]: kind of type start_id + i */
+	struct bw_btfi_fact *facts; /* facts[i]: of type start_id + i */
 	struct bw_btfi_names names; /* entry: type index i (id start_id + i) */
 	uint64_t hash_key[2];	    /* per object, random: see bw_btfi_index_alloc */
 	/* entry: index into enum_refs; enum_refs[2k] = type index, [2k+1] = enumerator index */

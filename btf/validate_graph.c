@@ -10,7 +10,8 @@
  * with a child not done yet starts a depth-first search with an explicit stack and colours
  * over "contains by value" edges, where a grey type met again contains itself. The search
  * finishes types in the same order as a search from every type in id order would, so the
- * first error is the same. Leaves have no colour: finishing one again changes nothing.
+ * first error is the same. Leaves have no colour: finishing one again changes nothing. Colours
+ * are in the facts (no table of their own), written after the rest of a type's facts.
  *
  * Pointer/modifier chains have one target each; a cycle of them needs an edge to a type of
  * an id not lower, so only chains from such edges are followed (noted by the pass above); a
@@ -25,7 +26,6 @@ enum { BTFGRAPH_WHITE, BTFGRAPH_GREY, BTFGRAPH_BLACK, BTFGRAPH_PTR_GREY, BTFGRAP
 struct btfgraph {
 	struct bw_btf *btf;
 	struct bw_error *err;
-	uint8_t *colour;  /* of containers, and of leaves finished by a search */
 	uint32_t *starts; /* pointer/modifier chains to follow: types whose target is a pointer or
 			     modifier of an id not lower */
 	uint32_t nr_starts;
@@ -94,7 +94,8 @@ static inline bool btfgraph_ready(const struct btfgraph *g, struct btfgraph_fram
 
 	for (; f.left; f.left--, f.child += f.stride) {
 		child = bw_btfi_rd32(f.child);
-		if (child >= done && g->colour[child - g->btf->start_id] != BTFGRAPH_BLACK)
+		if (child >= done &&
+		    g->btf->facts[child - g->btf->start_id].colour != BTFGRAPH_BLACK)
 			return false;
 	}
 	return true;
@@ -238,16 +239,16 @@ static int btfgraph_search(struct btfgraph *g, struct btfgraph_frame root,
 	struct bw_btf *btf = g->btf;
 	uint32_t done = btf->start_id + root.idx, depth = 1, child;
 	struct btfgraph_frame *top, f;
-	uint8_t *colour = g->colour;
+	struct bw_btfi_fact *facts = btf->facts;
 	int ret = 0;
 
-	colour[root.idx] = BTFGRAPH_GREY;
+	facts[root.idx].colour = BTFGRAPH_GREY;
 	(*stack)[0] = root;
 	while (depth && !ret) {
 		top = &(*stack)[depth - 1];
 		if (!top->left) {
-			colour[top->idx] = BTFGRAPH_BLACK;
 			ret = btfgraph_finish(g, top->idx, btf->kinds[top->idx]);
+			facts[top->idx].colour = BTFGRAPH_BLACK;
 			depth--;
 			continue;
 		}
@@ -257,21 +258,21 @@ static int btfgraph_search(struct btfgraph *g, struct btfgraph_frame root,
 		if (child < done)
 			continue;
 		child -= btf->start_id;
-		if (colour[child] == BTFGRAPH_GREY) {
+		if (facts[child].colour == BTFGRAPH_GREY) {
 			ret = btfgraph_fail(btf, g->err, btf->start_id + top->idx, BW_EFORMAT,
 					    "reference cycle: [%u] contains itself by value",
 					    btf->start_id + child);
-		} else if (colour[child] != BTFGRAPH_WHITE) {
+		} else if (facts[child].colour != BTFGRAPH_WHITE) {
 			continue;
 		} else if (btfgraph_is_leaf(btf->kinds[child])) {
-			colour[child] = BTFGRAPH_BLACK;
 			ret = btfgraph_finish(g, child, btf->kinds[child]);
+			facts[child].colour = BTFGRAPH_BLACK;
 		} else if (f = btfgraph_frame_of(btf, child), btfgraph_ready(g, f, done)) {
 			/* As if its frame were pushed and found nothing to visit. */
-			colour[child] = BTFGRAPH_BLACK;
 			ret = btfgraph_finish(g, child, btf->kinds[child]);
+			facts[child].colour = BTFGRAPH_BLACK;
 		} else if (depth < *cap || !(ret = btfgraph_grow(g, stack, cap))) {
-			colour[child] = BTFGRAPH_GREY;
+			facts[child].colour = BTFGRAPH_GREY;
 			(*stack)[depth++] = f;
 		}
 	}
@@ -331,7 +332,7 @@ static int btfgraph_value_cycles(struct btfgraph *g)
 			ret = btfgraph_note_chain(g, i, target);
 		} else if (btfgraph_is_leaf(kind)) {
 			ret = btfgraph_finish(g, i, kind);
-		} else if (g->colour[i] == BTFGRAPH_WHITE) {
+		} else if (btf->facts[i].colour == BTFGRAPH_WHITE) {
 			/* Most containers need no search: what they contain is done. Their colour
 			 * is never read again (later searches take lower ids as done). */
 			struct btfgraph_frame f = btfgraph_frame_of(btf, i);
@@ -354,24 +355,24 @@ static int btfgraph_value_cycles(struct btfgraph *g)
 static int btfgraph_chain(const struct btfgraph *g, uint32_t i, uint32_t *at)
 {
 	const struct bw_btf *btf = g->btf;
-	uint8_t *colour = g->colour;
+	struct bw_btfi_fact *facts = btf->facts;
 	uint32_t j, id;
 
 	for (j = i; btfgraph_in_chain(btf->kinds[j]);) {
-		if (colour[j] == BTFGRAPH_PTR_GREY) {
+		if (facts[j].colour == BTFGRAPH_PTR_GREY) {
 			*at = j;
 			return 1;
 		}
-		if (colour[j] == BTFGRAPH_PTR_BLACK)
+		if (facts[j].colour == BTFGRAPH_PTR_BLACK)
 			break;
-		colour[j] = BTFGRAPH_PTR_GREY;
+		facts[j].colour = BTFGRAPH_PTR_GREY;
 		id = bw_btfi_rd32(btf->types + btf->offs[j] + 8);
 		if (id < btf->start_id)
 			break;
 		j = id - btf->start_id;
 	}
-	for (j = i; colour[j] == BTFGRAPH_PTR_GREY;) {
-		colour[j] = BTFGRAPH_PTR_BLACK;
+	for (j = i; facts[j].colour == BTFGRAPH_PTR_GREY;) {
+		facts[j].colour = BTFGRAPH_PTR_BLACK;
 		id = bw_btfi_rd32(btf->types + btf->offs[j] + 8);
 		if (id < btf->start_id)
 			break;
@@ -393,7 +394,8 @@ static int btfgraph_pointer_cycles(const struct btfgraph *g)
 	if (i == g->nr_starts)
 		return 0;
 	/* There is a cycle: name it as a search from every pointer in id order does. */
-	memset(g->colour, BTFGRAPH_BLACK, btf->nr_types);
+	for (i = 0; i < btf->nr_types; i++)
+		btf->facts[i].colour = BTFGRAPH_BLACK;
 	for (i = 0; i < btf->nr_types; i++)
 		if (btf->kinds[i] == BW_KIND_PTR && btfgraph_chain(g, i, &at))
 			break;
@@ -406,6 +408,7 @@ int bw_btfi_check_graph(struct bw_btf *btf, struct bw_error *err)
 	size_t n = btf->nr_types ? btf->nr_types : 1;
 	struct btfgraph g = {.btf = btf, .err = err, .cap_starts = 64};
 	int ret = 0, kind;
+	uint32_t i;
 
 	for (kind = 0; kind < 32; kind++)
 		g.leaf[kind] = (struct bw_btfi_fact){BW_BTFI_NO_SIZE, (uint8_t)kind,
@@ -414,18 +417,18 @@ int bw_btfi_check_graph(struct bw_btf *btf, struct bw_error *err)
 	g.leaf[BW_KIND_PTR].align_log2 = btfgraph_log2(btf->ptr_size);
 
 	btf->facts = bw_btfi_tab_alloc(btf, n, sizeof(*btf->facts));
-	g.colour = bw_btfi_tab_zalloc(btf, n, 1);
 	g.starts = bw_btfi_tab_alloc(btf, g.cap_starts, sizeof(*g.starts));
-	if (!btf->facts || !g.colour || !g.starts)
+	if (!btf->facts || !g.starts)
 		ret = bw_fail(err, BW_ENOMEM, "BTF: no memory for the sizes of %u types",
 			      btf->nr_types);
-	/* No filling: every type's facts are written before they are read. */
+	/* Only the colours start white; every type's facts are written before they are read. */
+	for (i = 0; !ret && i < btf->nr_types; i++)
+		btf->facts[i].colour = BTFGRAPH_WHITE;
 	if (!ret)
 		ret = btfgraph_value_cycles(&g);
 	if (!ret)
 		ret = btfgraph_pointer_cycles(&g);
 	bw_btfi_tab_free(btf, g.starts);
-	bw_btfi_tab_free(btf, g.colour);
 	return ret;
 }
 
