@@ -140,6 +140,16 @@ struct bw_btfi_names {
 #define BW_BTFI_NO_ALIGN 0xffu
 #define BW_BTFI_NO_SIZE UINT32_MAX
 
+/* What the graph validation notes of each type, in one 8-byte record (one store for most types,
+ * one load for a member's size and alignment). */
+struct bw_btfi_fact {
+	uint32_t size;	    /* through modifiers/arrays, or BW_BTFI_NO_SIZE */
+	uint8_t rkind;	    /* kind after typedefs/modifiers (BW_KIND_UNKN: void) */
+	uint8_t align_log2; /* or BW_BTFI_NO_ALIGN */
+	uint8_t depth;	    /* of a modifier: typedef/modifier hops to a non-modifier */
+	uint8_t colour;	    /* the graph validation's mark (validate_graph.c) */
+};
+
 /* ---- The loaded object ---- */
 /* The per-blob tables' arena (btf/arena.c). */
 struct bw_btfi_arena {
@@ -160,15 +170,13 @@ struct bw_btf {
 	uint32_t types_at; /* byte offset of the type section in the blob (for messages) */
 	const char *strs;  /* string section */
 	uint32_t strs_len;
-	uint32_t start_id;   /* first type id of this blob */
-	uint32_t nr_types;   /* types in this blob */
-	uint32_t start_str;  /* first string offset of this blob */
-	uint32_t ptr_size;   /* bytes of a pointer on the BTF's machine */
-	uint32_t *offs;	     /* offs[i]: byte offset of type start_id + i in types */
-	uint8_t *kinds;	     /* kinds[i]: kind of type start_id + i */
-	uint8_t *rkinds;     /* kind after typedefs/modifiers (BW_KIND_UNKN: void) */
-	uint8_t *align_log2; /* alignment of each type as log2, or BW_BTFI_NO_ALIGN */
-	uint32_t *sizes;     /* size of each type (through modifiers/arrays), or BW_BTFI_NO_SIZE */
+	uint32_t start_id;	    /* first type id of this blob */
+	uint32_t nr_types;	    /* types in this blob */
+	uint32_t start_str;	    /* first string offset of this blob */
+	uint32_t ptr_size;	    /* bytes of a pointer on the BTF's machine */
+	uint32_t *offs;		    /* offs[i]: byte offset of type start_id + i in types */
+	uint8_t *kinds;		    /* kinds[i]: kind of type start_id + i */
+	struct bw_btfi_fact *facts; /* facts[i]: of type start_id + i */
 	struct bw_btfi_names names; /* entry: type index i (id start_id + i) */
 	uint64_t hash_key[2];	    /* per object, random: see bw_btfi_index_alloc */
 	/* entry: index into enum_refs; enum_refs[2k] = type index, [2k+1] = enumerator index */
@@ -218,34 +226,29 @@ static inline int bw_btfi_kind(const struct bw_btf *btf, uint32_t id)
 }
 
 /* Facts the graph validation noted for every type (this blob's, or the base's). */
-static inline uint32_t bw_btfi_size_of(const struct bw_btf *btf, uint32_t id)
+static inline struct bw_btfi_fact bw_btfi_fact_of(const struct bw_btf *btf, uint32_t id)
 {
 	const struct bw_btf *o;
 
 	if (!id)
-		return BW_BTFI_NO_SIZE;
+		return (struct bw_btfi_fact){BW_BTFI_NO_SIZE, BW_KIND_UNKN, BW_BTFI_NO_ALIGN, 0, 0};
 	o = bw_btfi_owner(btf, id);
-	return o->sizes[id - o->start_id];
+	return o->facts[id - o->start_id];
+}
+
+static inline uint32_t bw_btfi_size_of(const struct bw_btf *btf, uint32_t id)
+{
+	return bw_btfi_fact_of(btf, id).size;
 }
 
 static inline uint8_t bw_btfi_align_of(const struct bw_btf *btf, uint32_t id)
 {
-	const struct bw_btf *o;
-
-	if (!id)
-		return BW_BTFI_NO_ALIGN;
-	o = bw_btfi_owner(btf, id);
-	return o->align_log2[id - o->start_id];
+	return bw_btfi_fact_of(btf, id).align_log2;
 }
 
 static inline int bw_btfi_rkind_of(const struct bw_btf *btf, uint32_t id)
 {
-	const struct bw_btf *o;
-
-	if (!id)
-		return BW_KIND_UNKN;
-	o = bw_btfi_owner(btf, id);
-	return o->rkinds[id - o->start_id];
+	return bw_btfi_fact_of(btf, id).rkind;
 }
 
 static inline bool bw_btfi_is_modifier(int kind)
@@ -303,7 +306,7 @@ struct bw_btfi_check {
 int bw_btfi_check_types(struct bw_btfi_check *c);
 /*
  * Cycles (by value, and through pointers/modifiers), found without recursion; in post-order
- * fills sizes, align_log2 and rkinds, checking arrays and members as each is finished.
+ * notes each type's facts, checking arrays and members as each is finished.
  */
 int bw_btfi_check_graph(struct bw_btf *btf, struct bw_error *err);
 /* Array idx (its element and index types finished): element and index kinds, total size. */
@@ -440,7 +443,7 @@ int bw_btfi_names_each(const struct bw_btf *btf, const char *name,
 int bw_btfi_enumerators_each(const struct bw_btf *btf, const char *name,
 			     int (*fn)(void *ctx, uint32_t id, uint32_t idx), void *ctx);
 
-/* Size of a sized type (from the sizes table). */
+/* Size of a sized type (from its facts). */
 int bw_btfi_sizeof(const struct bw_btf *btf, uint32_t id, uint64_t *size, struct bw_error *err);
 
 #endif

@@ -128,9 +128,7 @@ void bw_btf_close(struct bw_btf *btf)
 	bw_btfi_index_free(btf);
 	bw_btfi_tab_free(btf, btf->offs);
 	bw_btfi_tab_free(btf, btf->kinds);
-	bw_btfi_tab_free(btf, btf->rkinds);
-	bw_btfi_tab_free(btf, btf->align_log2);
-	bw_btfi_tab_free(btf, btf->sizes);
+	bw_btfi_tab_free(btf, btf->facts);
 	bw_btfi_arena_release(btf);
 	bw_free(btf->alloc, btf->owned);
 	bw_free(btf->alloc, btf);

@@ -117,10 +117,10 @@ int bw_btfi_sizeof(const struct bw_btf *btf, uint32_t id, uint64_t *size, struct
 	if (!id)
 		return bw_fail(err, BW_EINVAL, "BTF: sizeof void");
 	o = bw_btfi_owner(btf, id);
-	if (o->sizes[id - o->start_id] == BW_BTFI_NO_SIZE)
+	if (o->facts[id - o->start_id].size == BW_BTFI_NO_SIZE)
 		return bw_fail(err, BW_EINVAL, "BTF: sizeof [%u]: a %s has no size", id,
 			       bw_kind_name(bw_btfi_kind(btf, id)));
-	*size = o->sizes[id - o->start_id];
+	*size = o->facts[id - o->start_id].size;
 	return 0;
 }
 
@@ -146,7 +146,7 @@ int bw_btf_alignof(const struct bw_btf *btf, uint32_t id, uint64_t *align, struc
 	if (!id)
 		return bw_fail(err, BW_EINVAL, "BTF: alignof void");
 	o = bw_btfi_owner(btf, id);
-	lg = o->align_log2[id - o->start_id];
+	lg = o->facts[id - o->start_id].align_log2;
 	if (lg == BW_BTFI_NO_ALIGN)
 		return bw_fail(err, BW_EINVAL, "BTF: alignof [%u]: a %s has no alignment", id,
 			       bw_kind_name(bw_btfi_kind(btf, id)));

@@ -10,17 +10,11 @@
 
 #define btfsz_fail(btf, id, err, code, ...) bw_btfi_type_fail(btf, id, err, code, __VA_ARGS__)
 
-/* Size and alignment of a finished type: most members' types are of this blob (no base walk). */
-static inline uint32_t btfsz_size(const struct bw_btf *btf, uint32_t type)
+/* Facts of a finished type: most members' types are of this blob (no base walk). */
+static inline struct bw_btfi_fact btfsz_fact(const struct bw_btf *btf, uint32_t type)
 {
-	return type - btf->start_id < btf->nr_types ? btf->sizes[type - btf->start_id]
-						    : bw_btfi_size_of(btf, type);
-}
-
-static inline uint8_t btfsz_align(const struct bw_btf *btf, uint32_t type)
-{
-	return type - btf->start_id < btf->nr_types ? btf->align_log2[type - btf->start_id]
-						    : bw_btfi_align_of(btf, type);
+	return type - btf->start_id < btf->nr_types ? btf->facts[type - btf->start_id]
+						    : bw_btfi_fact_of(btf, type);
 }
 
 int bw_btfi_check_array(struct bw_btf *btf, uint32_t idx, struct bw_error *err)
@@ -30,7 +24,8 @@ int bw_btfi_check_array(struct bw_btf *btf, uint32_t idx, struct bw_error *err)
 	uint32_t elem = bw_btfi_rd32(t + BW_BTF_TYPE_LEN);
 	uint32_t index = bw_btfi_rd32(t + BW_BTF_TYPE_LEN + 4);
 	uint32_t nelems = bw_btfi_rd32(t + BW_BTF_TYPE_LEN + 8);
-	uint32_t size = bw_btfi_size_of(btf, elem);
+	struct bw_btfi_fact ef = bw_btfi_fact_of(btf, elem);
+	uint32_t size = ef.size;
 	uint64_t total;
 
 	if (bw_btfi_rkind_of(btf, index) != BW_KIND_INT)
@@ -43,8 +38,8 @@ int bw_btfi_check_array(struct bw_btf *btf, uint32_t idx, struct bw_error *err)
 	if (total >= BW_BTFI_NO_SIZE)
 		return btfsz_fail(btf, id, err, BW_EFORMAT, "%u elements of %u bytes exceed 4 GiB",
 				  nelems, size);
-	btf->sizes[idx] = (uint32_t)total;
-	btf->align_log2[idx] = bw_btfi_align_of(btf, elem);
+	btf->facts[idx].size = (uint32_t)total;
+	btf->facts[idx].align_log2 = ef.align_log2;
 	return 0;
 }
 
@@ -106,48 +101,49 @@ static int btfsz_member_end(const struct bw_btf *btf, uint32_t id, const uint8_t
 
 int bw_btfi_check_members(struct bw_btf *btf, uint32_t idx, struct bw_error *err)
 {
-	const uint8_t *t = btf->types + btf->offs[idx];
+	const uint8_t *t = btf->types + btf->offs[idx], *m = t + BW_BTF_TYPE_LEN;
 	uint32_t info = bw_btfi_rd32(t + 4), size = bw_btfi_rd32(t + 8), i;
 	uint32_t id = btf->start_id + idx, vlen = bw_btfi_info_vlen(info);
-	bool kflag = bw_btfi_info_kflag(info), packed = false;
+	bool kflag = bw_btfi_info_kflag(info);
+	/* Offset bits of a member that is a bitfield or not at a byte: the slow path. */
+	uint32_t odd = kflag ? 0xff000007u : 7u, misaligned = 0;
+	uint64_t end = 0, bits = (uint64_t)size * 8;
 	uint8_t max_align = 0;
-	uint64_t end = 0;
 	int ret;
 
-	for (i = 0; i < vlen; i++) {
-		const uint8_t *m = t + BW_BTF_TYPE_LEN + i * BW_BTF_MEMBER_LEN;
+	for (i = 0; i < vlen; i++, m += BW_BTF_MEMBER_LEN) {
 		uint32_t type = bw_btfi_rd32(m + 4), off = bw_btfi_rd32(m + 8);
-		uint32_t msize = btfsz_size(btf, type);
-		uint8_t align = btfsz_align(btf, type);
+		struct bw_btfi_fact mf = btfsz_fact(btf, type);
 
-		if (msize == BW_BTFI_NO_SIZE)
+		if (mf.size == BW_BTFI_NO_SIZE)
 			return btfsz_fail(btf, id, err, BW_EFORMAT,
 					  "member #%u '%.32s' type [%u] "
 					  "(%s) has no size",
 					  i, bw_btfi_str(btf, bw_btfi_rd32(m)), type,
 					  bw_kind_name(bw_btfi_rkind_of(btf, type)));
-		/* Most members are whole bytes, not bitfields: no need to look at the type. */
-		if (!(kflag && off >> 24) && !(off % 8)) {
-			end = (uint64_t)(kflag ? off & 0xffffff : off) + (uint64_t)msize * 8;
+		/* Most members are whole bytes, not bitfields: no need to look at the type. A
+		 * member not at its type's alignment proves the struct packed (alignments are
+		 * powers of two: a mask, not a division per member). */
+		if (!(off & odd)) {
+			end = off + (uint64_t)mf.size * 8;
+			misaligned |= off & ((8u << mf.align_log2) - 1);
 		} else {
 			ret = btfsz_member_end(btf, id, t, i, &end, err);
 			if (ret)
 				return ret;
+			if (!(kflag && off >> 24))
+				misaligned |= off & 0xffffff & ((8u << mf.align_log2) - 1);
 		}
-		if (end > (uint64_t)size * 8)
+		if (end > bits)
 			return btfsz_fail(btf, id, err, BW_EFORMAT,
 					  "member #%u '%.32s' ends at bit "
 					  "%llu, past the size of %u bytes",
 					  i, bw_btfi_str(btf, bw_btfi_rd32(m)),
 					  (unsigned long long)end, size);
-		/* A member not at its type's alignment proves the struct packed. */
-		/* Alignments are powers of two: a mask, not a division per member. */
-		if (!(kflag && off >> 24) && (off & 0xffffff & ((8u << align) - 1)))
-			packed = true;
-		if (align > max_align)
-			max_align = align;
+		if (mf.align_log2 > max_align)
+			max_align = mf.align_log2;
 	}
-	btf->align_log2[idx] = packed || (size & ((1u << max_align) - 1)) ? 0 : max_align;
+	btf->facts[idx].align_log2 = misaligned || (size & ((1u << max_align) - 1)) ? 0 : max_align;
 	return 0;
 }
 

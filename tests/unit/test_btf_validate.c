@@ -451,11 +451,86 @@ static void test_cycles(void **state)
 	expect(&b, NULL, BW_EFORMAT, "pointer/modifier cycle through [1]", NULL);
 	btfb_init(&b), add_int(&b), btfb_ptr(&b, 3), btfb_ref(&b, BTFB_VOLATILE, NULL, 2);
 	expect(&b, NULL, BW_EFORMAT, "pointer/modifier cycle", NULL);
+	/* A cycle through a higher id and back: s [2] { t [3] { s_t [4] = s } }. */
+	btfb_init(&b), add_int(&b), btfb_struct(&b, BTFB_STRUCT, "s", 4, false, 1);
+	btfb_member(&b, "t", 3, 0, 0), btfb_struct(&b, BTFB_STRUCT, "t", 4, false, 1);
+	btfb_member(&b, "s", 4, 0, 0), btfb_ref(&b, BTFB_TYPEDEF, "s_t", 2);
+	expect(&b, NULL, BW_EFORMAT, "reference cycle: [2] contains itself", "[4] TYPEDEF 's_t'");
+	/* Only the const's edge goes up: the message names the first pointer's chain. */
+	btfb_init(&b), add_int(&b), btfb_ref(&b, BTFB_CONST, NULL, 3), btfb_ptr(&b, 2);
+	expect(&b, NULL, BW_EFORMAT, "pointer/modifier cycle through [3]", "[3] PTR");
+	/* The first pointer to reach a cycle ([4] <-> [5]) is not on it. */
+	btfb_init(&b), add_int(&b), btfb_ptr(&b, 1), btfb_ptr(&b, 4), btfb_ptr(&b, 5);
+	btfb_ptr(&b, 4);
+	expect(&b, NULL, BW_EFORMAT, "pointer/modifier cycle through [3]", "[4] PTR");
 	/* Legal: struct list { struct list *next; }, and through a typedef. */
 	btfb_init(&b), btfb_int(&b, "long int", 8, 1, 0, 64);
 	btfb_struct(&b, BTFB_STRUCT, "list", 8, false, 1), btfb_member(&b, "next", 3, 0, 0);
 	btfb_ptr(&b, 4), btfb_ref(&b, BTFB_TYPEDEF, "list_t", 2);
 	expect(&b, NULL, 0, NULL, NULL);
+}
+
+/* Containers whose children come later (by id): their sizes and alignments are the compiler's. */
+struct later_t {
+	long x;
+	char y;
+};
+typedef struct later_t later_t_t;
+struct later_s {
+	struct later_t a;
+	later_t_t b[2];
+	char c;
+};
+/* Packed: only an int's offset shows it (its size is a multiple of the int's alignment). */
+struct __attribute__((packed)) later_p {
+	char c;
+	struct later_t t;
+	char pad[7];
+};
+
+static void test_later_children(void **state)
+{
+	struct bw_error err = {0};
+	struct bw_btf *btf = NULL;
+	uint64_t size = 0, align = 0;
+	uint8_t *blob;
+	struct btfb b;
+	size_t len;
+
+	(void)state;
+	btfb_init(&b), btfb_int(&b, "char", 1, 1, 0, 8);
+	btfb_struct(&b, BTFB_STRUCT, "later_s", sizeof(struct later_s), false, 3);
+	btfb_member(&b, "a", 3, offsetof(struct later_s, a) * 8, 0);
+	btfb_member(&b, "b", 5, offsetof(struct later_s, b) * 8, 0);
+	btfb_member(&b, "c", 1, offsetof(struct later_s, c) * 8, 0);
+	btfb_struct(&b, BTFB_STRUCT, "later_t", sizeof(struct later_t), false, 2);
+	btfb_member(&b, "x", 6, offsetof(struct later_t, x) * 8, 0);
+	btfb_member(&b, "y", 1, offsetof(struct later_t, y) * 8, 0);
+	btfb_ref(&b, BTFB_TYPEDEF, "later_t_t", 3), btfb_array(&b, 4, 7, 2);
+	btfb_int(&b, "long int", sizeof(long), 1, 0, sizeof(long) * 8);
+	btfb_int(&b, "unsigned int", 4, 0, 0, 32), btfb_array(&b, 1, 7, 7);
+	btfb_struct(&b, BTFB_STRUCT, "later_p", sizeof(struct later_p), false, 3);
+	btfb_member(&b, "c", 1, offsetof(struct later_p, c) * 8, 0);
+	btfb_member(&b, "t", 3, offsetof(struct later_p, t) * 8, 0);
+	btfb_member(&b, "pad", 8, offsetof(struct later_p, pad) * 8, 0);
+	len = btfb_blob(&b, &blob);
+	btfb_free(&b);
+	if (bw_btf_open_mem(blob, len, NULL, &btf, &err))
+		fail_msg("rejected: %s", err.msg);
+	assert_int_equal(bw_btf_sizeof(btf, 2, &size, &err), 0);
+	assert_int_equal(size, sizeof(struct later_s));
+	assert_int_equal(bw_btf_alignof(btf, 2, &align, &err), 0);
+	assert_int_equal(align, _Alignof(struct later_s));
+	assert_int_equal(bw_btf_sizeof(btf, 5, &size, &err), 0);
+	assert_int_equal(size, sizeof(later_t_t[2]));
+	assert_int_equal(bw_btf_alignof(btf, 4, &align, &err), 0);
+	assert_int_equal(align, _Alignof(later_t_t));
+	assert_int_equal(bw_btf_sizeof(btf, 9, &size, &err), 0);
+	assert_int_equal(size, sizeof(struct later_p));
+	assert_int_equal(bw_btf_alignof(btf, 9, &align, &err), 0);
+	assert_int_equal(align, _Alignof(struct later_p));
+	bw_btf_close(btf);
+	free(blob);
 }
 
 static void test_resolve_depth_cap(void **state)
@@ -603,6 +678,7 @@ int main(void)
 		cmocka_unit_test(test_datasec_tag_rules),
 		cmocka_unit_test(test_array_rules),
 		cmocka_unit_test(test_cycles),
+		cmocka_unit_test(test_later_children),
 		cmocka_unit_test(test_resolve_depth_cap),
 		cmocka_unit_test(test_identifier_bytes),
 		cmocka_unit_test(test_identifier_length_cap),
