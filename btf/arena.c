@@ -23,13 +23,13 @@ void bw_btfi_arena_reserve(struct bw_btf *btf, size_t size)
 		return;
 	if (size > BW_BTFI_ARENA_MAX)
 		size = BW_BTFI_ARENA_MAX;
-	ar->base = bw_alloc_huge_zero(size, &ar->block);
+	ar->base = bw_map_huge_zero(size, &ar->mapped);
 	ar->size = ar->base ? size : 0;
 }
 
 void bw_btfi_arena_release(struct bw_btf *btf)
 {
-	bw_free(NULL, btf->arena.block);
+	bw_unmap_huge(btf->arena.base, btf->arena.mapped);
 	memset(&btf->arena, 0, sizeof(btf->arena));
 }
 

@@ -154,7 +154,7 @@ struct bw_btfi_fact {
 /* The per-blob tables' arena (btf/arena.c). */
 struct bw_btfi_arena {
 	uint8_t *base; /* NULL: every table is an allocation of its own */
-	void *block;   /* what to free: base lies in it, on a 2 MiB boundary */
+	size_t mapped; /* bytes mapped at base (bw_map_huge_zero) */
 	size_t size;
 	size_t used;
 	size_t last;  /* offset of the newest table */

@@ -4,7 +4,8 @@
  * fresh memory costs a page fault per 4 KiB, about 1,400 for a 7.x kernel's 5.5 MB of BTF;
  * where faults are dear (15-20 us each on a nested virtual machine) that is most of a short
  * process's time. With libc's allocator such a buffer is aligned to and sized in 2 MiB and
- * advised as transparent huge pages: a few faults instead. Elsewhere a plain allocation.
+ * advised as transparent huge pages: a few faults instead. Elsewhere a plain allocation. The
+ * tables' arena (btf/arena.c) is a mapping of its own, in huge pages too.
  */
 #define _DEFAULT_SOURCE /* MADV_HUGEPAGE */
 #include <stdint.h>
@@ -27,20 +28,38 @@ void *bw_alloc_huge(size_t size)
 	return p;
 }
 
-void *bw_alloc_huge_zero(size_t size, void **block)
+void *bw_map_huge_zero(size_t size, size_t *mapped)
 {
-	size_t huge = (size + BULK_HUGE_PAGE - 1) & ~(BULK_HUGE_PAGE - 1);
+	size_t huge = (size + BULK_HUGE_PAGE - 1) & ~(BULK_HUGE_PAGE - 1), head;
 	uint8_t *p;
 
-	/* calloc, not a memset: libc knows fresh pages are zero already and leaves them alone. */
-	if (huge < size || huge + BULK_HUGE_PAGE < huge || !(p = calloc(1, huge + BULK_HUGE_PAGE)))
+	/*
+	 * A mapping of its own, not calloc: once libc has freed a block this big it serves the next
+	 * from its heap and clears all of it, megabytes a blob that are mostly never touched.
+	 */
+	if (huge < size || huge + BULK_HUGE_PAGE < huge)
 		return NULL;
-	*block = p;
-	p += (BULK_HUGE_PAGE - (uintptr_t)p % BULK_HUGE_PAGE) % BULK_HUGE_PAGE;
+	p = mmap(NULL, huge + BULK_HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		 -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	/* Keep the 2 MiB-aligned part only. */
+	head = (BULK_HUGE_PAGE - (uintptr_t)p % BULK_HUGE_PAGE) % BULK_HUGE_PAGE;
+	if (head)
+		munmap(p, head);
+	munmap(p + head + huge, BULK_HUGE_PAGE - head);
+	p += head;
 #ifdef MADV_HUGEPAGE
 	madvise(p, huge, MADV_HUGEPAGE);
 #endif
+	*mapped = huge;
 	return p;
+}
+
+void bw_unmap_huge(void *p, size_t mapped)
+{
+	if (p)
+		munmap(p, mapped);
 }
 
 void *bw_alloc_bulk(const struct bw_allocator *a, size_t size)

@@ -26,8 +26,12 @@ void bw_free(const struct bw_allocator *a, void *ptr);
 void *bw_alloc_bulk(const struct bw_allocator *a, size_t size);
 /* libc memory aligned to and rounded up to 2 MiB, advised as huge pages (free() it); NULL: none. */
 void *bw_alloc_huge(size_t size);
-/* The same, zero-filled, in a block of libc memory *block (free() that). */
-void *bw_alloc_huge_zero(size_t size, void **block);
+/*
+ * Fresh zero pages mapped on a 2 MiB boundary, advised as huge pages: *mapped bytes at the result
+ * (munmap them); NULL: none.
+ */
+void *bw_map_huge_zero(size_t size, size_t *mapped);
+void bw_unmap_huge(void *p, size_t mapped); /* p NULL: nothing */
 
 /*
  * Parse the unsigned number s[0..len): base 16 or 10, or 0 for "0x" hex else decimal; a "0x"
