@@ -603,6 +603,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench [-n ROUNDS] LABEL=FILE...\n");
 		return 2;
 	}
+	/*
+	 * Fixed mmap and trim thresholds for the timed rounds: glibc's own move up with the size of
+	 * the last big block freed, so one parser's frees would decide whether the other's big
+	 * buffers come warm from the heap or as fresh pages (a page fault each 4 KiB). Fixed, every
+	 * round of both gets heap memory kept from the round before, as in a process that parses
+	 * again and again.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	for (; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
 
