@@ -34,8 +34,8 @@ void *bw_map_huge_zero(size_t size, size_t *mapped)
 	uint8_t *p;
 
 	/*
-	 * A mapping of its own, not calloc: once libc has freed a block this big it serves the next
-	 * from its heap and clears all of it, megabytes a blob that are mostly never touched.
+	 * A mapping of its own, not calloc: once libc has freed a block this big, it serves the next
+	 * from its heap and clears all of it, tens of megabytes per blob, most never used.
 	 */
 	if (huge < size || huge + BULK_HUGE_PAGE < huge)
 		return NULL;
