@@ -42,6 +42,14 @@
 #define BW_BTFI_PREFETCH(p) ((void)(p))
 #endif
 
+/* Inline even where the compiler would rather call: for the validator's hot loops, where a call
+ * per name or per record costs more than the copies of the code. */
+#if defined(__GNUC__)
+#define BW_BTFI_INLINE inline __attribute__((always_inline))
+#else
+#define BW_BTFI_INLINE inline
+#endif
+
 static inline uint32_t bw_btfi_rd32(const uint8_t *p)
 {
 	uint32_t v;
@@ -264,18 +272,17 @@ const char *bw_btfi_str(const struct bw_btf *btf, uint32_t off);
 int bw_btfi_elf_find(const uint8_t *data, size_t len, size_t *off, size_t *size, uint32_t *ptr_size,
 		     struct bw_error *err);
 int bw_btfi_swap(uint8_t *blob, size_t len, uint32_t start_id, struct bw_error *err);
-/* Validate blob (native byte order) as this btf's own types, building offs, kinds, the
- * name indexes, alignments and sizes. */
 /*
  * Tables of a blob (btf/arena.c): with libc's allocator, carved from one arena of `size` bytes
- * (at most BW_BTFI_ARENA_MAX) reserved in huge pages (below BW_BTFI_ARENA_MIN: none); otherwise, or when the arena is
- * full, allocations of their own. tab_alloc checks n * size; tab_grow is realloc, given the old
- * size (a table in the arena moves, leaving its old space unused); tab_free of a table in
- * the arena does nothing (the newest: its space is reused).
+ * (at most BW_BTFI_ARENA_MAX), a mapping of its own in huge pages (below BW_BTFI_ARENA_MIN:
+ * none); otherwise, or when the arena is full, allocations of their own. tab_alloc checks
+ * n * size; tab_zalloc clears only arena space used before (the rest is still zero); tab_grow is
+ * realloc, given the old size (a table in the arena moves, leaving its old space unused);
+ * tab_free of a table in the arena does nothing (the newest: its space is reused).
  * arena_release frees the arena, after every table has been tab_free'd or is no longer read.
  */
-/* The bound a blob's tables are reserved for is about four times what a kernel's tables use: below
- * this they would fill too little of their last 2 MiB page to be worth it. */
+/* The bound a blob's tables are reserved for is about four times what a kernel's tables use:
+ * below this they would fill too little of their last 2 MiB page to be worth it. */
 #define BW_BTFI_ARENA_MIN ((size_t)8 << 20)
 /* A 7.x kernel's bound is 20 MB: bigger blobs' further tables are allocated on their own. */
 #define BW_BTFI_ARENA_MAX ((size_t)64 << 20)
@@ -289,6 +296,8 @@ void bw_btfi_tab_free(struct bw_btf *btf, void *p);
 size_t bw_btfi_arena_mark(const struct bw_btf *btf);
 void bw_btfi_arena_reset(struct bw_btf *btf, size_t mark);
 
+/* Validate blob (native byte order) as this btf's own types, building offs, kinds, the
+ * name indexes, alignments and sizes. */
 int bw_btfi_validate(struct bw_btf *btf, const uint8_t *blob, size_t len, struct bw_error *err);
 
 /* Fail with "BTF [id] KIND 'name' at offset N: <what>" for a type of this blob. */

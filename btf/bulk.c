@@ -15,7 +15,8 @@
 
 #define BULK_HUGE_PAGE ((size_t)2 << 20)
 
-void *bw_alloc_huge(size_t size)
+/* libc memory aligned to and rounded up to 2 MiB, advised as huge pages (free() it); NULL: none. */
+static void *bulk_alloc_huge(size_t size)
 {
 	size_t huge = (size + BULK_HUGE_PAGE - 1) & ~(BULK_HUGE_PAGE - 1);
 	void *p;
@@ -69,7 +70,7 @@ void *bw_alloc_bulk(const struct bw_allocator *a, size_t size)
 	/* Rounding up may waste at most a quarter: a 2.1 MB buffer stays small pages. */
 	if (a || huge < size || size < BULK_HUGE_PAGE || huge - size > size / 4)
 		return bw_alloc(a, size);
-	return bw_alloc_huge(size);
+	return bulk_alloc_huge(size);
 }
 
 #undef BULK_HUGE_PAGE

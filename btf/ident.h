@@ -67,13 +67,6 @@ static inline uint64_t bw_btfi_ident_head(uint64_t w, uint64_t bad)
 	return (w & upto) > upto >> 8 ? ~0ull : w & (upto >> 8);
 }
 
-/* The scan is in every name check's loop: a call per name costs more than its copies. */
-#if defined(__GNUC__)
-#define BW_BTFI_INLINE inline __attribute__((always_inline))
-#else
-#define BW_BTFI_INLINE inline
-#endif
-
 /*
  * The scan of a name with at least BW_BTF_MAX_NAME_LEN bytes readable from s: as
  * bw_btfi_ident_scan. Blocks of 16 bytes up to the cap, none read past the cap; the second

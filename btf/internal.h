@@ -24,8 +24,6 @@ void bw_free(const struct bw_allocator *a, void *ptr);
 /* A buffer of megabytes about to be filled at once, in huge pages where libc's allocator and the
  * host allow (btf/bulk.c); freed, and grown with bw_realloc, like any other. */
 void *bw_alloc_bulk(const struct bw_allocator *a, size_t size);
-/* libc memory aligned to and rounded up to 2 MiB, advised as huge pages (free() it); NULL: none. */
-void *bw_alloc_huge(size_t size);
 /*
  * Fresh zero pages mapped on a 2 MiB boundary, advised as huge pages: *mapped bytes at the result
  * (munmap them); NULL: none.

@@ -30,7 +30,7 @@ struct btfgraph {
 			     modifier of an id not lower */
 	uint32_t nr_starts;
 	uint32_t cap_starts;
-	struct bw_btfi_fact leaf[32]; /* the facts of BTFGRAPH_RUN kinds */
+	struct bw_btfi_fact leaf[32]; /* a leaf's facts, by kind: all of a BTFGRAPH_RUN kind's */
 };
 
 struct btfgraph_frame {
@@ -177,7 +177,7 @@ static int btfgraph_finish(struct btfgraph *g, uint32_t idx, int kind)
 	uint32_t st = bw_btfi_rd32(btf->types + btf->offs[idx] + 8);
 	struct bw_btfi_fact *f = &btf->facts[idx];
 
-	*f = (struct bw_btfi_fact){BW_BTFI_NO_SIZE, (uint8_t)kind, BW_BTFI_NO_ALIGN, 0, 0};
+	*f = g->leaf[kind]; /* no size or alignment, but a pointer's */
 	switch (kind) {
 	case BW_KIND_INT:
 	case BW_KIND_ENUM:
@@ -191,8 +191,6 @@ static int btfgraph_finish(struct btfgraph *g, uint32_t idx, int kind)
 			f->align_log2 = btfgraph_log2(st < btf->ptr_size ? st : btf->ptr_size);
 		return 0;
 	case BW_KIND_PTR: /* its chain is noted when the pass in id order reaches it */
-		f->size = btf->ptr_size;
-		f->align_log2 = btfgraph_log2(btf->ptr_size);
 		return 0;
 	case BW_KIND_DATASEC:
 		f->size = st;

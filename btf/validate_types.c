@@ -10,14 +10,13 @@
 #include "ident.h"
 
 #define BTFCHK_PREFETCH_AHEAD 8
-/* For the rarer paths, kept out of the hot loop's registers; and for a prototype's, the
- * commonest record with a loop, into it (a call per prototype cost more than its loop). */
+/* For the rarer paths, kept out of the hot loop's registers (a prototype's check, the
+ * commonest record with a loop, is BW_BTFI_INLINE instead: a call per prototype cost more than
+ * its loop). */
 #if defined(__GNUC__)
 #define BTFCHK_NOINLINE __attribute__((noinline))
-#define BTFCHK_INLINE __attribute__((always_inline)) inline
 #else
 #define BTFCHK_NOINLINE
-#define BTFCHK_INLINE inline
 #endif
 #define btfchk_fail(c, id, code, ...) bw_btfi_type_fail((c)->btf, id, (c)->err, code, __VA_ARGS__)
 
@@ -422,8 +421,8 @@ static int btfchk_param(const struct bw_btfi_check *v, uint32_t id, const uint8_
 	return btfchk_ref(v, id, "parameter", i, type, false);
 }
 
-static BTFCHK_INLINE int btfchk_func_proto(const struct bw_btfi_check *v, uint32_t id,
-					   const uint8_t *t, uint32_t vlen, uint32_t ret_type)
+static BW_BTFI_INLINE int btfchk_func_proto(const struct bw_btfi_check *v, uint32_t id,
+					    const uint8_t *t, uint32_t vlen, uint32_t ret_type)
 {
 	const struct btfchk_tabs tb = btfchk_tabs_of(v);
 	uint32_t i;
@@ -689,6 +688,5 @@ int bw_btfi_check_types(struct bw_btfi_check *v)
 #undef BTFCHK_TYPE_KINDS
 #undef BTFCHK_PREFETCH_AHEAD
 #undef BTFCHK_NOINLINE
-#undef BTFCHK_INLINE
 #undef BTFCHK_KFLAG_KINDS
 #undef BTFCHK_VLEN_KINDS
