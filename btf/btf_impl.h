@@ -138,11 +138,20 @@ struct bw_btfi_slot {
 	uint32_t hash;	/* hash of the slot's name */
 };
 
+/* An entry waiting to be placed: see bw_btfi_index_insert. */
+struct bw_btfi_queued {
+	uint32_t hash, entry;
+};
+
+#define BW_BTFI_QUEUE 16 /* a power of two */
+
 struct bw_btfi_names {
 	struct bw_btfi_slot *slots;
 	uint32_t *tails; /* while building: each slot's last entry + 1 */
 	uint32_t *next;	 /* per entry: the next entry of the same name + 1, or 0 */
 	uint32_t mask;	 /* slot count - 1 (slot count is a power of two) */
+	uint32_t queued; /* while building: names added so far; the last few wait in queue */
+	struct bw_btfi_queued queue[BW_BTFI_QUEUE];
 };
 
 #define BW_BTFI_NO_ALIGN 0xffu
@@ -399,49 +408,65 @@ int bw_btfi_index_alloc(struct bw_btf *btf, uint32_t names, uint32_t enumerators
 			struct bw_error *err);
 /* What only insertion needs, after bw_btfi_index_alloc; dropped by bw_btfi_index_done. */
 int bw_btfi_index_alloc_tails(struct bw_btf *btf, struct bw_error *err);
-/* Building is over: drop what only insertion needed. */
+/* Building is over: place the names still queued, drop what only insertion needed. */
 void bw_btfi_index_done(struct bw_btf *btf);
-/* Whether entry e (0-based) of table t (of btf) is named name. */
-bool bw_btfi_index_is(const struct bw_btf *btf, const struct bw_btfi_names *t, uint32_t e,
-		      const char *name);
+/* Whether entries a and b (0-based) of table t (of btf) have the same name. */
+bool bw_btfi_index_same(const struct bw_btf *btf, const struct bw_btfi_names *t, uint32_t a,
+			uint32_t b);
 
-/*
- * Add entry (0-based, in id order) named name with that hash to table t: append to its name's
- * chain. Inline: validation adds every name, and a call per name cost more than the probe.
- */
-static inline void bw_btfi_index_insert(const struct bw_btf *btf, struct bw_btfi_names *t,
-					uint32_t hash, uint32_t entry, const char *name)
+/* Place the queued entry q in t: append it to its name's chain. */
+static inline void bw_btfi_index_place(const struct bw_btf *btf, struct bw_btfi_names *t,
+				       const struct bw_btfi_queued *q)
 {
-	uint32_t i = hash & t->mask, e;
+	uint32_t i = q->hash & t->mask, e;
 
-	t->next[entry] = 0;
+	t->next[q->entry] = 0;
 	for (; (e = t->slots[i].first); i = (i + 1) & t->mask) {
-		if (t->slots[i].hash == hash && bw_btfi_index_is(btf, t, e - 1, name)) {
-			t->next[t->tails[i] - 1] = entry + 1;
-			t->tails[i] = entry + 1;
+		if (t->slots[i].hash == q->hash && bw_btfi_index_same(btf, t, e - 1, q->entry)) {
+			t->next[t->tails[i] - 1] = q->entry + 1;
+			t->tails[i] = q->entry + 1;
 			return;
 		}
 	}
-	t->slots[i].first = entry + 1;
-	t->slots[i].hash = hash;
-	t->tails[i] = entry + 1;
+	t->slots[i].first = q->entry + 1;
+	t->slots[i].hash = q->hash;
+	t->tails[i] = q->entry + 1;
 }
 
-/* Add type index i / enumerator k of type index i, named name (hashed to hash). */
-static inline void bw_btfi_index_add_name(struct bw_btf *btf, uint32_t i, const char *name,
-					  uint32_t hash)
+/*
+ * Add entry (0-based, in id order) whose name has that hash to table t. The slot is a cache
+ * miss in a table of megabytes: placed at once, validation waited on it for every name (perf
+ * put a third of its samples on that load). So its lines are prefetched now and the entry
+ * placed BW_BTFI_QUEUE names later, in the same order. bw_btfi_index_done places the rest. Inline: validation adds every
+ * name, and a call per name cost more than the probe.
+ */
+static inline void bw_btfi_index_insert(const struct bw_btf *btf, struct bw_btfi_names *t,
+					uint32_t hash, uint32_t entry)
 {
-	bw_btfi_index_insert(btf, &btf->names, hash, i, name);
+	struct bw_btfi_queued *q = &t->queue[t->queued++ & (BW_BTFI_QUEUE - 1)];
+
+	if (t->queued > BW_BTFI_QUEUE)
+		bw_btfi_index_place(btf, t, q);
+	q->hash = hash;
+	q->entry = entry;
+	BW_BTFI_PREFETCH(&t->slots[hash & t->mask]);
+	BW_BTFI_PREFETCH(&t->tails[hash & t->mask]);
+}
+
+/* Add type index i / enumerator k of type index i, whose name has that hash. */
+static inline void bw_btfi_index_add_name(struct bw_btf *btf, uint32_t i, uint32_t hash)
+{
+	bw_btfi_index_insert(btf, &btf->names, hash, i);
 }
 
 static inline void bw_btfi_index_add_enumerator(struct bw_btf *btf, uint32_t i, uint32_t k,
-						const char *name, uint32_t hash)
+						uint32_t hash)
 {
 	uint32_t n = btf->nr_enumerators++;
 
 	btf->enum_refs[2 * n] = i;
 	btf->enum_refs[2 * n + 1] = k;
-	bw_btfi_index_insert(btf, &btf->enumerators, hash, n, name);
+	bw_btfi_index_insert(btf, &btf->enumerators, hash, n);
 }
 void bw_btfi_index_free(struct bw_btf *btf);
 /* Visit the ids of this blob (not the base) named name, lowest first; stop when fn returns

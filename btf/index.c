@@ -88,10 +88,16 @@ static const char *btfidx_name(const struct bw_btf *btf, const struct bw_btfi_na
 						  btf->enum_refs[2 * e + 1]));
 }
 
-bool bw_btfi_index_is(const struct bw_btf *btf, const struct bw_btfi_names *t, uint32_t e,
+static bool btfidx_is(const struct bw_btf *btf, const struct bw_btfi_names *t, uint32_t e,
 		      const char *name)
 {
 	return !strcmp(btfidx_name(btf, t, e), name);
+}
+
+bool bw_btfi_index_same(const struct bw_btf *btf, const struct bw_btfi_names *t, uint32_t a,
+			uint32_t b)
+{
+	return btfidx_is(btf, t, a, btfidx_name(btf, t, b));
 }
 
 int bw_btfi_index_alloc(struct bw_btf *btf, uint32_t names, uint32_t enumerators,
@@ -134,8 +140,19 @@ static void btfidx_free_tails(struct bw_btf *btf, struct bw_btfi_names *t)
 	t->tails = NULL;
 }
 
+static void btfidx_place_queued(struct bw_btf *btf, struct bw_btfi_names *t)
+{
+	uint32_t k = t->queued > BW_BTFI_QUEUE ? t->queued - BW_BTFI_QUEUE : 0;
+
+	for (; k < t->queued; k++)
+		bw_btfi_index_place(btf, t, &t->queue[k & (BW_BTFI_QUEUE - 1)]);
+	t->queued = 0;
+}
+
 void bw_btfi_index_done(struct bw_btf *btf)
 {
+	btfidx_place_queued(btf, &btf->names);
+	btfidx_place_queued(btf, &btf->enumerators);
 	btfidx_free_tails(btf, &btf->names);
 	btfidx_free_tails(btf, &btf->enumerators);
 }
@@ -164,7 +181,7 @@ static uint32_t btfidx_lookup(const struct bw_btf *btf, const struct bw_btfi_nam
 		return 0;
 	hash = bw_btfi_hash(btf, name);
 	for (i = hash & t->mask; (e = t->slots[i].first); i = (i + 1) & t->mask) {
-		if (t->slots[i].hash == hash && bw_btfi_index_is(btf, t, e - 1, name))
+		if (t->slots[i].hash == hash && btfidx_is(btf, t, e - 1, name))
 			return e;
 	}
 	return 0;

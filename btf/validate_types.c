@@ -397,7 +397,7 @@ static int btfchk_enum(const struct bw_btfi_check *v, uint32_t id, const uint8_t
 			if (ret)
 				return ret;
 		}
-		bw_btfi_index_add_enumerator(v->btf, id - v->btf->start_id, i, name, hash);
+		bw_btfi_index_add_enumerator(v->btf, id - v->btf->start_id, i, hash);
 	}
 	return 0;
 }
@@ -554,7 +554,7 @@ static inline bool btfchk_common_ok(struct bw_btfi_check *v, uint32_t id, const 
 		    b->kinds[st - b->start_id] != BW_KIND_FUNC_PROTO ||
 		    !btfchk_local_ident(b, name_off, &name, &hash))
 			return false;
-		bw_btfi_index_add_name(v->btf, id - b->start_id, name, hash);
+		bw_btfi_index_add_name(v->btf, id - b->start_id, hash);
 		return true;
 	case (uint32_t)BW_KIND_PTR << 24:
 		return !name_off && (!st || btfchk_ref_known(btfchk_tabs_of(v), st));
@@ -585,14 +585,14 @@ BTFCHK_NOINLINE static int btfchk_type(struct bw_btfi_check *v, uint32_t id, con
 	/* Most named types are functions or structs: an identifier of this blob, checked here. */
 	if ((rule == BTFCHK_NAME_IDENT || (rule == BTFCHK_NAME_OPT_IDENT && name_off)) &&
 	    btfchk_local_ident(b, name_off, &name, &hash)) {
-		bw_btfi_index_add_name(v->btf, id - b->start_id, name, hash);
+		bw_btfi_index_add_name(v->btf, id - b->start_id, hash);
 	} else if (name_off || rule >= BTFCHK_NAME_IDENT) {
 		/* Anonymous types (prototypes, pointers, modifiers: half of them) need no check. */
 		ret = btfchk_name(v, id, "type", -1, name_off, rule, &name, &hash);
 		if (ret)
 			return ret;
 		if (*name)
-			bw_btfi_index_add_name(v->btf, id - b->start_id, name, hash);
+			bw_btfi_index_add_name(v->btf, id - b->start_id, hash);
 	}
 
 	switch (kind) {
