@@ -8,7 +8,8 @@
  *
  * Parse: best of ROUNDS CPU times of bw_btf_open_file() (open, validate, index) and of
  * btf__parse_raw(), both from the file with the page cache warm, taken in turns; freeing is not
- * timed. For information, the same from a buffer in memory (bw_btf_open_mem, btf__new).
+ * timed. For information, the same from a buffer in memory (bw_btf_open_mem, btf__new), and two
+ * floors: reading the file, and reading from memory what validation must read.
  * Lookup: for each name, calls are repeated until a batch takes >= 20 ms; the best of 5 batches
  * gives ns per call. The names are those a memory walker asks for, plus the last named type of the
  * blob, libbpf's slowest case (its lookup scans the types in order).
@@ -421,6 +422,79 @@ static double time_touch_ns(const char *path)
 	return t;
 }
 
+/*
+ * A floor for any checker of the kernel's rules, from memory: the least it must read. One pass
+ * over the records (the step libbpf's parse makes too) that reads every name offset and type id
+ * of each record, member, parameter, enumerator and variable and ORs them into one word (cheaper
+ * than the range checks it stands for), then every string byte once, 8 at a time, counting the
+ * bytes below '0' or above 0x7f. No identifier rule, no sizes, no cycles, no index: a complete
+ * validation does all of this and more, so its time cannot fall below this one's. *types gets
+ * the records stepped over (the caller compares them with libbpf's count).
+ */
+static volatile unsigned long floor_sink;
+
+static double time_check_floor_ns(const void *data, size_t len, unsigned int *types)
+{
+	const struct btf_header *h = data;
+	const unsigned char *t = (const unsigned char *)data + h->hdr_len + h->type_off;
+	const unsigned char *end = t + h->type_len;
+	const unsigned char *s = (const unsigned char *)data + h->hdr_len + h->str_off;
+	unsigned long seen = 0, odd = 0;
+	double t0 = now_ns();
+
+	*types = 0;
+	if (h->hdr_len + h->str_off + h->str_len > len ||
+	    h->hdr_len + h->type_off + h->type_len > len)
+		die("floor", "sections past the blob");
+	while (t + sizeof(struct btf_type) <= end) {
+		const struct btf_type *bt = (const struct btf_type *)t;
+		unsigned int vlen = BTF_INFO_VLEN(bt->info), step = 0, i;
+		const __u32 *w;
+
+		seen |= bt->name_off | bt->type;
+		t += sizeof(*bt);
+		++*types;
+		switch (BTF_INFO_KIND(bt->info)) {
+		case BTF_KIND_INT:
+		case BTF_KIND_VAR:
+		case BTF_KIND_DECL_TAG:
+			t += 4;
+			continue;
+		case BTF_KIND_ARRAY:
+			w = (const __u32 *)t;
+			seen |= w[0] | w[1];
+			t += 12;
+			continue;
+		case BTF_KIND_STRUCT:
+		case BTF_KIND_UNION:
+		case BTF_KIND_DATASEC:
+		case BTF_KIND_ENUM64:
+			step = 12;
+			break;
+		case BTF_KIND_ENUM:
+		case BTF_KIND_FUNC_PROTO:
+			step = 8;
+			break;
+		default:
+			continue;
+		}
+		for (i = 0; i < vlen; i++, t += step) {
+			w = (const __u32 *)t;
+			seen |= w[0] | w[1];
+		}
+	}
+	for (__u32 i = 0; i + 8 <= h->str_len; i += 8) {
+		unsigned long w, hi;
+
+		memcpy(&w, s + i, 8);
+		hi = w & 0x8080808080808080ul;
+		odd += __builtin_popcountl(hi | (~((w & 0x7f7f7f7f7f7f7f7ful) + 0x5050505050505050ul) &
+						 0x8080808080808080ul));
+	}
+	floor_sink = seen + odd;
+	return now_ns() - t0;
+}
+
 static void *read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -544,6 +618,23 @@ static int bench_blob(const char *label, const char *path, int rounds)
 	snprintf(what, sizeof(what), "  same from memory (open_mem, btf__new)");
 	row(what, fmt_ns(bw_parse, a, sizeof(a)), fmt_ns(lb_parse, b, sizeof(b)),
 	    lb_parse / bw_parse, "", -1);
+	{
+		size_t len;
+		void *data = read_file(path, &len);
+		double floor = 1e30;
+		unsigned int types = 0;
+
+		for (int i = 0; i < rounds; i++) {
+			double t = time_check_floor_ns(data, len, &types);
+
+			floor = t < floor ? t : floor;
+		}
+		free(data);
+		if (types != btf__type_cnt(lb) - 1)
+			die("floor", "stepped over a different number of records than libbpf");
+		row("  floor: read what the rules read, no rules", fmt_ns(floor, a, sizeof(a)),
+		    fmt_ns(lb_parse, b, sizeof(b)), lb_parse / floor, "", -1);
+	}
 
 	for (size_t i = 0; i < n; i++) {
 		long bw_id = bw_lookup(bw, &names[i]), lb_id = libbpf_lookup(lb, &names[i]);
