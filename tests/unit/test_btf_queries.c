@@ -444,6 +444,40 @@ static void test_many_of_one_name(void **state)
 }
 
 /*
+ * 2^19 distinct names: among that many, some pairs share the index's full 32-bit hash (about 32
+ * pairs are expected, whatever the per-object key), so this tests that a lookup tells names of
+ * one hash apart. Each name must find exactly its own type: the blob says which.
+ */
+static void test_many_names(void **state)
+{
+	const uint32_t n = 1u << 19;
+	struct bw_btf *btf;
+	uint32_t i, ids[2];
+	char name[16];
+	uint8_t *blob;
+	struct btfb b;
+	size_t len;
+
+	(void)state;
+	btfb_init(&b);
+	btfb_int(&b, "int", 4, 1, 0, 32);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "t%06x", i);
+		btfb_ref(&b, BTFB_TYPEDEF, name, 1);
+	}
+	len = btfb_blob(&b, &blob);
+	btfb_free(&b);
+	assert_int_equal(bw_btf_open_mem(blob, len, NULL, &btf, NULL), 0);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "t%06x", i);
+		assert_int_equal(bw_btf_find_all(btf, name, ids, 2), 1);
+		assert_int_equal(ids[0], i + 2);
+	}
+	bw_btf_close(btf);
+	free(blob);
+}
+
+/*
  * One anonymous struct of 2000 anonymous members, each a struct of 2000 members: a miss would
  * look at 4 million members; the lookup stops at BW_BTF_MAX_MEMBER_VISITS instead.
  */
@@ -535,6 +569,7 @@ int main(void)
 		cmocka_unit_test(test_datasec_var),
 		cmocka_unit_test(test_datasec_repeated_name),
 		cmocka_unit_test(test_many_of_one_name),
+		cmocka_unit_test(test_many_names),
 		cmocka_unit_test(test_member_visits_cap),
 		cmocka_unit_test(test_member_errors),
 		cmocka_unit_test(test_anonymous_depth_cap),
