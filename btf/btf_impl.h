@@ -437,8 +437,8 @@ static inline void bw_btfi_index_place(const struct bw_btf *btf, struct bw_btfi_
  * Add entry (0-based, in id order) whose name has that hash to table t. The slot is a cache
  * miss in a table of megabytes: placed at once, validation waited on it for every name (perf
  * put a third of its samples on that load). So its lines are prefetched now and the entry
- * placed BW_BTFI_QUEUE names later, in the same order. bw_btfi_index_done places the rest. Inline: validation adds every
- * name, and a call per name cost more than the probe.
+ * placed BW_BTFI_QUEUE names later, in the same order; bw_btfi_index_done places the rest.
+ * Inline: validation adds every name, and a call per name cost more than the probe.
  */
 static inline void bw_btfi_index_insert(const struct bw_btf *btf, struct bw_btfi_names *t,
 					uint32_t hash, uint32_t entry)
