@@ -68,6 +68,23 @@ static inline uint64_t bw_btfi_ident_head(uint64_t w, uint64_t bad)
 }
 
 /*
+ * The end of a name in word w of a 16-byte block (bad: w's bad bytes, not 0), at byte at of the
+ * name: its length, or -1 if the first bad byte is not its NUL. *hash (if non-NULL) gets h with
+ * the block's last step: the first word a and w if w is the second (second), else w alone.
+ */
+static BW_BTFI_INLINE long bw_btfi_ident_end(const struct bw_btf *btf, uint64_t h, uint64_t a,
+					     uint64_t w, uint64_t bad, bool second, size_t at,
+					     uint32_t *hash)
+{
+	w = bw_btfi_ident_head(w, bad);
+	if (w == ~0ull)
+		return -1;
+	if (hash)
+		*hash = second ? bw_btfi_hash_last(btf, h, a, w) : bw_btfi_hash_last(btf, h, w, 0);
+	return (long)(at + bw_btfi_first_byte(bad));
+}
+
+/*
  * The scan of a name with at least BW_BTF_MAX_NAME_LEN bytes readable from s: as
  * bw_btfi_ident_scan. Blocks of 16 bytes up to the cap, none read past the cap; the second
  * word of a block is not read past a NUL in the first.
@@ -84,24 +101,12 @@ static BW_BTFI_INLINE long bw_btfi_ident_scan_far(const struct bw_btf *btf, cons
 	for (i = 0; i < BW_BTF_MAX_NAME_LEN; i += 16) {
 		a = bw_btfi_load8(s + i);
 		bad = bw_btfi_ident_bad(a);
-		if (bad) {
-			a = bw_btfi_ident_head(a, bad);
-			if (a == ~0ull)
-				return -1;
-			if (hash)
-				*hash = bw_btfi_hash_last(btf, h, a, 0);
-			return (long)(i + bw_btfi_first_byte(bad));
-		}
+		if (bad)
+			return bw_btfi_ident_end(btf, h, 0, a, bad, false, i, hash);
 		b = bw_btfi_load8(s + i + 8);
 		bad = bw_btfi_ident_bad(b);
-		if (bad) {
-			b = bw_btfi_ident_head(b, bad);
-			if (b == ~0ull)
-				return -1;
-			if (hash)
-				*hash = bw_btfi_hash_last(btf, h, a, b);
-			return (long)(i + 8 + bw_btfi_first_byte(bad));
-		}
+		if (bad)
+			return bw_btfi_ident_end(btf, h, a, b, bad, true, i + 8, hash);
 		if (hash)
 			h = bw_btfi_hash_block(btf, h, a, b);
 	}
